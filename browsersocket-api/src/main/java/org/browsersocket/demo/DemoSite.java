@@ -1,0 +1,138 @@
+package org.browsersocket.demo;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The demo site: serves the demo pages bundled under {@code demo/} in this jar. Pages include the
+ * library from {@code http://127.0.0.1:7040}; with {@code --runtime} the site points them at a
+ * runtime elsewhere (tests run runtimes on free ports).
+ */
+@Command(name = "demo-site", mixinStandardHelpOptions = true, description = "Serves the BrowserSocket demo pages.")
+public final class DemoSite implements AutoCloseable {
+    /** The runtime URL the demo pages are written against. */
+    public static final String DEFAULT_RUNTIME = "http://127.0.0.1:7040";
+    private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
+            "js", "application/javascript; charset=utf-8", "css", "text/css; charset=utf-8",
+            "svg", "image/svg+xml", "json", "application/json", "png", "image/png");
+
+    private final HttpServer server;
+    private final String runtime;
+
+    private DemoSite(HttpServer server, String runtime) {
+        this.server = server;
+        this.runtime = runtime;
+    }
+
+    /** Serves the demo pages on {@code host:port} (port 0 = any free), pointing them at {@code runtime}. */
+    public static DemoSite start(String host, int port, String runtime) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        DemoSite site = new DemoSite(server, runtime);
+        server.createContext("/", site::serve);
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "demo-site");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+        return site;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+                reply(exchange, 405, "text/plain", "method not allowed\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (path.endsWith("/")) {
+                path += "index.html";
+            }
+            if (path.contains("..") || path.contains("//")) {
+                reply(exchange, 400, "text/plain", "bad path\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            byte[] body;
+            try (InputStream in = DemoSite.class.getClassLoader().getResourceAsStream("demo" + path)) {
+                if (in == null) {
+                    reply(exchange, 404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                body = in.readAllBytes();
+            }
+            String extension = path.substring(path.lastIndexOf('.') + 1);
+            if (extension.equals("html") && !runtime.equals(DEFAULT_RUNTIME)) {
+                body = new String(body, StandardCharsets.UTF_8).replace(DEFAULT_RUNTIME + "/", runtime + "/")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+            reply(exchange, 200, TYPES.getOrDefault(extension, "application/octet-stream"), body);
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to serve on (0 = any free). Default: ${DEFAULT-VALUE}.")
+    int port = 8080;
+
+    @Option(names = "--bind", paramLabel = "HOST", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--runtime", paramLabel = "URL", description = "Host runtime the pages load browsersocket.js from. Default: ${DEFAULT-VALUE}.")
+    String runtimeUrl = DEFAULT_RUNTIME;
+
+    public static void main(String[] args) {
+        DemoSite options = new DemoSite(null, DEFAULT_RUNTIME);
+        CommandLine cli = new CommandLine(options);
+        PrintWriter err = new PrintWriter(System.err, true);
+        try {
+            if (CommandLine.printHelpIfRequested(cli.parseArgs(args))) {
+                return;
+            }
+        } catch (CommandLine.ParameterException e) {
+            err.println("demo-site: " + e.getMessage() + " (see --help)");
+            System.exit(2);
+        }
+        try {
+            DemoSite site = start(options.bind, options.port, options.runtimeUrl);
+            System.out.println("demo-site listening: http://" + options.bind + ":" + site.port() + "/");
+            Runtime.getRuntime().addShutdownHook(new Thread(site::close));
+        } catch (BindException e) {
+            err.println("demo-site: cannot listen on port " + options.port + ": " + e.getMessage());
+            System.exit(1);
+        } catch (IOException e) {
+            err.println("demo-site: cannot start: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+}

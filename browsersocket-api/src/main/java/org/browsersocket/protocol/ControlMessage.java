@@ -1,0 +1,119 @@
+package org.browsersocket.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A text frame on the control channel between a page and its host runtime, as JSON with a
+ * {@code "type"} discriminator. Payload bytes never travel in these messages: they go in binary
+ * frames laid out by {@link DataFrame}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ControlMessage.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = ControlMessage.Listen.class, name = "listen"),
+    @JsonSubTypes.Type(value = ControlMessage.Unlisten.class, name = "unlisten"),
+    @JsonSubTypes.Type(value = ControlMessage.Accept.class, name = "accept"),
+    @JsonSubTypes.Type(value = ControlMessage.Reject.class, name = "reject"),
+    @JsonSubTypes.Type(value = ControlMessage.Close.class, name = "close"),
+    @JsonSubTypes.Type(value = ControlMessage.Welcome.class, name = "welcome"),
+    @JsonSubTypes.Type(value = ControlMessage.Listening.class, name = "listening"),
+    @JsonSubTypes.Type(value = ControlMessage.Handshake.class, name = "handshake"),
+    @JsonSubTypes.Type(value = ControlMessage.Open.class, name = "open"),
+    @JsonSubTypes.Type(value = ControlMessage.Error.class, name = "error"),
+})
+public sealed interface ControlMessage {
+
+    // ---- page -> runtime ----
+
+    /** First message of a page: claims the grant (token) minted into the script it loaded. */
+    record Hello(String token) implements ControlMessage {
+        public Hello {
+            require(token != null && !token.isEmpty(), "hello needs a token");
+        }
+    }
+
+    /** Opens listener number {@code listener}, i.e. binds the grant's prefix of that index. */
+    record Listen(int listener) implements ControlMessage {
+        public Listen {
+            require(listener >= 0, "listener must be >= 0");
+        }
+    }
+
+    /** {@code bs.stop()}: closes the listener, its connections, and frees its prefix. */
+    record Unlisten(int listener) implements ControlMessage {
+        public Unlisten {
+            require(listener >= 0, "listener must be >= 0");
+        }
+    }
+
+    /** The page accepts an incoming handshake, optionally picking a subprotocol and headers. */
+    record Accept(int conn, String protocol, Map<String, String> headers) implements ControlMessage {
+        public Accept {
+            require(conn >= 0, "conn must be >= 0");
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+    }
+
+    /** The page refuses an incoming handshake with an HTTP status (400..599). */
+    record Reject(int conn, int status, String reason) implements ControlMessage {
+        public Reject {
+            require(conn >= 0, "conn must be >= 0");
+            require(status >= 400 && status <= 599, "reject status must be 400..599");
+            reason = reason == null ? "" : reason;
+        }
+    }
+
+    /**
+     * A connection closed or is to be closed, in either direction. {@code wasClean} is only
+     * meaningful runtime -> page.
+     */
+    record Close(int conn, int code, String reason, boolean wasClean) implements ControlMessage {
+        public Close {
+            require(conn >= 0, "conn must be >= 0");
+            require(code >= 1000 && code <= 4999, "close code " + code + " is outside 1000..4999");
+            reason = fitCloseReason(reason);
+        }
+    }
+
+    // ---- runtime -> page ----
+
+    /** The runtime accepted the page's hello. */
+    record Welcome(int port, int maxMessageBytes) implements ControlMessage {}
+
+    /** A listener is bound: peers may now connect to {@code ws://HOST:port + prefix + ...}. */
+    record Listening(int listener, String prefix, int port) implements ControlMessage {}
+
+    /** A peer wants to connect; the page answers with {@link Accept} or {@link Reject}. */
+    record Handshake(int conn, int listener, String resource, String origin, List<String> protocols,
+                     Map<String, String> headers, String remoteAddress) implements ControlMessage {}
+
+    /** The handshake completed; the connection is open. */
+    record Open(int conn, String protocol) implements ControlMessage {}
+
+    /**
+     * Something the page asked for failed. {@code listener} names the listener concerned, or is
+     * null; {@code fatal} means the control channel is about to close.
+     */
+    record Error(Integer listener, String reason, boolean fatal) implements ControlMessage {}
+
+    /** A close reason must fit the 123 bytes a close frame leaves for it; longer ones are cut. */
+    static String fitCloseReason(String reason) {
+        if (reason == null) {
+            return "";
+        }
+        String fitted = reason;
+        while (fitted.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
+            fitted = fitted.substring(0, fitted.length() - 1);
+        }
+        return fitted;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

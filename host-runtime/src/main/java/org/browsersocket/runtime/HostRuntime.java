@@ -1,0 +1,101 @@
+package org.browsersocket.runtime;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.browsersocket.runtime.control.ControlServer;
+import org.browsersocket.runtime.relay.Listener;
+import org.browsersocket.runtime.relay.PageSession;
+import org.browsersocket.runtime.relay.PublicServer;
+import org.browsersocket.runtime.routing.PrefixMinter;
+import org.browsersocket.runtime.routing.Router;
+import org.browsersocket.runtime.status.StatusPage;
+
+/**
+ * A running host runtime: the loopback control endpoint and the public listener, sharing one
+ * router. Start it with {@link #start}, stop it with {@link #close} (peers then see 1001).
+ */
+public final class HostRuntime implements AutoCloseable {
+    private static final long UNCLAIMED_GRANT_MINUTES = 10;
+    private static final int MAX_UNCLAIMED_GRANTS = 10_000;
+
+    private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("bs-accept", true));
+    private final EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("bs-io", true));
+    private final Set<PageSession> sessions = ConcurrentHashMap.newKeySet();
+    private final RuntimeConfig config;
+    private PublicServer publicServer;
+    private ControlServer controlServer;
+
+    private HostRuntime(RuntimeConfig config) {
+        this.config = config;
+    }
+
+    /** Binds both ports; throws (and releases everything) if either is busy. */
+    public static HostRuntime start(RuntimeConfig config) throws Exception {
+        HostRuntime runtime = new HostRuntime(config);
+        try {
+            Router<Listener> router = new Router<>(new PrefixMinter(), config.maxListenersPerPage(),
+                    UNCLAIMED_GRANT_MINUTES, TimeUnit.MINUTES, MAX_UNCLAIMED_GRANTS);
+            runtime.publicServer = PublicServer.bind(runtime.boss, runtime.workers, router, config);
+            runtime.controlServer = ControlServer.bind(runtime.boss, runtime.workers, router, config,
+                    runtime.sessions, new StatusPage(), runtime.publicPort());
+            runtime.workers.scheduleAtFixedRate(() -> router.expireUnclaimed(System.nanoTime(), false),
+                    1, 1, TimeUnit.MINUTES);
+            return runtime;
+        } catch (Exception e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    public int controlPort() {
+        return controlServer.localAddress().getPort();
+    }
+
+    public int publicPort() {
+        return publicServer.localAddress().getPort();
+    }
+
+    /** Base URL of the control endpoint, e.g. {@code http://127.0.0.1:7040}. */
+    public String controlUrl() {
+        return "http://127.0.0.1:" + controlPort();
+    }
+
+    /** One line per bound address, as printed on start-up. */
+    public List<String> boundAddresses() {
+        String control = "control  http://127.0.0.1:" + controlPort() + "/ (loopback only)";
+        InetSocketAddress pub = publicServer.localAddress();
+        if (pub.getAddress() instanceof Inet6Address) {
+            return List.of(control,
+                    "public   ws://0.0.0.0:" + pub.getPort() + "/ (IPv4)",
+                    "public   ws://[::]:" + pub.getPort() + "/ (IPv6)");
+        }
+        return List.of(control, "public   ws://0.0.0.0:" + pub.getPort() + "/ (IPv4 only: IPv6 unavailable)");
+    }
+
+    /** Pages currently connected. */
+    public Set<PageSession> sessions() {
+        return Set.copyOf(sessions);
+    }
+
+    @Override
+    public void close() {
+        if (controlServer != null) {
+            controlServer.close();
+        }
+        if (publicServer != null) {
+            publicServer.close();
+        }
+        for (PageSession session : sessions) {
+            session.pageGone();
+        }
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

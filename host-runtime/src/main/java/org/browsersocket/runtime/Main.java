@@ -1,0 +1,128 @@
+package org.browsersocket.runtime;
+
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.logging.LogManager;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar host-runtime.jar}: runs the host runtime until SIGTERM or Ctrl-C. */
+@Command(name = "host-runtime", mixinStandardHelpOptions = true, version = "BrowserSocket host runtime 0.1",
+        description = "Lets pages on allowed origins listen for WebSocket connections.")
+public final class Main {
+    @Option(names = "--control-port", paramLabel = "PORT", description = "Loopback port for browsersocket.js, "
+            + "the status page and control channels (0 = any free). Default: ${DEFAULT-VALUE}.")
+    int controlPort = RuntimeConfig.DEFAULT_CONTROL_PORT;
+
+    @Option(names = "--public-port", paramLabel = "PORT", description = "Port peers connect to, IPv4 and IPv6 "
+            + "(0 = any free). Default: ${DEFAULT-VALUE}.")
+    int publicPort = RuntimeConfig.DEFAULT_PUBLIC_PORT;
+
+    @Option(names = "--allow-origin", paramLabel = "ORIGIN", description = "Origin allowed to open listeners, "
+            + "e.g. http://localhost:8080. Repeatable. Default: none.")
+    List<String> allowOrigins = new ArrayList<>();
+
+    @Option(names = "--max-message-bytes", paramLabel = "BYTES", description = "Largest message relayed; a peer "
+            + "sending more is closed with 1009. Default: ${DEFAULT-VALUE}.")
+    int maxMessageBytes = RuntimeConfig.DEFAULT_MAX_MESSAGE_BYTES;
+
+    @Option(names = "--max-listeners-per-page", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    int maxListenersPerPage = 16;
+
+    @Option(names = "--max-connections-per-listener", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerListener = 20_000;
+
+    public static void main(String[] args) {
+        int exit = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        if (exit != Integer.MIN_VALUE) {
+            System.exit(exit);
+        }
+        try {
+            new java.util.concurrent.CountDownLatch(1).await(); // the I/O threads are daemons; SIGTERM ends us
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Parses the flags and starts the runtime. Returns an exit code for a finished command (help,
+     * bad flag, busy port), or {@code Integer.MIN_VALUE} once the runtime runs (it then stops on SIGTERM).
+     */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main).setOut(out).setErr(err);
+        try {
+            CommandLine.ParseResult parsed = cli.parseArgs(args);
+            if (CommandLine.printHelpIfRequested(parsed)) {
+                return 0;
+            }
+        } catch (CommandLine.ParameterException e) {
+            err.println("host-runtime: " + e.getMessage() + " (see --help)");
+            return 2;
+        }
+        String invalid = main.validate();
+        if (invalid != null) {
+            err.println("host-runtime: " + invalid);
+            return 2;
+        }
+        configureLogging();
+        RuntimeConfig config = new RuntimeConfig(main.controlPort, main.publicPort,
+                new LinkedHashSet<>(main.allowOrigins), main.maxMessageBytes, main.maxListenersPerPage,
+                main.maxConnectionsPerListener, 5_000);
+        HostRuntime runtime;
+        try {
+            runtime = HostRuntime.start(config);
+        } catch (BindException e) {
+            err.println("host-runtime: cannot listen on control port " + main.controlPort + " or public port "
+                    + main.publicPort + ": " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("host-runtime: cannot start: " + e);
+            return 1;
+        }
+        runtime.boundAddresses().forEach(line -> out.println("host-runtime listening: " + line));
+        if (config.allowedOrigins().isEmpty()) {
+            out.println("host-runtime: no origin may listen yet; pass --allow-origin ORIGIN");
+        } else {
+            out.println("host-runtime: origins allowed to listen: " + String.join(", ", config.allowedOrigins()));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runtime.close();
+            out.println("host-runtime: stopped");
+        }, "bs-shutdown"));
+        return Integer.MIN_VALUE;
+    }
+
+    private String validate() {
+        for (int port : new int[] {controlPort, publicPort}) {
+            if (port < 0 || port > 65535) {
+                return "port " + port + " is outside 0..65535";
+            }
+        }
+        for (String origin : allowOrigins) {
+            if (!origin.matches("(?i)(https?://[^/\\s]+|null)")) {
+                return "--allow-origin " + origin + " is not an origin (scheme://host[:port], no path)";
+            }
+        }
+        if (maxMessageBytes < 1 || maxListenersPerPage < 1 || maxConnectionsPerListener < 1) {
+            return "limits must be at least 1";
+        }
+        return null;
+    }
+
+    private static void configureLogging() {
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+            try {
+                LogManager.getLogManager().readConfiguration();
+            } catch (java.io.IOException ignored) {
+                // keep the JVM's default format
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.browsersocket.runtime.control;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.browsersocket.runtime.relay.PageSession;
+
+/** WebSocket side of a page's control channel: text frames are control messages, binary frames data. */
+final class ControlFrameHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger("browsersocket.control");
+
+    private final PageSession session;
+
+    ControlFrameHandler(PageSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof BinaryWebSocketFrame binary) {
+                session.onDataFrame(binary.content());
+            } else if (msg instanceof TextWebSocketFrame text) {
+                session.onControlText(text.text());
+            } else if (msg instanceof PingWebSocketFrame ping) {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            } else if (msg instanceof CloseWebSocketFrame close) {
+                ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            session.controlWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.pageGone();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(1009, "control message too big"))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            LOG.log(Level.FINE, session.name() + " control channel failed", cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.browsersocket.runtime.control;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import org.browsersocket.protocol.ControlCodec;
+import org.browsersocket.runtime.RuntimeConfig;
+import org.browsersocket.runtime.relay.Listener;
+import org.browsersocket.runtime.relay.PageSession;
+import org.browsersocket.runtime.routing.Router;
+import org.browsersocket.runtime.status.StatusPage;
+
+/**
+ * The control endpoint on 127.0.0.1: serves {@code browsersocket.js}, the status page, and the
+ * pages' control channels ({@code /control}).
+ */
+public final class ControlServer {
+    /** What the control endpoint's handlers share. */
+    record Shared(Router<Listener> router, RuntimeConfig config, ControlCodec codec, RuntimeScript script,
+                  OriginPolicy origins, Set<PageSession> sessions, StatusPage status, int publicPort) {}
+
+    private final Channel channel;
+
+    private ControlServer(Channel channel) {
+        this.channel = channel;
+    }
+
+    public static ControlServer bind(EventLoopGroup boss, EventLoopGroup workers, Router<Listener> router,
+                                     RuntimeConfig config, Set<PageSession> sessions, StatusPage status,
+                                     int publicPort) throws InterruptedException {
+        Shared shared = new Shared(router, config, new ControlCodec(), new RuntimeScript(),
+                new OriginPolicy(config.allowedOrigins()), sessions, status, publicPort);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
+                                .addLast("control-http", new ControlHttpHandler(shared));
+                    }
+                });
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), config.controlPort());
+        return new ControlServer(bootstrap.bind(address).sync().channel());
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}

@@ -1,0 +1,61 @@
+package org.browsersocket.runtime.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.browsersocket.runtime.routing.Grant;
+
+/**
+ * {@code browsersocket.js} as served to one page: the library from browsersocket-api with this
+ * page's grant (token and listener prefixes), the public port and the control URL minted in, so
+ * that {@code new BrowserSocket(...)} can set {@code port} and {@code resourcePrefix} synchronously.
+ */
+public final class RuntimeScript {
+    /** The marker in browsersocket.js replaced by the page's configuration object. */
+    static final String CONFIG_MARKER = "/*@RUNTIME_CONFIG@*/null";
+
+    private final String library = load("browsersocket/browsersocket.js");
+    private final String declarations = load("browsersocket/browsersocket.d.ts");
+    private final ObjectMapper json = new ObjectMapper();
+
+    public RuntimeScript() {
+        if (!library.contains(CONFIG_MARKER)) {
+            throw new IllegalStateException("browsersocket.js lacks the runtime configuration marker");
+        }
+    }
+
+    /** The script for one page, whose control channel will connect to {@code controlUrl}. */
+    public String render(Grant grant, String controlUrl, int publicPort, int maxMessageBytes) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("control", controlUrl);
+        config.put("port", publicPort);
+        config.put("token", grant.token());
+        config.put("prefixes", grant.prefixes());
+        config.put("maxMessageBytes", maxMessageBytes);
+        try {
+            return library.replace(CONFIG_MARKER, json.writeValueAsString(config));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The TypeScript declarations of the API. */
+    public String declarations() {
+        return declarations;
+    }
+
+    private static String load(String resource) {
+        try (InputStream in = RuntimeScript.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.browsersocket.runtime.relay;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.browsersocket.runtime.routing.Router;
+
+/** One {@code BrowserSocket} of a page: its prefix and what passed through it. */
+public final class Listener {
+    private final PageSession session;
+    private final Router.Slot<Listener> slot;
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicLong bytesIn = new AtomicLong();
+    final AtomicLong bytesOut = new AtomicLong();
+    private volatile boolean closed;
+
+    Listener(PageSession session, Router.Slot<Listener> slot) {
+        this.session = session;
+        this.slot = slot;
+    }
+
+    public PageSession session() {
+        return session;
+    }
+
+    public int index() {
+        return slot.index();
+    }
+
+    public String prefix() {
+        return slot.prefix();
+    }
+
+    Router.Slot<Listener> slot() {
+        return slot;
+    }
+
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    public long bytesIn() {
+        return bytesIn.get();
+    }
+
+    public long bytesOut() {
+        return bytesOut.get();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+}

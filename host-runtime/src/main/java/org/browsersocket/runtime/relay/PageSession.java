@@ -1,0 +1,393 @@
+package org.browsersocket.runtime.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.channel.ChannelFutureListener;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import org.browsersocket.protocol.ControlCodec;
+import org.browsersocket.protocol.ControlMessage;
+import org.browsersocket.protocol.DataFrame;
+import org.browsersocket.runtime.RuntimeConfig;
+import org.browsersocket.runtime.routing.Grant;
+import org.browsersocket.runtime.routing.Router;
+
+/**
+ * Everything one page holds through its control channel: its grant, its listeners, and the peer
+ * connections they accepted. Control messages arrive on the control channel's event loop; peer
+ * events arrive on the peers' loops, so shared state is concurrent and channel writes (which
+ * Netty makes thread-safe) are the only cross-thread calls.
+ */
+public final class PageSession {
+    private static final Logger LOG = Logger.getLogger("browsersocket.page");
+    private static final AtomicInteger SESSION_NUMBERS = new AtomicInteger();
+
+    private final int number = SESSION_NUMBERS.incrementAndGet();
+    private final Channel control;
+    private final String origin;
+    private final Router<Listener> router;
+    private final RuntimeConfig config;
+    private final ControlCodec codec;
+    private final int publicPort;
+    private final long slowPeerBytes;
+    private final Map<Integer, Listener> listeners = new ConcurrentHashMap<>();
+    private final Map<Integer, PeerConnection> connections = new ConcurrentHashMap<>();
+    private final Set<Channel> pausedPeers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger nextConnection = new AtomicInteger();
+    private volatile Grant grant;
+    private volatile boolean gone;
+
+    public PageSession(Channel control, String origin, Router<Listener> router, RuntimeConfig config,
+                       ControlCodec codec, int publicPort) {
+        this.control = control;
+        this.origin = origin;
+        this.router = router;
+        this.config = config;
+        this.codec = codec;
+        this.publicPort = publicPort;
+        // A peer may lag this far behind what the page sends it before it is cut off.
+        this.slowPeerBytes = Math.max(64L << 20, 4L * config.maxMessageBytes());
+    }
+
+    int maxMessageBytes() {
+        return config.maxMessageBytes();
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    public String name() {
+        return "page#" + number;
+    }
+
+    /** Live listeners, in index order. */
+    public List<Listener> listeners() {
+        List<Listener> live = new ArrayList<>(listeners.values());
+        live.sort((a, b) -> Integer.compare(a.index(), b.index()));
+        return live;
+    }
+
+    /** Open connections (handshakes done) of one listener. */
+    public List<PeerConnection> connections(Listener listener) {
+        return connections.values().stream().filter(c -> c.listener() == listener && c.isOpen()).toList();
+    }
+
+    // ---------------------------------------------------------------- page -> runtime
+
+    /** One text frame from the page. Malformed input gets an error reply to this page only. */
+    public void onControlText(String text) {
+        ControlMessage message;
+        try {
+            message = codec.decode(text);
+        } catch (ControlCodec.MalformedControlMessage e) {
+            LOG.warning(name() + " sent a malformed control message: " + e.getMessage());
+            sendError(null, e.getMessage(), false);
+            return;
+        }
+        if (grant == null && !(message instanceof ControlMessage.Hello)) {
+            sendError(null, "the first control message must be hello", false);
+            return;
+        }
+        if (message instanceof ControlMessage.Hello hello) {
+            hello(hello);
+        } else if (message instanceof ControlMessage.Listen listen) {
+            listen(listen.listener());
+        } else if (message instanceof ControlMessage.Unlisten unlisten) {
+            unlisten(unlisten.listener());
+        } else if (message instanceof ControlMessage.Accept accept) {
+            answer(accept.conn()).ifPresent(c -> c.answers().accept(accept.protocol(), accept.headers()));
+        } else if (message instanceof ControlMessage.Reject reject) {
+            answer(reject.conn()).ifPresent(c -> {
+                forget(c);
+                c.answers().reject(reject.status(), reject.reason());
+            });
+        } else if (message instanceof ControlMessage.Close close) {
+            closeFromPage(close);
+        } else {
+            sendError(null, "a page may not send '" + typeName(message) + "' messages", false);
+        }
+    }
+
+    /** One binary frame from the page: a message for one of its connections. */
+    public void onDataFrame(ByteBuf content) {
+        int length = content.readableBytes();
+        if (length < DataFrame.HEADER_BYTES) {
+            sendError(null, "data frame shorter than its " + DataFrame.HEADER_BYTES + "-byte header", false);
+            return;
+        }
+        int start = content.readerIndex();
+        byte kind = content.getByte(start);
+        int id = content.getInt(start + 1);
+        if (kind != DataFrame.KIND_TEXT && kind != DataFrame.KIND_BINARY) {
+            sendError(null, "data frame of unknown kind " + kind, false);
+            return;
+        }
+        PeerConnection connection = connections.get(id);
+        if (connection == null || !connection.isOpen()) {
+            return; // the peer left while this message was on its way: nothing to deliver to
+        }
+        Channel peer = connection.channel();
+        if (peer.bytesBeforeWritable() > slowPeerBytes) {
+            LOG.warning(name() + " peer " + connection.remoteAddress() + " reads too slowly; closing it");
+            closePeer(connection, 1008, "peer reads too slowly");
+            return;
+        }
+        ByteBuf payload = content.retainedSlice(start + DataFrame.HEADER_BYTES, length - DataFrame.HEADER_BYTES);
+        WebSocketFrame frame = kind == DataFrame.KIND_TEXT ? new TextWebSocketFrame(payload) : new BinaryWebSocketFrame(payload);
+        connection.countOut(length - DataFrame.HEADER_BYTES);
+        peer.writeAndFlush(frame, peer.voidPromise());
+    }
+
+    /** The page's control channel closed: navigation, tab closed, crash, or {@code stop} of the runtime. */
+    public void pageGone() {
+        if (gone) {
+            return;
+        }
+        gone = true;
+        for (Listener listener : listeners()) {
+            closeListener(listener, 1001, "page went away");
+        }
+        Grant claimed = grant;
+        if (claimed != null) {
+            router.release(claimed);
+        }
+        LOG.info(name() + " (" + origin + ") went away");
+    }
+
+    /** The control channel drained: peers paused for its sake may send again. */
+    public void controlWritable() {
+        for (Channel peer : pausedPeers) {
+            pausedPeers.remove(peer);
+            peer.config().setAutoRead(true);
+        }
+    }
+
+    // ---------------------------------------------------------------- peers -> runtime
+
+    /**
+     * Admits a peer whose request names a bound listener and asks the page about its handshake.
+     *
+     * @throws Refusal when the listener is closed or full
+     */
+    PeerConnection admit(Listener listener, Channel peer, FullHttpRequest request, String remoteAddress,
+                         PeerConnection.HandshakeAnswers answers) throws Refusal {
+        if (listener.isClosed() || gone) {
+            throw new Refusal(404, null);
+        }
+        if (listener.connections.incrementAndGet() > config.maxConnectionsPerListener()) {
+            listener.connections.decrementAndGet();
+            throw new Refusal(503, "listener is full (" + config.maxConnectionsPerListener() + " connections)");
+        }
+        int id = nextConnection.getAndIncrement() & Integer.MAX_VALUE;
+        PeerConnection connection = new PeerConnection(id, listener, peer, remoteAddress, answers);
+        connections.put(id, connection);
+        String offered = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "");
+        List<String> protocols = offered.isBlank() ? List.of()
+                : Arrays.stream(offered.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+        Map<String, String> headers = new LinkedHashMap<>();
+        request.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(), h.getValue(), (a, b) -> a + ", " + b));
+        send(new ControlMessage.Handshake(id, listener.index(), request.uri(),
+                request.headers().get(HttpHeaderNames.ORIGIN), protocols, headers, remoteAddress));
+        return connection;
+    }
+
+    /** A handshake ended before it completed (peer left, page too slow, handshake failed). */
+    void handshakeAbandoned(PeerConnection connection, String reason) {
+        if (forget(connection)) {
+            send(new ControlMessage.Close(connection.id(), 1006, reason, false));
+        }
+    }
+
+    void opened(PeerConnection connection, String protocol) {
+        connection.markOpen();
+        LOG.info(name() + " listener " + shortPrefix(connection.listener().prefix()) + ": peer connected from "
+                + connection.remoteAddress() + (protocol == null ? "" : " (subprotocol " + protocol + ")"));
+        send(new ControlMessage.Open(connection.id(), protocol));
+    }
+
+    /** A message from a peer, relayed to the page with a 5-byte header and the payload as it is. */
+    void relayToPage(PeerConnection connection, byte kind, ByteBuf payload) {
+        int bytes = payload.readableBytes();
+        ByteBuf header = control.alloc().buffer(DataFrame.HEADER_BYTES);
+        header.writeByte(kind).writeInt(connection.id());
+        CompositeByteBuf frame = control.alloc().compositeBuffer(2).addComponents(true, header, payload.retain());
+        connection.countIn(bytes);
+        control.writeAndFlush(new BinaryWebSocketFrame(frame), control.voidPromise());
+        if (!control.isWritable()) {
+            // Backpressure: stop reading this peer until the page drains the control channel.
+            Channel peer = connection.channel();
+            peer.config().setAutoRead(false);
+            pausedPeers.add(peer);
+            if (control.isWritable()) {
+                controlWritable();
+            }
+        }
+    }
+
+    /** The peer closed (cleanly with its code, or not: 1006) or was closed by the runtime. */
+    void peerClosed(PeerConnection connection, int code, String reason, boolean wasClean) {
+        pausedPeers.remove(connection.channel());
+        if (forget(connection)) {
+            LOG.info(name() + " listener " + shortPrefix(connection.listener().prefix()) + ": peer "
+                    + connection.remoteAddress() + " closed with code " + code
+                    + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")"));
+            send(new ControlMessage.Close(connection.id(), code, reason, wasClean));
+        }
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void hello(ControlMessage.Hello hello) {
+        if (grant != null) {
+            sendError(null, "hello was already sent on this control channel", false);
+            return;
+        }
+        Grant claimed = router.claim(hello.token());
+        if (claimed == null) {
+            sendError(null, "unknown or already used page token: reload the page to get a fresh browsersocket.js", true);
+            control.close();
+            return;
+        }
+        grant = claimed;
+        send(new ControlMessage.Welcome(publicPort, config.maxMessageBytes()));
+    }
+
+    private void listen(int index) {
+        Router.Slot<Listener> slot = router.slot(grant, index);
+        if (listeners.containsKey(index)) {
+            sendError(index, "listener " + index + " is already open", false);
+            return;
+        }
+        if (slot == null) {
+            sendError(index, index >= grant.prefixes().size()
+                    ? "listener limit reached: a page may open " + grant.prefixes().size() + " listeners"
+                    : "listener " + index + " was stopped; its prefix is not reused", false);
+            return;
+        }
+        Listener listener = new Listener(this, slot);
+        listeners.put(index, listener);
+        router.bind(slot, listener);
+        LOG.info(name() + " listener opened by origin " + origin + " on port " + publicPort
+                + " prefix " + shortPrefix(slot.prefix()));
+        send(new ControlMessage.Listening(index, slot.prefix(), publicPort));
+    }
+
+    private void unlisten(int index) {
+        Listener listener = listeners.get(index);
+        if (listener == null) {
+            sendError(index, "listener " + index + " is not open", false);
+            return;
+        }
+        closeListener(listener, 1001, "listener stopped");
+        LOG.info(name() + " listener " + shortPrefix(listener.prefix()) + " stopped");
+    }
+
+    private void closeListener(Listener listener, int code, String reason) {
+        listener.markClosed();
+        listeners.remove(listener.index(), listener);
+        router.release(listener.slot());
+        for (PeerConnection connection : connections.values()) {
+            if (connection.listener() == listener) {
+                if (connection.isOpen()) {
+                    closePeer(connection, code, reason);
+                } else {
+                    forget(connection);
+                    connection.answers().reject(404, null);
+                }
+            }
+        }
+    }
+
+    private void closeFromPage(ControlMessage.Close close) {
+        PeerConnection connection = connections.get(close.conn());
+        if (connection == null) {
+            return; // already closed by the peer; the page learns that from our Close
+        }
+        if (close.code() != 1000 && (close.code() < 3000 || close.code() > 4999)) {
+            sendError(null, "close code " + close.code() + " may not be sent by a page (use 1000 or 3000-4999)", false);
+            return;
+        }
+        if (!connection.isOpen()) {
+            sendError(null, "connection " + close.conn() + " is not open yet; reject its handshake instead", false);
+            return;
+        }
+        closePeer(connection, close.code(), close.reason());
+    }
+
+    /** Sends a close frame to the peer and tells the page the connection is closed. */
+    private void closePeer(PeerConnection connection, int code, String reason) {
+        if (forget(connection)) {
+            connection.channel().writeAndFlush(new CloseWebSocketFrame(code, reason))
+                    .addListener(ChannelFutureListener.CLOSE);
+            send(new ControlMessage.Close(connection.id(), code, reason, true));
+        }
+    }
+
+    /** Removes a connection once; true for the caller that removed it. */
+    private boolean forget(PeerConnection connection) {
+        if (connections.remove(connection.id(), connection)) {
+            connection.listener().connections.decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    private java.util.Optional<PeerConnection> answer(int id) {
+        PeerConnection connection = connections.get(id);
+        if (connection == null || connection.isOpen()) {
+            // The peer left meanwhile, or the page answered twice: nothing to do.
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(connection);
+    }
+
+    private void sendError(Integer listener, String reason, boolean fatal) {
+        send(new ControlMessage.Error(listener, reason, fatal));
+    }
+
+    private void send(ControlMessage message) {
+        if (control.isActive()) {
+            control.writeAndFlush(new TextWebSocketFrame(codec.encode(message)), control.voidPromise());
+        }
+    }
+
+    private static String typeName(ControlMessage message) {
+        return message.getClass().getSimpleName().toLowerCase();
+    }
+
+    /** Prefixes are capabilities: logs show only their start. */
+    public static String shortPrefix(String prefix) {
+        return prefix.length() <= 8 ? prefix : prefix.substring(0, 7) + "…/";
+    }
+
+    /** Counts of what this page holds, for the status page. */
+    public Collection<PeerConnection> allConnections() {
+        return connections.values();
+    }
+
+    /** A peer is turned away with an HTTP status (and an optional detail for the body). */
+    static final class Refusal extends Exception {
+        final int status;
+
+        Refusal(int status, String detail) {
+            super(detail, null, false, false);
+            this.status = status;
+        }
+    }
+}

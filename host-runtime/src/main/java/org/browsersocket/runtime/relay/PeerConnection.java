@@ -1,0 +1,83 @@
+package org.browsersocket.runtime.relay;
+
+import io.netty.channel.Channel;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A peer's WebSocket connection to a listener, from its handshake until it closes. */
+public final class PeerConnection {
+    private final int id;
+    private final Listener listener;
+    private final Channel channel;
+    private final String remoteAddress;
+    private final HandshakeAnswers answers;
+    private final Instant since = Instant.now();
+    private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong bytesOut = new AtomicLong();
+    private volatile boolean open;
+
+    /** Where the page's answer to the handshake goes. */
+    interface HandshakeAnswers {
+        void accept(String protocol, java.util.Map<String, String> headers);
+
+        void reject(int status, String reason);
+    }
+
+    PeerConnection(int id, Listener listener, Channel channel, String remoteAddress, HandshakeAnswers answers) {
+        this.id = id;
+        this.listener = listener;
+        this.channel = channel;
+        this.remoteAddress = remoteAddress;
+        this.answers = answers;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Listener listener() {
+        return listener;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    public Instant since() {
+        return since;
+    }
+
+    public long bytesIn() {
+        return bytesIn.get();
+    }
+
+    public long bytesOut() {
+        return bytesOut.get();
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    HandshakeAnswers answers() {
+        return answers;
+    }
+
+    void markOpen() {
+        open = true;
+    }
+
+    void countIn(int bytes) {
+        bytesIn.addAndGet(bytes);
+        listener.bytesIn.addAndGet(bytes);
+    }
+
+    void countOut(int bytes) {
+        bytesOut.addAndGet(bytes);
+        listener.bytesOut.addAndGet(bytes);
+    }
+}

@@ -1,0 +1,227 @@
+package org.browsersocket.runtime.relay;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.browsersocket.runtime.RuntimeConfig;
+import org.browsersocket.runtime.http.HttpResponses;
+import org.browsersocket.runtime.routing.PrefixMinter;
+import org.browsersocket.runtime.routing.Router;
+
+/**
+ * First handler of a peer's connection: routes the upgrade request by its prefix, waits (without
+ * blocking the event loop) for the page to bind that prefix and to answer {@code onhandshake},
+ * then completes or refuses the WebSocket handshake. Unknown prefixes get a bare 404.
+ */
+final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements PeerConnection.HandshakeAnswers {
+    private static final Logger LOG = Logger.getLogger("browsersocket.public");
+
+    private final Router<Listener> router;
+    private final RuntimeConfig config;
+    private ChannelHandlerContext ctx;
+    private FullHttpRequest request;
+    private ScheduledFuture<?> deadline;
+    private PeerConnection connection;
+
+    PeerHandshakeHandler(Router<Listener> router, RuntimeConfig config) {
+        this.router = router;
+        this.config = config;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest req) || request != null) {
+            ReferenceCountUtil.release(msg); // nothing may follow the upgrade request until we answer
+            return;
+        }
+        if (!req.decoderResult().isSuccess()) {
+            respond(req, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+            return;
+        }
+        Router.Slot<Listener> slot = router.slot(PrefixMinter.prefixOf(new QueryStringDecoder(req.uri()).rawPath()));
+        if (slot == null) {
+            respond(req, HttpResponseStatus.NOT_FOUND, null);
+            return;
+        }
+        if (!req.method().equals(HttpMethod.GET) || !req.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+            respond(req, HttpResponseStatus.UPGRADE_REQUIRED, "this is a WebSocket endpoint");
+            return;
+        }
+        request = req;
+        CompletableFuture<Listener> bound = slot.bound();
+        if (bound.isDone()) {
+            admit(bound);
+        } else {
+            // The page loaded its script but has not opened this listener yet: wait a little.
+            deadline = ctx.executor().schedule(() -> respond(request, HttpResponseStatus.NOT_FOUND, null),
+                    config.peerWaitMillis(), TimeUnit.MILLISECONDS);
+            bound.whenComplete((listener, error) -> ctx.executor().execute(() -> {
+                if (deadline.cancel(false)) {
+                    admit(bound);
+                }
+            }));
+        }
+    }
+
+    private void admit(CompletableFuture<Listener> bound) {
+        Listener listener = bound.isCompletedExceptionally() ? null : bound.getNow(null);
+        if (listener == null || request == null) {
+            respond(request, HttpResponseStatus.NOT_FOUND, null);
+            return;
+        }
+        try {
+            connection = listener.session().admit(listener, ctx.channel(), request, remoteAddress(), this);
+        } catch (PageSession.Refusal refusal) {
+            respond(request, HttpResponseStatus.valueOf(refusal.status), refusal.getMessage());
+            return;
+        }
+        deadline = ctx.executor().schedule(() -> {
+            connection.listener().session().handshakeAbandoned(connection, "page did not answer the handshake");
+            respond(request, HttpResponseStatus.GATEWAY_TIMEOUT, "the page did not answer in time");
+        }, config.peerWaitMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The page accepted: complete the handshake on this channel's event loop. */
+    @Override
+    public void accept(String protocol, Map<String, String> headers) {
+        ctx.executor().execute(() -> {
+            if (request == null || !deadline.cancel(false)) {
+                return;
+            }
+            PageSession session = connection.listener().session();
+            if (protocol != null && !offeredProtocols().contains(protocol)) {
+                session.handshakeAbandoned(connection, "subprotocol " + protocol + " was not offered by the peer");
+                respond(request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "the page chose a subprotocol the peer did not offer");
+                return;
+            }
+            WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
+                    .maxFramePayloadLength(config.maxMessageBytes()).allowExtensions(false).build();
+            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                    "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(),
+                    protocol, decoderConfig).newHandshaker(request);
+            if (handshaker == null) {
+                session.handshakeAbandoned(connection, "unsupported WebSocket version");
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                release();
+                return;
+            }
+            HttpHeaders extra = new DefaultHttpHeaders();
+            headers.forEach((name, value) -> {
+                if (isSettableHeader(name)) {
+                    extra.add(name, value);
+                }
+            });
+            Channel channel = ctx.channel();
+            ctx.pipeline().addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
+            ctx.pipeline().addAfter("ws-aggregator", "peer", new PeerFrameHandler(connection));
+            FullHttpRequest upgrade = request;
+            request = null;
+            ctx.pipeline().remove(this);
+            handshaker.handshake(channel, upgrade, extra, channel.newPromise()).addListener(done -> {
+                if (done.isSuccess()) {
+                    session.opened(connection, handshaker.selectedSubprotocol());
+                } else {
+                    session.handshakeAbandoned(connection, "handshake failed");
+                    channel.close();
+                }
+            });
+            upgrade.release();
+        });
+    }
+
+    /** The page's {@code onhandshake} refused the peer. */
+    @Override
+    public void reject(int status, String reason) {
+        ctx.executor().execute(() -> {
+            if (request != null && (deadline == null || deadline.cancel(false))) {
+                respond(request, HttpResponseStatus.valueOf(status), reason);
+            }
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        if (connection != null) {
+            connection.listener().session().handshakeAbandoned(connection, "peer left during the handshake");
+        }
+        release();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.FINE, "peer " + remoteAddress() + " failed during the handshake", cause);
+        ctx.close();
+    }
+
+    private void respond(FullHttpRequest req, HttpResponseStatus status, String detail) {
+        if (req == null) {
+            return;
+        }
+        HttpResponses.sendStatus(ctx, req, status, detail);
+        if (req == request) {
+            request = null;
+        }
+        req.release();
+    }
+
+    private void release() {
+        if (request != null) {
+            request.release();
+            request = null;
+        }
+    }
+
+    private java.util.List<String> offeredProtocols() {
+        String offered = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "");
+        return java.util.Arrays.stream(offered.split(",")).map(String::trim).toList();
+    }
+
+    /** A page may add headers to the 101 response, but not ones that define the handshake itself. */
+    static boolean isSettableHeader(String name) {
+        if (name == null || name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+            return false;
+        }
+        String lower = name.toLowerCase();
+        return !lower.startsWith("sec-websocket-") && !lower.equals("upgrade") && !lower.equals("connection")
+                && !lower.equals("content-length") && !lower.equals("transfer-encoding");
+    }
+
+    private String remoteAddress() {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress address) {
+            var ip = address.getAddress();
+            if (ip instanceof java.net.Inet6Address && ip.getAddress().length == 16) {
+                return "[" + ip.getHostAddress() + "]:" + address.getPort();
+            }
+            return ip.getHostAddress() + ":" + address.getPort();
+        }
+        return String.valueOf(ctx.channel().remoteAddress());
+    }
+}

@@ -1,0 +1,147 @@
+package org.browsersocket.runtime.routing;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Maps resource prefixes to listeners. A prefix exists from the moment it is minted into a script
+ * (its slot is then <em>pending</em>), is <em>bound</em> when the page opens that listener, and
+ * disappears when the listener stops, the page goes away, or an unclaimed grant expires.
+ * A peer that arrives at a pending prefix can wait on {@link Slot#bound()}.
+ *
+ * @param <L> the listener type bound to a prefix
+ */
+public final class Router<L> {
+    /** One prefix: which grant minted it, and the listener once bound. */
+    public static final class Slot<L> {
+        private final Grant grant;
+        private final int index;
+        private final CompletableFuture<L> bound = new CompletableFuture<>();
+
+        Slot(Grant grant, int index) {
+            this.grant = grant;
+            this.index = index;
+        }
+
+        public int index() {
+            return index;
+        }
+
+        public String prefix() {
+            return grant.prefixes().get(index);
+        }
+
+        /** Completes with the listener when bound; fails when the prefix goes away unbound. */
+        public CompletableFuture<L> bound() {
+            return bound;
+        }
+    }
+
+    /** Thrown into waiting peers when a pending prefix disappears. */
+    public static final class PrefixGone extends RuntimeException {
+        PrefixGone() {
+            super("prefix is gone", null, false, false);
+        }
+    }
+
+    private final PrefixMinter minter;
+    private final int listenersPerGrant;
+    private final long unclaimedTtlNanos;
+    private final int maxUnclaimedGrants;
+    private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+    private final Map<String, Slot<L>> slots = new ConcurrentHashMap<>();
+
+    public Router(PrefixMinter minter, int listenersPerGrant, long unclaimedTtl, TimeUnit unit,
+                  int maxUnclaimedGrants) {
+        this.minter = minter;
+        this.listenersPerGrant = listenersPerGrant;
+        this.unclaimedTtlNanos = unit.toNanos(unclaimedTtl);
+        this.maxUnclaimedGrants = maxUnclaimedGrants;
+    }
+
+    /** Mints a grant for one script fetch; its prefixes are pending until bound. */
+    public Grant mint() {
+        if (grants.size() >= maxUnclaimedGrants) {
+            expireUnclaimed(System.nanoTime(), true);
+        }
+        List<String> prefixes = new ArrayList<>(listenersPerGrant);
+        for (int i = 0; i < listenersPerGrant; i++) {
+            prefixes.add(minter.mintPrefix());
+        }
+        Grant grant = new Grant(minter.mintToken(), prefixes, System.nanoTime());
+        for (int i = 0; i < listenersPerGrant; i++) {
+            slots.put(prefixes.get(i), new Slot<>(grant, i));
+        }
+        grants.put(grant.token(), grant);
+        return grant;
+    }
+
+    /** Claims the grant with this token for one control channel; null if unknown or taken. */
+    public Grant claim(String token) {
+        Grant grant = grants.get(token);
+        return grant != null && grant.claim() ? grant : null;
+    }
+
+    /** The slot of a prefix, or null when nobody holds that prefix. */
+    public Slot<L> slot(String prefix) {
+        return prefix == null ? null : slots.get(prefix);
+    }
+
+    /** The slot for listener {@code index} of a claimed grant, or null if out of range or gone. */
+    public Slot<L> slot(Grant grant, int index) {
+        if (index < 0 || index >= grant.prefixes().size()) {
+            return null;
+        }
+        return slots.get(grant.prefixes().get(index));
+    }
+
+    /** Binds a pending slot to its listener; false if it was already bound or is gone. */
+    public boolean bind(Slot<L> slot, L listener) {
+        return slots.get(slot.prefix()) == slot && slot.bound.complete(listener);
+    }
+
+    /** Frees one prefix for good (a stopped listener's prefix is never reused). */
+    public void release(Slot<L> slot) {
+        slots.remove(slot.prefix(), slot);
+        slot.bound.completeExceptionally(new PrefixGone());
+    }
+
+    /** Frees every prefix of a grant and forgets its token: the page went away. */
+    public void release(Grant grant) {
+        grants.remove(grant.token(), grant);
+        for (String prefix : grant.prefixes()) {
+            Slot<L> slot = slots.get(prefix);
+            if (slot != null) {
+                release(slot);
+            }
+        }
+    }
+
+    /**
+     * Releases grants nobody claimed within the TTL (pages that loaded the script but never
+     * listened). With {@code makeRoom}, also drops the oldest unclaimed tenth to stay under the cap.
+     */
+    public int expireUnclaimed(long nowNanos, boolean makeRoom) {
+        List<Grant> unclaimed = grants.values().stream().filter(g -> !g.isClaimed())
+                .sorted(Comparator.comparingLong(Grant::mintedAtNanos)).toList();
+        int dropped = 0;
+        int forRoom = makeRoom ? Math.max(1, unclaimed.size() / 10) : 0;
+        for (Grant grant : unclaimed) {
+            if (dropped < forRoom || nowNanos - grant.mintedAtNanos() > unclaimedTtlNanos) {
+                release(grant);
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** Grants minted and not yet released. */
+    public int grantCount() {
+        return grants.size();
+    }
+}
