@@ -54,6 +54,10 @@ public final class HostRuntime implements AutoCloseable {
         }
     }
 
+    public InetSocketAddress controlAddress() {
+        return controlServer.localAddress();
+    }
+
     public int controlPort() {
         return controlServer.localAddress().getPort();
     }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -136,7 +137,8 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements
                 }
             });
             Channel channel = ctx.channel();
-            ctx.pipeline().addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
+            ctx.pipeline().addAfter(ctx.name(), "ws-utf8", new Utf8FrameValidator(true));
+            ctx.pipeline().addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
             ctx.pipeline().addAfter("ws-aggregator", "peer", new PeerFrameHandler(connection));
             FullHttpRequest upgrade = request;
             request = null;

@@ -1,0 +1,49 @@
+package org.browsersocket.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+
+/** The jar's command line per DESIGN §2. */
+class MainTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void helpListsTheFlagsAndExitsZero() {
+        assertEquals(0, run("--help"));
+        for (String flag : new String[] {"--control-port", "--public-port", "--allow-origin", "--max-message-bytes"}) {
+            assertTrue(out.toString().contains(flag), flag);
+        }
+    }
+
+    @Test
+    void unknownFlagExitsNonZeroWithOneLine() {
+        assertEquals(2, run("--frobnicate"));
+        assertEquals(1, err.toString().strip().lines().count());
+        assertTrue(err.toString().contains("--frobnicate"));
+    }
+
+    @Test
+    void originWithAPathIsRejected() {
+        assertEquals(2, run("--allow-origin", "http://localhost:8080/chat/"));
+        assertTrue(err.toString().contains("is not an origin"));
+    }
+
+    @Test
+    void busyPortExitsNonZeroWithOneLine() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertEquals(1, run("--control-port", String.valueOf(busy.getLocalPort()), "--public-port", "0"));
+        }
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().contains("cannot listen"), err.toString());
+    }
+}
