@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 public final class ControlCodec {
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Raised for text that is not a valid control message; the message says why, briefly. */

@@ -68,10 +68,11 @@ public sealed interface ControlMessage {
 
     /**
      * A connection closed or is to be closed, in either direction. {@code wasClean} is only
-     * meaningful runtime -> page.
+     * meaningful runtime -> page (a page may leave it out).
      */
-    record Close(int conn, int code, String reason, boolean wasClean) implements ControlMessage {
+    record Close(int conn, int code, String reason, Boolean wasClean) implements ControlMessage {
         public Close {
+            wasClean = Boolean.TRUE.equals(wasClean);
             require(conn >= 0, "conn must be >= 0");
             require(code >= 1000 && code <= 4999, "close code " + code + " is outside 1000..4999");
             reason = fitCloseReason(reason);
