@@ -260,6 +260,15 @@
     }
   }
 
+  // A page that is left must not keep serving: Chromium may keep it alive (frozen, sockets open)
+  // in the back/forward cache. Closing the control channel closes its listeners; peers see 1001.
+  global.addEventListener('pagehide', function () {
+    if (channel) {
+      channel.failure = 'the page was left (navigation or tab closed)';
+      channel.ws.close(1000, 'page hidden');
+    }
+  });
+
   BrowserSocket.CONNECTING = CONNECTING;
   BrowserSocket.OPEN = OPEN;
   BrowserSocket.CLOSED = CLOSED;

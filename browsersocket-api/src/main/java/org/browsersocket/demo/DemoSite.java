@@ -29,7 +29,7 @@ public final class DemoSite implements AutoCloseable {
             "svg", "image/svg+xml", "json", "application/json", "png", "image/png");
 
     private final HttpServer server;
-    private final String runtime;
+    private volatile String runtime;
 
     private DemoSite(HttpServer server, String runtime) {
         this.server = server;
@@ -48,6 +48,11 @@ public final class DemoSite implements AutoCloseable {
         }));
         server.start();
         return site;
+    }
+
+    /** Points the pages at another runtime from now on. */
+    public void pointAt(String runtimeUrl) {
+        this.runtime = runtimeUrl;
     }
 
     public int port() {

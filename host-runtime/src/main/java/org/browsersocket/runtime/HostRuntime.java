@@ -90,6 +90,9 @@ public final class HostRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (workers.isShuttingDown()) {
+            return;
+        }
         if (controlServer != null) {
             controlServer.close();
         }
