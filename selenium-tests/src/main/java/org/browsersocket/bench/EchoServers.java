@@ -1,0 +1,68 @@
+package org.browsersocket.bench;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.java_websocket.WebSocket;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.WebSocketServer;
+
+/** Native baselines the page-hosted server is compared with. */
+final class EchoServers {
+    private EchoServers() {}
+
+    /** A plain Java-WebSocket echo server on a free loopback port. */
+    static final class JavaWebSocketEcho extends WebSocketServer implements AutoCloseable {
+        private final CountDownLatch started = new CountDownLatch(1);
+
+        JavaWebSocketEcho() {
+            super(new InetSocketAddress("127.0.0.1", 0));
+            setReuseAddr(true);
+            setTcpNoDelay(true);
+        }
+
+        static JavaWebSocketEcho begin() throws InterruptedException {
+            JavaWebSocketEcho server = new JavaWebSocketEcho();
+            server.start();
+            if (!server.started.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("native echo server did not start");
+            }
+            return server;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop(2000);
+        }
+
+        String url() {
+            return "ws://127.0.0.1:" + getPort() + "/";
+        }
+
+        @Override
+        public void onOpen(WebSocket conn, ClientHandshake handshake) {}
+
+        @Override
+        public void onClose(WebSocket conn, int code, String reason, boolean remote) {}
+
+        @Override
+        public void onMessage(WebSocket conn, String message) {
+            conn.send(message);
+        }
+
+        @Override
+        public void onMessage(WebSocket conn, ByteBuffer message) {
+            ByteBuffer copy = ByteBuffer.allocate(message.remaining()).put(message).flip(); // the library reuses its buffer
+            conn.send(copy);
+        }
+
+        @Override
+        public void onError(WebSocket conn, Exception ex) {}
+
+        @Override
+        public void onStart() {
+            started.countDown();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.browsersocket.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The host runtime as its own process ({@code java -jar host-runtime.jar}), so a benchmark can
+ * read its memory apart from the load generator's.
+ */
+final class RuntimeProcess implements AutoCloseable {
+    private static final Pattern CONTROL = Pattern.compile("control +http://127\\.0\\.0\\.1:(\\d+)/");
+    private static final Pattern PUBLIC = Pattern.compile("public +ws://0\\.0\\.0\\.0:(\\d+)/");
+
+    private final Process process;
+    private final int controlPort;
+    private final int publicPort;
+
+    private RuntimeProcess(Process process, int controlPort, int publicPort) {
+        this.process = process;
+        this.controlPort = controlPort;
+        this.publicPort = publicPort;
+    }
+
+    static RuntimeProcess start(Path jar, String allowedOrigin, String... jvmOptions) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (make build)");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-jar", jar.toString(), "--control-port", "0", "--public-port", "0",
+                "--allow-origin", allowedOrigin));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        int control = -1;
+        int pub = -1;
+        for (String line = out.readLine(); line != null && (control < 0 || pub < 0); line = out.readLine()) {
+            Matcher c = CONTROL.matcher(line);
+            Matcher p = PUBLIC.matcher(line);
+            if (c.find()) {
+                control = Integer.parseInt(c.group(1));
+            } else if (p.find()) {
+                pub = Integer.parseInt(p.group(1));
+            }
+        }
+        if (control < 0 || pub < 0) {
+            process.destroyForcibly();
+            throw new IOException("host runtime did not report its ports");
+        }
+        Thread drain = new Thread(() -> drain(out), "runtime-output");
+        drain.setDaemon(true);
+        drain.start();
+        return new RuntimeProcess(process, control, pub);
+    }
+
+    /** Reads the runtime's log so its pipe never fills; the log itself is not needed here. */
+    private static void drain(BufferedReader out) {
+        try {
+            while (out.readLine() != null) {
+                // discard
+            }
+        } catch (IOException closed) {
+            // the process ended
+        }
+    }
+
+    String controlUrl() {
+        return "http://127.0.0.1:" + controlPort;
+    }
+
+    int publicPort() {
+        return publicPort;
+    }
+
+    /** Resident set size of the runtime process, from /proc. */
+    long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for " + process.pid());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy(); // SIGTERM: the runtime stops cleanly
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
