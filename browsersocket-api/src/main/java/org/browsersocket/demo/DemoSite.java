@@ -131,7 +131,10 @@ public final class DemoSite implements AutoCloseable {
         try {
             DemoSite site = start(options.bind, options.port, options.runtimeUrl);
             System.out.println("demo-site listening: http://" + options.bind + ":" + site.port() + "/");
-            Runtime.getRuntime().addShutdownHook(new Thread(site::close));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                site.close();
+                System.out.println("demo-site stopped");
+            }));
         } catch (BindException e) {
             err.println("demo-site: cannot listen on port " + options.port + ": " + e.getMessage());
             System.exit(1);

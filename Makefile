@@ -1,0 +1,34 @@
+# BrowserSocket — the two commands: `make run` and `make test`.
+MVN ?= mvn -B -ntp
+JARS = host-runtime/target/host-runtime.jar address-service/target/address-service.jar \
+       discovery-service/target/discovery-service.jar browsersocket-api/target/browsersocket-api-demo-site.jar \
+       selenium-tests/target/selenium-tests.jar
+
+.PHONY: all build run test bench clean help
+
+all: build
+
+help:
+	@echo "make run    build and start the runtime, the services and the demo site"
+	@echo "make test   install missing packages (as root), then run every test"
+	@echo "make bench  page-hosted vs native echo round trip; 10k idle peers"
+	@echo "make build  build the runnable jars"
+
+build:
+	@tools/install-deps.sh build
+	$(MVN) -q package -DskipTests
+
+run: build
+	@tools/run-stack.sh
+
+test:
+	@tools/install-deps.sh test
+	$(MVN) test
+
+bench: build
+	@tools/install-deps.sh bench
+	java -jar selenium-tests/target/selenium-tests.jar
+
+clean:
+	$(MVN) -q clean
+	rm -rf .run

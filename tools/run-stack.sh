@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs the whole stack in the foreground: host runtime, address service, discovery service and
+# the demo site. Ctrl-C (or SIGTERM) stops everything; if one part dies, the rest is stopped too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONTROL_PORT=${CONTROL_PORT:-7040}
+PUBLIC_PORT=${PUBLIC_PORT:-7041}
+ADDRESS_PORT=${ADDRESS_PORT:-7050}
+DISCOVERY_PORT=${DISCOVERY_PORT:-7060}
+SITE_PORT=${SITE_PORT:-8080}
+STATE_DIR=${STATE_DIR:-.run}
+mkdir -p "$STATE_DIR"
+
+pids=()
+stopped=0
+stop() {
+  ((stopped)) && return
+  stopped=1
+  # The parts run in the background of a script, so Ctrl-C does not reach them: SIGTERM does.
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "stack stopped"
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
+
+start() { # name, command...
+  local name=$1; shift
+  "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
+  pids+=($!)
+}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start runtime java -jar host-runtime/target/host-runtime.jar --control-port "$CONTROL_PORT" \
+  --public-port "$PUBLIC_PORT" --allow-origin "http://localhost:$SITE_PORT" --allow-origin "http://127.0.0.1:$SITE_PORT"
+start address java -jar address-service/target/address-service.jar --port "$ADDRESS_PORT"
+start discovery java -jar discovery-service/target/discovery-service.jar --port "$DISCOVERY_PORT" \
+  --store "embedded:$STATE_DIR/discovery"
+start demo-site java -jar browsersocket-api/target/browsersocket-api-demo-site.jar --port "$SITE_PORT" \
+  --runtime "http://127.0.0.1:$CONTROL_PORT"
+
+deadline=$((SECONDS + 60))
+for port in "$CONTROL_PORT" "$PUBLIC_PORT" "$ADDRESS_PORT" "$DISCOVERY_PORT" "$SITE_PORT"; do
+  until listening "$port"; do
+    if ((SECONDS > deadline)); then echo "port $port did not open within 60 s" >&2; exit 1; fi
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || { echo "a part of the stack failed to start (see above)" >&2; exit 1; }
+    done
+    sleep 0.1
+  done
+done
+
+cat <<MSG
+
+BrowserSocket is running. Open:
+  chat demo       http://localhost:$SITE_PORT/chat/    (host a room in one window, join from another)
+  echo example    http://localhost:$SITE_PORT/echo/
+  runtime status  http://127.0.0.1:$CONTROL_PORT/
+  address service http://localhost:$ADDRESS_PORT/healthz
+  discovery       http://localhost:$DISCOVERY_PORT/healthz
+Press Ctrl-C to stop.
+
+MSG
+wait -n "${pids[@]}" || true
+echo "a part of the stack exited; stopping the rest" >&2
+exit 1
