@@ -39,6 +39,7 @@ public final class JavaPage extends WebSocketClient {
     private final BlockingQueue<ControlMessage> messages = new LinkedBlockingQueue<>();
     private final BlockingQueue<Data> data = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
     private volatile boolean echo;
 
     private JavaPage(JsonNode config, String origin) {
@@ -50,8 +51,11 @@ public final class JavaPage extends WebSocketClient {
     /** Loads the script from the runtime's control endpoint and opens the control channel. */
     public static JavaPage open(String controlUrl, String origin) throws Exception {
         JavaPage page = new JavaPage(fetchConfig(controlUrl), origin);
-        if (!page.connectBlocking(10, TimeUnit.SECONDS)) {
-            throw new AssertionError("control channel did not open");
+        page.connect();
+        try {
+            page.opened.get(10, TimeUnit.SECONDS); // it may already be closed again (a refused origin)
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("control channel did not open", e);
         }
         return page;
     }
@@ -138,7 +142,9 @@ public final class JavaPage extends WebSocketClient {
     }
 
     @Override
-    public void onOpen(ServerHandshake handshake) {}
+    public void onOpen(ServerHandshake handshake) {
+        opened.complete(null);
+    }
 
     @Override
     public void onMessage(String text) {
