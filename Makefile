@@ -1,5 +1,5 @@
 # BrowserSocket — the two commands: `make run` and `make test`.
-MVN ?= mvn -B -ntp
+MVN ?= mvn -B -ntp -Dstyle.color=never
 JARS = host-runtime/target/host-runtime.jar address-service/target/address-service.jar \
        discovery-service/target/discovery-service.jar browsersocket-api/target/browsersocket-api-demo-site.jar \
        selenium-tests/target/selenium-tests.jar
