@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.browsersocket.protocol.ControlMessage;
 import org.browsersocket.protocol.DataFrame;
 import org.browsersocket.runtime.testing.HttpStatusProbe;
 import org.browsersocket.runtime.testing.JavaPage;
+import org.browsersocket.runtime.testing.RuntimeFixture;
 import org.browsersocket.runtime.testing.JavaPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,34 +21,27 @@ import org.junit.jupiter.api.Test;
 
 /** Bad input from a page or a peer hurts only its sender; the runtime keeps serving everyone else. */
 class BadInputTest {
-    static final String ORIGIN = "http://localhost:8080";
     static final int MAX_MESSAGE = 64 * 1024;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private RuntimeFixture fixture;
     private HostRuntime runtime;
 
     @BeforeEach
     void start() throws Exception {
-        runtime = HostRuntime.start(RuntimeConfig.ephemeral(ORIGIN).withMaxMessageBytes(MAX_MESSAGE));
+        fixture = RuntimeFixture.start(RuntimeConfig.ephemeral(RuntimeFixture.ORIGIN).withMaxMessageBytes(MAX_MESSAGE));
+        runtime = fixture.runtime();
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        runtime.close();
+        fixture.close();
     }
 
     JavaPage page() throws Exception {
-        JavaPage page = JavaPage.open(runtime.controlUrl(), ORIGIN);
-        toClose.add(page::closeBlocking);
-        return page;
+        return fixture.page();
     }
 
-    JavaPeer peer(String url) throws InterruptedException {
-        JavaPeer peer = JavaPeer.connect(url);
-        toClose.add(peer::closeBlocking);
-        return peer;
+    JavaPeer peer(String url) throws Exception {
+        return fixture.peer(url);
     }
 
     void assertEchoes(JavaPeer peer, String text) throws InterruptedException {
@@ -106,7 +99,7 @@ class BadInputTest {
         JavaPage page = page().echoing();
         String url = page.listen();
         JavaPeer other = peer(url);
-        String path = url.substring(url.indexOf('/', 5));
+        String path = RuntimeFixture.path(url);
         try (Socket raw = HttpStatusProbe.upgraded("127.0.0.1", runtime.publicPort(), path + "raw")) {
             OutputStream out = raw.getOutputStream();
             // A masked binary frame that announces 1000 bytes and delivers 10.
@@ -124,9 +117,7 @@ class BadInputTest {
     void floodingPeerDoesNotStarveOtherPagesOrConnections() throws Exception {
         JavaPage slowPage = page(); // accepts, never reads data: its control channel backs up
         String floodUrl = slowPage.listen();
-        JavaPeer flooder = new JavaPeer(floodUrl);
-        toClose.add(flooder::closeBlocking);
-        flooder.connect();
+        JavaPeer flooder = fixture.connecting(floodUrl, java.util.Map.of());
         int conn = slowPage.expect(ControlMessage.Handshake.class).conn();
         slowPage.send(new ControlMessage.Accept(conn, null, java.util.Map.of()));
         flooder.awaitOpen();
@@ -153,7 +144,7 @@ class BadInputTest {
         JavaPage page = page().echoing();
         String url = page.listen();
         JavaPeer other = peer(url);
-        String path = url.substring(url.indexOf('/', 5));
+        String path = RuntimeFixture.path(url);
         try (Socket raw = HttpStatusProbe.upgraded("127.0.0.1", runtime.publicPort(), path)) {
             OutputStream out = raw.getOutputStream();
             out.write(new byte[] {(byte) 0x81, (byte) 0x82, 0, 0, 0, 0, (byte) 0xC3, (byte) 0x28}); // bad UTF-8

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -14,40 +13,38 @@ import org.browsersocket.protocol.ControlMessage;
 import org.browsersocket.protocol.DataFrame;
 import org.browsersocket.runtime.testing.HttpStatusProbe;
 import org.browsersocket.runtime.testing.JavaPage;
+import org.browsersocket.runtime.testing.RuntimeFixture;
 import org.browsersocket.runtime.testing.JavaPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The runtime relays between peers and a page: routing, frames both ways, closes, handshakes. */
 class RelayTest {
-    static final String ORIGIN = "http://localhost:8080";
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    static final String ORIGIN = RuntimeFixture.ORIGIN;
+    private RuntimeFixture fixture;
     private HostRuntime runtime;
 
-    HostRuntime runtime(RuntimeConfig config) throws Exception {
-        runtime = HostRuntime.start(config);
-        return runtime;
+    void runtime(RuntimeConfig config) throws Exception {
+        fixture = RuntimeFixture.start(config);
+        runtime = fixture.runtime();
     }
 
     JavaPage page() throws Exception {
-        JavaPage page = JavaPage.open(runtime.controlUrl(), ORIGIN);
-        toClose.add(page::closeBlocking);
-        return page;
+        return fixture.page();
     }
 
-    JavaPeer peer(String url) throws InterruptedException {
-        JavaPeer peer = JavaPeer.connect(url);
-        toClose.add(peer::closeBlocking);
-        return peer;
+    JavaPeer peer(String url) throws Exception {
+        return fixture.peer(url);
+    }
+
+    JavaPeer connecting(String url, Map<String, String> headers) {
+        return fixture.connecting(url, headers);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        if (runtime != null) {
-            runtime.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -69,9 +66,7 @@ class RelayTest {
         runtime(RuntimeConfig.ephemeral(ORIGIN));
         JavaPage page = page();
         String url = page.listen();
-        JavaPeer peer = new JavaPeer(url + "room?x=1", Map.of("Origin", "http://peer.example"));
-        toClose.add(peer::closeBlocking);
-        peer.connect();
+        JavaPeer peer = connecting(url + "room?x=1", Map.of("Origin", "http://peer.example"));
         ControlMessage.Handshake handshake = page.expect(ControlMessage.Handshake.class);
         assertTrue(handshake.resource().endsWith("/room?x=1"));
         assertEquals("http://peer.example", handshake.origin());
@@ -108,9 +103,7 @@ class RelayTest {
         runtime(RuntimeConfig.ephemeral(ORIGIN));
         JavaPage page = page().echoing();
         String early = "ws://127.0.0.1:" + page.publicPort() + page.prefixes().get(0) + "early";
-        JavaPeer peer = new JavaPeer(early);
-        toClose.add(peer::closeBlocking);
-        peer.connect(); // arrives while listener 0 is only minted, not bound
+        JavaPeer peer = connecting(early, Map.of()); // arrives while listener 0 is only minted, not bound
         page.listen();
         peer.awaitOpen();
         peer.send("made it");
@@ -151,8 +144,7 @@ class RelayTest {
             }
         });
         answer.start();
-        assertEquals(403, HttpStatusProbe.upgradeStatus("127.0.0.1", runtime.publicPort(),
-                url.substring(url.indexOf('/', 5)) + "private"));
+        assertEquals(403, fixture.upgradeStatus(url + "private"));
         answer.join();
     }
 
@@ -161,9 +153,7 @@ class RelayTest {
         runtime(RuntimeConfig.ephemeral(ORIGIN));
         JavaPage page = page();
         String url = page.listen();
-        JavaPeer peer = new JavaPeer(url, Map.of("Sec-WebSocket-Protocol", "chat.v1, chat.v2"));
-        toClose.add(peer::closeBlocking);
-        peer.connect();
+        JavaPeer peer = connecting(url, Map.of("Sec-WebSocket-Protocol", "chat.v1, chat.v2"));
         ControlMessage.Handshake handshake = page.expect(ControlMessage.Handshake.class);
         assertEquals(List.of("chat.v1", "chat.v2"), handshake.protocols());
         page.send(new ControlMessage.Accept(handshake.conn(), "chat.v2", Map.of("X-Room", "lobby")));
@@ -176,7 +166,7 @@ class RelayTest {
     void handshakeThePageNeverAnswersTimesOutWith504() throws Exception {
         runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 4, 100, 300));
         String url = page().listen();
-        assertEquals(504, HttpStatusProbe.upgradeStatus("127.0.0.1", runtime.publicPort(), url.substring(url.indexOf('/', 5))));
+        assertEquals(504, fixture.upgradeStatus(url));
     }
 
     @Test
@@ -189,8 +179,7 @@ class RelayTest {
         page.send(new ControlMessage.Unlisten(0));
         assertEquals(1001, a.awaitClose().code());
         assertEquals(1001, b.awaitClose().code());
-        String path = url.substring(url.indexOf('/', 5));
-        assertEquals(404, HttpStatusProbe.upgradeStatus("127.0.0.1", runtime.publicPort(), path + "again"));
+        assertEquals(404, fixture.upgradeStatus(url + "again"));
         page.send(new ControlMessage.Listen(0));
         assertTrue(page.expect(ControlMessage.Error.class).reason().contains("not reused"));
     }
@@ -228,7 +217,7 @@ class RelayTest {
         runtime(RuntimeConfig.ephemeral(ORIGIN).withMaxConnectionsPerListener(1));
         String url = page().echoing().listen();
         peer(url);
-        assertEquals(503, HttpStatusProbe.upgradeStatus("127.0.0.1", runtime.publicPort(), url.substring(url.indexOf('/', 5))));
+        assertEquals(503, fixture.upgradeStatus(url));
     }
 
     @Test
