@@ -85,4 +85,39 @@ declare class BrowserSocket extends EventTarget {
 
   /** Closes the listener and every connection it accepted (peers see 1001). */
   stop(): void;
+
+  /**
+   * The URLs other machines can reach this listener at, learned from the address service(s).
+   * Rejects only when no endpoint answered; failed endpoints are listed in the result's `errors`.
+   */
+  reachableUrls(endpoints?: BrowserSocketAddressServices): Promise<BrowserSocketReachableUrl[] & { errors: string[] }>;
+
+  /** Default endpoints for `reachableUrls()`. */
+  static addressServices: BrowserSocketAddressServices | null;
+}
+
+/** Address-service base URLs, e.g. `{ ipv4: 'http://198.51.100.7:7050', ipv6: 'http://[2001:db8::7]:7050' }`. */
+interface BrowserSocketAddressServices {
+  ipv4?: string;
+  ipv6?: string;
+}
+
+/** The decoded parts of a Teredo address (RFC 4380). */
+interface BrowserSocketTeredo {
+  readonly server: string;
+  readonly client: string;
+  readonly port: number;
+  readonly cone: boolean;
+  readonly flags: string;
+}
+
+/** One URL a peer elsewhere may use to reach the listener. */
+interface BrowserSocketReachableUrl {
+  readonly url: string;
+  readonly family: 4 | 6;
+  readonly address: string;
+  /** Non-null when the address is a Teredo address. */
+  readonly teredo: BrowserSocketTeredo | null;
+  /** The address-service endpoint that answered. */
+  readonly service: string;
 }

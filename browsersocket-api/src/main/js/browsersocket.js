@@ -258,7 +258,44 @@
     stop() {
       internals.get(this).stop();
     }
+
+    /**
+     * The URLs other machines can reach this listener at, from the address service(s): asks each
+     * configured endpoint (`{ipv4: 'http://…:7050', ipv6: 'http://[…]:7050'}`, default
+     * `BrowserSocket.addressServices`) for this machine's address as seen from outside. Resolves
+     * to `[{url, family, address, teredo, service}]` (`teredo` is null or the decoded Teredo parts);
+     * an endpoint that fails is left out and listed in the array's `errors`; rejects only when all fail.
+     */
+    reachableUrls(endpoints) {
+      var self = this;
+      endpoints = endpoints || BrowserSocket.addressServices || {};
+      var services = Object.keys(endpoints).map(function (k) { return endpoints[k]; }).filter(Boolean);
+      if (!services.length) return Promise.reject(new Error('no address service configured (set BrowserSocket.addressServices)'));
+      if (this.port === undefined || this.resourcePrefix === undefined) return Promise.reject(new Error('this listener has no address'));
+      var errors = [];
+      return Promise.all(services.map(function (service) {
+        return fetch(service.replace(/\/+$/, '') + '/address', { mode: 'cors', credentials: 'omit', cache: 'no-store' })
+          .then(function (response) {
+            if (!response.ok) throw new Error('HTTP ' + response.status);
+            return response.json();
+          })
+          .then(function (answer) {
+            var host = answer.version === 6 ? '[' + answer.ip + ']' : answer.ip;
+            return { url: 'ws://' + host + ':' + self.port + self.resourcePrefix, family: answer.version,
+                     address: answer.ip, teredo: answer.teredo || null, service: service };
+          }, function (e) { errors.push(service + ': ' + e.message); return null; });
+      })).then(function (answers) {
+        var seen = new Set();
+        var urls = answers.filter(function (a) { return a && !seen.has(a.url) && seen.add(a.url); });
+        if (!urls.length) throw new Error('no address service answered: ' + errors.join('; '));
+        urls.errors = errors;
+        return urls;
+      });
+    }
   }
+
+  /** Default address-service endpoints for `reachableUrls()`, e.g. `{ipv4: 'http://198.51.100.7:7050'}`. */
+  BrowserSocket.addressServices = null;
 
   // A page that is left must not keep serving: Chromium may keep it alive (frozen, sockets open)
   // in the back/forward cache. Closing the control channel closes its listeners; peers see 1001.

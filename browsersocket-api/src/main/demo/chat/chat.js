@@ -127,7 +127,29 @@
     bs.onerror = fail;
     Promise.resolve(bs.ready).then(function () {
       if (room === thisRoom) setStatus('Hosting: ' + url);
+      showReachable(bs);
     }, fail);
+  }
+
+  // The room's URLs as other machines see them, from the address service (IPv4, IPv6/Teredo).
+  function showReachable(bs) {
+    var list = $('reachable');
+    var services = window.BrowserSocketDemo && window.BrowserSocketDemo.addressServices;
+    if (!list || !services || typeof bs.reachableUrls !== 'function') return;
+    bs.reachableUrls(services).then(function (urls) {
+      list.textContent = '';
+      urls.forEach(function (u) {
+        var item = el('li', 'reachable', '');
+        var tag = 'IPv' + u.family + (u.teredo ? ', Teredo via ' + u.teredo.server : '');
+        item.append(el('code', 'url', u.url + 'room'), ' ', el('span', 'tag', '(' + tag + ')'));
+        list.appendChild(item);
+      });
+      $('reachable-box').hidden = false;
+    }, function (e) {
+      list.textContent = '';
+      list.appendChild(el('li', 'reachable error', 'Address service: ' + e.message));
+      $('reachable-box').hidden = false;
+    });
   }
 
   function copyRoomUrl() {

@@ -28,8 +28,17 @@ public final class DemoSite implements AutoCloseable {
             "js", "application/javascript; charset=utf-8", "css", "text/css; charset=utf-8",
             "svg", "image/svg+xml", "json", "application/json", "png", "image/png");
 
+    /** Where the demo pages find the services, published to them as {@code /demo-config.js}. */
+    public record Services(String addressV4, String addressV6, String discovery) {
+        public static final Services DEFAULT = new Services("http://127.0.0.1:7050", "http://[::1]:7050",
+                "http://127.0.0.1:7060");
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final HttpServer server;
     private volatile String runtime;
+    private volatile Services services = Services.DEFAULT;
 
     private DemoSite(HttpServer server, String runtime) {
         this.server = server;
@@ -48,6 +57,11 @@ public final class DemoSite implements AutoCloseable {
         }));
         server.start();
         return site;
+    }
+
+    /** Points the pages at other service endpoints from now on. */
+    public void useServices(Services services) {
+        this.services = services;
     }
 
     /** Points the pages at another runtime from now on. */
@@ -69,6 +83,10 @@ public final class DemoSite implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 reply(exchange, 405, "text/plain", "method not allowed\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (path.equals("/demo-config.js")) {
+                reply(exchange, 200, TYPES.get("js"), demoConfig().getBytes(StandardCharsets.UTF_8));
                 return;
             }
             if (path.endsWith("/")) {
@@ -95,6 +113,18 @@ public final class DemoSite implements AutoCloseable {
         }
     }
 
+    private String demoConfig() throws IOException {
+        Services s = services;
+        Map<String, Object> config = new java.util.LinkedHashMap<>();
+        Map<String, String> address = new java.util.LinkedHashMap<>();
+        address.put("ipv4", s.addressV4());
+        address.put("ipv6", s.addressV6());
+        config.put("addressServices", address);
+        config.put("discoveryService", s.discovery());
+        return "// Where this demo site's pages find the BrowserSocket services.\nwindow.BrowserSocketDemo = "
+                + JSON.writeValueAsString(config) + ";\n";
+    }
+
     private static void reply(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
@@ -116,6 +146,15 @@ public final class DemoSite implements AutoCloseable {
     @Option(names = "--runtime", paramLabel = "URL", description = "Host runtime the pages load browsersocket.js from. Default: ${DEFAULT-VALUE}.")
     String runtimeUrl = DEFAULT_RUNTIME;
 
+    @Option(names = "--address-service-v4", paramLabel = "URL", description = "Address service the pages ask over IPv4. Default: ${DEFAULT-VALUE}.")
+    String addressV4 = Services.DEFAULT.addressV4();
+
+    @Option(names = "--address-service-v6", paramLabel = "URL", description = "Address service the pages ask over IPv6. Default: ${DEFAULT-VALUE}.")
+    String addressV6 = Services.DEFAULT.addressV6();
+
+    @Option(names = "--discovery-service", paramLabel = "URL", description = "Discovery service. Default: ${DEFAULT-VALUE}.")
+    String discovery = Services.DEFAULT.discovery();
+
     public static void main(String[] args) {
         DemoSite options = new DemoSite(null, DEFAULT_RUNTIME);
         CommandLine cli = new CommandLine(options);
@@ -130,6 +169,7 @@ public final class DemoSite implements AutoCloseable {
         }
         try {
             DemoSite site = start(options.bind, options.port, options.runtimeUrl);
+            site.useServices(new Services(options.addressV4, options.addressV6, options.discovery));
             System.out.println("demo-site listening: http://" + options.bind + ":" + site.port() + "/");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 site.close();
