@@ -1,18 +1,12 @@
 package org.browsersocket.address.cli;
 
 import org.browsersocket.address.proxy.TrustedProxy;
-
-import picocli.CommandLine;
+import org.browsersocket.service.cli.ParsingConverter;
 
 /** Turns a {@code --trusted-proxy} value into a {@link TrustedProxy}. */
-final class TrustedProxyConverter implements CommandLine.ITypeConverter<TrustedProxy> {
+final class TrustedProxyConverter extends ParsingConverter<TrustedProxy> {
 
-    @Override
-    public TrustedProxy convert(String value) {
-        try {
-            return TrustedProxy.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.TypeConversionException(e.getMessage());
-        }
+    TrustedProxyConverter() {
+        super(TrustedProxy::parse);
     }
 }

@@ -1,130 +1,33 @@
 package org.browsersocket.address.http;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import org.browsersocket.address.proxy.TrustedProxy;
-
-import spark.Route;
-import spark.Service;
-import spark.route.HttpMethod;
+import org.browsersocket.service.http.ServiceServer;
 
 /**
  * The address-service HTTP server. This version answers {@code GET /healthz} and nothing else:
- * every other route is 501 until the service's API arrives. CORS applies to every response.
- *
- * <p>Each instance owns its own Spark {@link Service}; several can run in one JVM.
+ * every other route is 501 until the service's API arrives. CORS applies to every response
+ * (see {@link ServiceServer}).
  */
-public final class AddressServer {
+public final class AddressServer extends ServiceServer {
 
     /** The name the service reports in {@code /healthz} and its output. */
     public static final String NAME = "address-service";
 
-    static final String NOT_IMPLEMENTED =
-            "not implemented yet: this service's API arrives in a later version";
-
-    private static final Logger LOG = Logger.getLogger(AddressServer.class.getName());
-
-    private final int requestedPort;
     private final List<TrustedProxy> trustedProxies;
-    private DualStackListener listener;
-    private int port = -1;
 
     /**
      * @param port           TCP port for IPv4 and IPv6; 0 = any free port
      * @param trustedProxies networks whose forwarding headers may be honoured (kept, not used yet)
      */
     public AddressServer(int port, List<TrustedProxy> trustedProxies) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("not a port number: " + port);
-        }
-        this.requestedPort = port;
+        super(NAME, port);
         this.trustedProxies = List.copyOf(trustedProxies);
-    }
-
-    /** Binds the port and starts serving; returns once the server listens. */
-    public synchronized void start() throws CannotListenException {
-        if (listener != null) {
-            throw new IllegalStateException(NAME + " already started");
-        }
-        DualStackListener candidate = new DualStackListener(requestedPort);
-        mapRoutes(candidate.service());
-        port = candidate.listen();
-        listener = candidate;
-        LOG.fine(() -> NAME + " started on port " + port);
-    }
-
-    /** The port the server listens on (the chosen one when started with port 0). */
-    public synchronized int port() {
-        if (listener == null) {
-            throw new IllegalStateException(NAME + " is not running");
-        }
-        return port;
-    }
-
-    /** One line per bound address, for printing on start-up. */
-    public synchronized List<String> listeningLines() {
-        return listener == null ? List.of() : listener.describe(NAME, port);
     }
 
     /** The configured trusted proxies; recorded for a later version, not consulted yet. */
     public List<TrustedProxy> trustedProxies() {
         return trustedProxies;
-    }
-
-    /** Stops serving and waits until the port is released; does nothing if not running. */
-    public synchronized void stop() {
-        if (listener != null) {
-            listener.stop();
-            listener = null;
-            port = -1;
-        }
-    }
-
-    private static void mapRoutes(Service http) {
-        String notImplemented = JsonReplies.error(NOT_IMPLEMENTED);
-        Cors.install(http);
-
-        // Methods Spark has no route type for never reach a route; answer them here.
-        http.before((request, response) -> {
-            String method = request.requestMethod().toLowerCase(Locale.ROOT);
-            if (HttpMethod.get(method) == HttpMethod.unsupported) {
-                response.type(JsonReplies.CONTENT_TYPE);
-                throw http.halt(501, notImplemented);
-            }
-        });
-
-        http.exception(Exception.class, (exception, request, response) -> {
-            LOG.log(Level.WARNING, request.requestMethod() + " " + request.pathInfo() + " failed",
-                    exception);
-            response.status(500);
-            response.type(JsonReplies.CONTENT_TYPE);
-            response.body(JsonReplies.error("internal error"));
-        });
-
-        String health = JsonReplies.health(NAME);
-        Route healthz = (request, response) -> {
-            response.type(JsonReplies.CONTENT_TYPE);
-            return health;
-        };
-        http.get("/healthz", healthz);
-        http.head("/healthz", healthz);
-
-        Route notYet = (request, response) -> {
-            response.status(501);
-            response.type(JsonReplies.CONTENT_TYPE);
-            return notImplemented;
-        };
-        // Routes match in the order they were added, so "*" catches only what is left.
-        http.get("*", notYet);
-        http.head("*", notYet);
-        http.post("*", notYet);
-        http.put("*", notYet);
-        http.patch("*", notYet);
-        http.delete("*", notYet);
-        http.trace("*", notYet);
-        http.connect("*", notYet);
     }
 }

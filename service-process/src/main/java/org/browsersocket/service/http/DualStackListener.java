@@ -1,4 +1,4 @@
-package org.browsersocket.address.http;
+package org.browsersocket.service.http;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,7 +39,8 @@ public final class DualStackListener {
         service.port(port);
         service.initExceptionHandler(startFailure::set);
         // Spark trusts X-Forwarded-* from any peer by default; the peer address must stay the
-        // socket's until forwarding headers are honoured deliberately (trusted proxies only).
+        // socket's unless a service honours forwarding headers deliberately (trusted proxies
+        // only).
         service.untrustForwardHeaders();
     }
 

@@ -1,9 +1,9 @@
-package org.browsersocket.address.cli;
+package org.browsersocket.service.cli;
 
 import picocli.CommandLine;
 
 /** Parses a TCP port number, 0 meaning "any free port". */
-final class PortConverter implements CommandLine.ITypeConverter<Integer> {
+public final class PortConverter implements CommandLine.ITypeConverter<Integer> {
 
     @Override
     public Integer convert(String value) {

@@ -1,11 +1,12 @@
-package org.browsersocket.discovery.cli;
+package org.browsersocket.service.cli;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * java.util.logging set-up for the process: one line per record, Jetty and Spark's start-up
- * chatter only from WARNING up. (slf4j-jdk14 routes Spark's and Jetty's logging into JUL.)
+ * java.util.logging set-up for a service process: one line per record, Jetty and Spark's
+ * start-up chatter only from WARNING up. (slf4j-jdk14 routes Spark's and Jetty's logging into
+ * JUL.)
  */
 public final class ConsoleLogging {
 

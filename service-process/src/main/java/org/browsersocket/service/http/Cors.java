@@ -1,4 +1,4 @@
-package org.browsersocket.discovery.http;
+package org.browsersocket.service.http;
 
 import spark.Service;
 
@@ -9,9 +9,13 @@ import spark.Service;
  */
 public final class Cors {
 
+    /** The {@code Access-Control-Allow-Origin} of every response. */
     public static final String ALLOW_ORIGIN = "*";
+    /** The {@code Access-Control-Allow-Methods} of a preflight answer. */
     public static final String ALLOW_METHODS = "GET, POST, OPTIONS";
+    /** The {@code Access-Control-Allow-Headers} of a preflight answer. */
     public static final String ALLOW_HEADERS = "Content-Type";
+    /** The {@code Access-Control-Max-Age} of a preflight answer. */
     public static final String MAX_AGE_SECONDS = "600";
 
     private Cors() {

@@ -1,4 +1,4 @@
-package org.browsersocket.address.http;
+package org.browsersocket.service.http;
 
 /** The server could not bind its port (already in use, not permitted, ...). */
 public final class CannotListenException extends Exception {

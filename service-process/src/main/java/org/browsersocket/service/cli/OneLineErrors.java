@@ -1,16 +1,20 @@
-package org.browsersocket.discovery.cli;
+package org.browsersocket.service.cli;
 
 import java.io.PrintWriter;
 
 import picocli.CommandLine;
 
-/** Reports bad command lines and start-up failures as a single line on standard error. */
-final class OneLineErrors implements CommandLine.IParameterExceptionHandler,
+/**
+ * Reports bad command lines and start-up failures as a single line on standard error, prefixed
+ * with the command's name, e.g. {@code address-service: Unknown option: '--bogus' (see --help)}.
+ */
+public final class OneLineErrors implements CommandLine.IParameterExceptionHandler,
         CommandLine.IExecutionExceptionHandler {
 
     private final String name;
 
-    OneLineErrors(String name) {
+    /** @param name the command's name, put in front of every line */
+    public OneLineErrors(String name) {
         this.name = name;
     }
 
@@ -28,13 +32,14 @@ final class OneLineErrors implements CommandLine.IParameterExceptionHandler,
         return cmd.getCommandSpec().exitCodeOnExecutionException();
     }
 
-    void print(PrintWriter err, String message) {
+    /** Prints {@code name: message} and flushes; {@code message} should already be one line. */
+    public void print(PrintWriter err, String message) {
         err.println(name + ": " + message);
         err.flush();
     }
 
-    /** Collapses a possibly multi-line message into one line. */
-    static String oneLine(String message) {
+    /** Collapses a possibly multi-line message into one line; {@code null} becomes "". */
+    public static String oneLine(String message) {
         return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

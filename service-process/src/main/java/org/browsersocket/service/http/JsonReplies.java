@@ -1,4 +1,4 @@
-package org.browsersocket.discovery.http;
+package org.browsersocket.service.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -6,24 +6,27 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The service's JSON bodies, written with Jackson. */
-final class JsonReplies {
+/** The JSON bodies services answer with, written with Jackson. */
+public final class JsonReplies {
 
-    static final String CONTENT_TYPE = "application/json";
+    /** The {@code Content-Type} of every JSON reply. */
+    public static final String CONTENT_TYPE = "application/json";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private JsonReplies() {
     }
 
-    static String health(String service) {
+    /** {@code {"status":"ok","service":service}}, the body of {@code /healthz}. */
+    public static String health(String service) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
         body.put("service", service);
         return write(body);
     }
 
-    static String error(String message) {
+    /** {@code {"error":message}}. */
+    public static String error(String message) {
         return write(Map.of("error", message));
     }
 

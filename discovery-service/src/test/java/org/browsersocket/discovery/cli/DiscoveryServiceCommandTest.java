@@ -1,0 +1,75 @@
+package org.browsersocket.discovery.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.browsersocket.discovery.http.DiscoveryServer;
+import org.browsersocket.discovery.store.StoreLocation;
+import org.browsersocket.service.testing.CommandRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** discovery-service's own command line; what every service shares is tested in service-process. */
+class DiscoveryServiceCommandTest {
+
+    @Test
+    void theStoreDefaultsToTheEmbeddedOne() {
+        try (CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(), "--port=0")) {
+            run.assertRunning();
+            assertEquals(StoreLocation.parse("embedded:./discovery-data"), run.server().store());
+        }
+    }
+
+    @Test
+    void startsAsDiscoveryServiceWithTheStoreAskedFor() {
+        DiscoveryServiceCommand command = new DiscoveryServiceCommand();
+        try (CommandRun<DiscoveryServer> run = CommandRun.of(command, "--port", "0",
+                "--store", "redis://[::1]:6379")) {
+            assertEquals(0, run.exitCode(), run.err());
+            assertEquals("redis://[::1]:6379", run.server().store().toString());
+            assertEquals(2, run.out().lines().filter(l -> l.startsWith("discovery-service listening on http://")).count(),
+                    run.out());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "embedded:", "redis://localhost", "redis://:6379", "redis://h:6379/0",
+                            "redis://user:pw@h:6379", "rediss://h:6379", "mongodb://h:27017",
+                            "./discovery-data", "memory"})
+    void anUnknownStoreIsRejectedOnOneLine(String store) {
+        try (CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(),
+                "--port=0", "--store", store)) {
+            run.assertFailedWithOneLine("discovery-service");
+            assertTrue(run.err().contains("Invalid value for option '--store'"), run.err());
+        }
+    }
+
+    @Test
+    void addressServiceFlagsAreUnknownHere() {
+        CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(),
+                "--trusted-proxy", "10.0.0.0/8");
+        run.assertFailedWithOneLine("discovery-service");
+        assertEquals("discovery-service: Unknown options: '--trusted-proxy', '10.0.0.0/8' (see --help)",
+                run.err().strip());
+    }
+
+    @Test
+    void helpListsTheStoreWithItsDefaultAfterPort7060() {
+        CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(), "-h");
+        String help = run.outUnwrapped();
+        assertEquals(0, run.exitCode());
+        assertTrue(help.startsWith("Usage: discovery-service [-hV] [--port=PORT] [--store=STORE]"), help);
+        assertTrue(help.contains("OpenLookup-like store of peer advertisements"), help);
+        assertTrue(help.contains("(default: 7060;"), help);
+        // The help wraps the default's path anywhere; theStoreDefaultsToTheEmbeddedOne checks it.
+        assertTrue(help.contains("--store=STORE embedded:DIR or redis://host:port (default: embedded:"),
+                help);
+    }
+
+    @Test
+    void versionIsDiscoveryServices() {
+        CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(), "-V");
+        assertTrue(run.out().startsWith("discovery-service "), run.out());
+    }
+}
