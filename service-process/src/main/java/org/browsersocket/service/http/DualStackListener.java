@@ -33,6 +33,7 @@ public final class DualStackListener {
     public DualStackListener(int port) {
         this.requestedPort = port;
         this.ipv6 = !Boolean.getBoolean("java.net.preferIPv4Stack");
+        JsonErrors.install();
         this.service = Service.ignite();
         // Everything that configures the embedded server must precede the first route.
         service.ipAddress(ipv6 ? ANY_IPV6 : ANY_IPV4);

@@ -83,22 +83,33 @@ public class ServiceServer {
     }
 
     /**
-     * Maps the service's own routes; they are tried after {@code /healthz} and before the 501
+     * Maps the service's own routes; they are tried after {@code /healthz} and before the
      * catch-all. Reply with {@link JsonReplies}. Maps nothing by default.
      */
     protected void addRoutes(Service http) {
     }
 
+    /** What the catch-all answers: status and JSON error. */
+    public record Unmatched(int status, String error) {}
+
+    /**
+     * The answer to a request no route took. By default 501 (the API is not there yet); a
+     * service with its API in place answers 404 or 405.
+     */
+    protected Unmatched unmatched(String method, String path) {
+        return new Unmatched(501, NOT_IMPLEMENTED);
+    }
+
     private void mapRoutes(Service http) {
-        String notImplemented = JsonReplies.error(NOT_IMPLEMENTED);
         Cors.install(http);
 
         // Methods Spark has no route type for never reach a route; answer them here.
         http.before((request, response) -> {
             String method = request.requestMethod().toLowerCase(Locale.ROOT);
             if (HttpMethod.get(method) == HttpMethod.unsupported) {
+                Unmatched answer = unmatched(request.requestMethod(), request.pathInfo());
                 response.type(JsonReplies.CONTENT_TYPE);
-                throw http.halt(501, notImplemented);
+                throw http.halt(answer.status(), JsonReplies.error(answer.error()));
             }
         });
 
@@ -121,9 +132,10 @@ public class ServiceServer {
         addRoutes(http);
 
         Route notYet = (request, response) -> {
-            response.status(501);
+            Unmatched answer = unmatched(request.requestMethod(), request.pathInfo());
+            response.status(answer.status());
             response.type(JsonReplies.CONTENT_TYPE);
-            return notImplemented;
+            return JsonReplies.error(answer.error());
         };
         // Routes match in the order they were added, so "*" catches only what is left.
         http.get("*", notYet);
