@@ -39,7 +39,8 @@ start address java -jar address-service/target/address-service.jar --port "$ADDR
 start discovery java -jar discovery-service/target/discovery-service.jar --port "$DISCOVERY_PORT" \
   --store "embedded:$STATE_DIR/discovery"
 start demo-site java -jar browsersocket-api/target/browsersocket-api-demo-site.jar --port "$SITE_PORT" \
-  --runtime "http://127.0.0.1:$CONTROL_PORT"
+  --runtime "http://127.0.0.1:$CONTROL_PORT" --address-service-v4 "http://127.0.0.1:$ADDRESS_PORT" \
+  --address-service-v6 "http://[::1]:$ADDRESS_PORT" --discovery-service "http://127.0.0.1:$DISCOVERY_PORT"
 
 deadline=$((SECONDS + 60))
 for port in "$CONTROL_PORT" "$PUBLIC_PORT" "$ADDRESS_PORT" "$DISCOVERY_PORT" "$SITE_PORT"; do
@@ -57,8 +58,9 @@ cat <<MSG
 BrowserSocket is running. Open:
   chat demo       http://localhost:$SITE_PORT/chat/    (host a room in one window, join from another)
   echo example    http://localhost:$SITE_PORT/echo/
+  address demo    http://localhost:$SITE_PORT/address/  (asks the address service from JavaScript)
   runtime status  http://127.0.0.1:$CONTROL_PORT/
-  address service http://localhost:$ADDRESS_PORT/healthz
+  address service http://localhost:$ADDRESS_PORT/
   discovery       http://localhost:$DISCOVERY_PORT/healthz
 Press Ctrl-C to stop.
 
