@@ -11,7 +11,7 @@ all: build
 help:
 	@echo "make run    build and start the runtime, the services and the demo site"
 	@echo "make test   install missing packages (as root), then run every test"
-	@echo "make bench  page-hosted vs native echo round trip; 10k idle peers"
+	@echo "make bench  page-hosted vs native echo round trip; 10k idle peers; address-service load"
 	@echo "make build  build the runnable jars"
 
 build:
@@ -28,6 +28,8 @@ test:
 bench: build
 	@tools/install-deps.sh bench
 	java -jar selenium-tests/target/selenium-tests.jar
+	@echo
+	@tools/bench-address.sh
 
 clean:
 	$(MVN) -q clean
