@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs, when they are missing and we are root.
 #   tools/install-deps.sh build   JDK 17 and Maven
-#   tools/install-deps.sh test    ... plus headless Chromium and its driver
+#   tools/install-deps.sh test    ... plus headless Chromium and its driver, and (as root) the
+#                                 network lab's packages (tools/netlab.sh install)
 #   tools/install-deps.sh bench   ... plus what the benchmarks use
 set -euo pipefail
 target=${1:-test}
@@ -13,16 +14,27 @@ if [[ $target == test || $target == bench ]]; then
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
   [[ -x /usr/bin/chromedriver ]] || need+=(chromium-driver)
 fi
+if [[ $target == bench ]]; then
+  command -v wrk >/dev/null 2>&1 || need+=(wrk)
+fi
 
-if ((${#need[@]} == 0)); then
-  exit 0
+if ((${#need[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "missing Debian packages: ${need[*]}" >&2
+    echo "install them with: sudo apt-get install -y ${need[*]}  (or run make as root)" >&2
+    exit 1
+  fi
+  echo "installing Debian packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-if [[ $(id -u) -ne 0 ]]; then
-  echo "missing Debian packages: ${need[*]}" >&2
-  echo "install them with: sudo apt-get install -y ${need[*]}  (or run make as root)" >&2
-  exit 1
+
+# The Teredo topology test (address-service) builds NATs and miredo Teredo clients in network
+# namespaces: as root, netlab.sh installs what it needs (and keeps miredo's system service off).
+# Not root: nothing to do, that test skips. Nor does a machine that cannot run the lab (say, no
+# /dev/net/tun) fail the other tests: the test skips there too, saying what is missing.
+if [[ $target == test && $(id -u) -eq 0 ]]; then
+  "$(dirname "$0")/netlab.sh" install ||
+    echo "tools/netlab.sh install failed; the Teredo topology test will be skipped" >&2
 fi
-echo "installing Debian packages: ${need[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
