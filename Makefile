@@ -11,7 +11,7 @@ all: build
 help:
 	@echo "make run    build and start the runtime, the services and the demo site"
 	@echo "make test   install missing packages (as root), then run every test"
-	@echo "make bench  page-hosted vs native echo round trip; 10k idle peers; address-service load"
+	@echo "make bench  page-hosted vs native echo; 10k idle peers; address and discovery service load"
 	@echo "make build  build the runnable jars"
 
 build:
@@ -30,6 +30,8 @@ bench: build
 	java -jar selenium-tests/target/selenium-tests.jar
 	@echo
 	@tools/bench-address.sh
+	@echo
+	java -cp selenium-tests/target/selenium-tests.jar org.browsersocket.bench.DiscoveryBench
 
 clean:
 	$(MVN) -q clean

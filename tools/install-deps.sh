@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs, when they are missing and we are root.
 #   tools/install-deps.sh build   JDK 17 and Maven
-#   tools/install-deps.sh test    ... plus headless Chromium and its driver, and (as root) the
+#   tools/install-deps.sh test    ... plus headless Chromium and its driver, redis-server (the
+#                                 discovery store's Redis tests start their own), and (as root) the
 #                                 network lab's packages (tools/netlab.sh install)
 #   tools/install-deps.sh bench   ... plus what the benchmarks use
 set -euo pipefail
@@ -13,6 +14,7 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 if [[ $target == test || $target == bench ]]; then
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
   [[ -x /usr/bin/chromedriver ]] || need+=(chromium-driver)
+  [[ -x /usr/bin/redis-server ]] || need+=(redis-server)
 fi
 if [[ $target == bench ]]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)

@@ -128,7 +128,60 @@
     Promise.resolve(bs.ready).then(function () {
       if (room === thisRoom) setStatus('Hosting: ' + url);
       showReachable(bs);
+      advertise(thisRoom, url);
     }, fail);
+  }
+
+  // ---- the lobby: rooms advertised in the discovery service -----------------
+
+  var LOBBY = 'browsersocket-chat-lobby';
+  var discoveryUrl = window.BrowserSocketDemo && window.BrowserSocketDemo.discoveryService;
+  var discovery = discoveryUrl && typeof BrowserSocketDiscovery !== 'undefined'
+    ? new BrowserSocketDiscovery(discoveryUrl) : null;
+
+  // While hosting, keep the room in the lobby (TTL 120 s, renewed every 60 s); withdraw on leaving.
+  function advertise(thisRoom, url) {
+    if (!discovery) return;
+    var ad = JSON.stringify({ room: thisRoom.name + "'s room", host: thisRoom.name, url: url });
+    var secret = Array.from(crypto.getRandomValues(new Uint8Array(16)), function (b) { return b.toString(16); }).join('');
+    function renew() {
+      if (room !== thisRoom) return;
+      discovery.advertise(LOBBY, ad, { ttl: 120, secret: secret }).catch(function (e) {
+        setStatus('Hosting, but the lobby is unavailable: ' + e.message, true);
+      });
+    }
+    renew();
+    var timer = setInterval(renew, 60000);
+    window.addEventListener('pagehide', function () {
+      clearInterval(timer);
+      fetch(discoveryUrl.replace(/\/+$/, '') + '/v1/values/' + encodeURIComponent(LOBBY) + '/remove', {
+        method: 'POST', mode: 'cors', keepalive: true, headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ value: ad, secret: secret })
+      }).catch(function () { /* the TTL removes it anyway */ });
+    });
+  }
+
+  // Lists open rooms as they appear and disappear (Server-Sent Events, no polling).
+  function showLobby() {
+    var list = $('lobby');
+    if (!list) return;
+    if (!discovery) { $('lobby-box').hidden = true; return; }
+    discovery.watch(LOBBY, function (v) {
+      var ad = parse(v.value);
+      if (!ad || typeof ad.url !== 'string' || !/^wss?:\/\//.test(ad.url) || list.querySelector('[data-hash="' + v.hash + '"]')) return;
+      var item = el('li', 'room', '');
+      item.dataset.hash = v.hash;
+      var join = el('button', 'join-room', 'Join');
+      join.type = 'button';
+      join.addEventListener('click', function () { joinUrlEl.value = ad.url; joinRoom(); });
+      item.append(el('span', 'room-name', String(ad.room || 'a room').slice(0, 80)), ' ', join);
+      list.appendChild(item);
+      $('lobby-empty').hidden = true;
+    }, function (gone) {
+      var item = list.querySelector('[data-hash="' + gone.hash + '"]');
+      if (item) item.remove();
+      $('lobby-empty').hidden = list.children.length > 0;
+    });
   }
 
   // The room's URLs as other machines see them, from the address service (IPv4, IPv6/Teredo).
@@ -245,5 +298,6 @@
   });
 
   setInRoom(false);
+  showLobby();
   if (typeof BrowserSocket === 'undefined') setStatus(RUNTIME_MISSING, true);
 })();

@@ -16,8 +16,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = DiscoveryServer.NAME,
         description = {
-            "OpenLookup-like store of peer advertisements (OpenDHT XML-RPC and JSON/CORS).",
-            ServiceCommand.HEALTHZ_ONLY
+            "OpenLookup-like store of peer advertisements (OpenDHT XML-RPC and JSON/CORS)."
         })
 public final class DiscoveryServiceCommand extends ServiceCommand<DiscoveryServer> {
 
@@ -29,8 +28,13 @@ public final class DiscoveryServiceCommand extends ServiceCommand<DiscoveryServe
     @Option(names = "--store", paramLabel = "STORE", defaultValue = StoreLocation.DEFAULT,
             converter = StoreLocationConverter.class,
             description = "embedded:DIR or redis://host:port (default: ${DEFAULT-VALUE})."
-                    + " Validated and kept, but not used yet: this version stores nothing.")
+                    + " Several instances may share one Redis.")
     private StoreLocation store;
+
+    @Option(names = "--writes-per-second", paramLabel = "N", defaultValue = "50",
+            description = "Writes (puts, removals, signed updates) one client address may make per second,"
+                    + " in bursts of 10x (default: ${DEFAULT-VALUE}).")
+    private double writesPerSecond;
 
     public DiscoveryServiceCommand() {
         super(DEFAULT_PORT);
@@ -38,11 +42,11 @@ public final class DiscoveryServiceCommand extends ServiceCommand<DiscoveryServe
 
     @Override
     protected DiscoveryServer newServer(int port) {
-        return new DiscoveryServer(port, store);
+        return new DiscoveryServer(port, store, writesPerSecond);
     }
 
     @Override
     protected void started(DiscoveryServer server) {
-        LOG.info(() -> "store " + store + " recorded; this version opens no store yet");
+        LOG.info(() -> "store " + store + " opened");
     }
 }

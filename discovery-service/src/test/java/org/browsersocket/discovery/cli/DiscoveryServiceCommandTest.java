@@ -22,14 +22,23 @@ class DiscoveryServiceCommandTest {
     }
 
     @Test
-    void startsAsDiscoveryServiceWithTheStoreAskedFor() {
+    void startsAsDiscoveryServiceWithTheStoreAskedFor(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data) {
         DiscoveryServiceCommand command = new DiscoveryServiceCommand();
         try (CommandRun<DiscoveryServer> run = CommandRun.of(command, "--port", "0",
-                "--store", "redis://[::1]:6379")) {
+                "--store", "embedded:" + data.resolve("store"))) {
             assertEquals(0, run.exitCode(), run.err());
-            assertEquals("redis://[::1]:6379", run.server().store().toString());
+            assertEquals("embedded:" + data.resolve("store"), run.server().store().toString());
             assertEquals(2, run.out().lines().filter(l -> l.startsWith("discovery-service listening on http://")).count(),
                     run.out());
+        }
+    }
+
+    @Test
+    void anUnreachableRedisIsReportedOnOneLine() {
+        try (CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(), "--port", "0",
+                "--store", "redis://127.0.0.1:1")) {
+            run.assertFailedWithOneLine("discovery-service");
+            assertTrue(run.err().contains("cannot reach Redis at redis://127.0.0.1:1"), run.err());
         }
     }
 

@@ -2,39 +2,91 @@ package org.browsersocket.discovery.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
-
 import org.browsersocket.discovery.store.StoreLocation;
 import org.browsersocket.service.testing.Http;
-import org.browsersocket.service.testing.RunningServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** discovery-service's own HTTP answers; the shared server is tested in service-process. */
+/** discovery-service's own HTTP answers: XML-RPC at / and /RPC2, 404/405, limits. */
 class DiscoveryServerTest {
+    private static Path data;
+    private static DiscoveryServer server;
+    private static DiscoveryServer strict;
 
-    private static final StoreLocation STORE = StoreLocation.parse(StoreLocation.DEFAULT);
+    @BeforeAll
+    static void start() throws Exception {
+        data = Files.createTempDirectory("discovery-server-test");
+        server = new DiscoveryServer(0, new StoreLocation.Embedded(data.resolve("a")), 1000);
+        server.start();
+        strict = new DiscoveryServer(0, new StoreLocation.Embedded(data.resolve("b")), 1); // 1 write/s, bursts of 10
+        strict.start();
+    }
 
-    @RegisterExtension
-    static final RunningServer<DiscoveryServer> DISCOVERY =
-            new RunningServer<>(() -> new DiscoveryServer(0, STORE));
+    @AfterAll
+    static void stop() {
+        server.stop();
+        strict.stop();
+    }
+
+    static HttpResponse<String> post(DiscoveryServer to, String path, String contentType, String body) throws Exception {
+        return Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to.port() + path))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    static String xmlRpcGet() {
+        return "<?xml version=\"1.0\"?><methodCall><methodName>get</methodName><params>"
+                + "<param><value><base64>a2V5</base64></value></param><param><value><int>10</int></value></param>"
+                + "<param><value><base64></base64></value></param><param><value><string>test</string></value></param>"
+                + "</params></methodCall>";
+    }
 
     @Test
     void healthzNamesDiscoveryService() throws Exception {
-        Map<String, Object> health = Http.json(DISCOVERY.send("GET", "/healthz"));
+        Map<String, Object> health = Http.json(Http.send("GET", URI.create("http://127.0.0.1:" + server.port() + "/healthz")));
         assertEquals("discovery-service", health.get("service"));
-        assertEquals("ok", health.get("status"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"POST /", "POST /RPC2", "GET /RPC2", "GET /values/some-name",
-                            "POST /values/some-name", "DELETE /values/some-name"})
-    void theXmlRpcAndJsonApisAreNotImplementedYet(String request) throws Exception {
-        String[] methodAndPath = request.split(" ");
-        Http.assertNotImplementedYet(DISCOVERY.send(methodAndPath[0], methodAndPath[1]));
+    @ValueSource(strings = {"/", "/RPC2"})
+    void xmlRpcIsServedAtRootAndRpc2(String path) throws Exception {
+        HttpResponse<String> response = post(server, path, "text/xml", xmlRpcGet());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/xml"));
+        assertTrue(response.body().contains("<methodResponse>") && response.body().contains("<array>"), response.body());
+        assertEquals("*", response.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+    }
+
+    @Test
+    void unknownPathsGet404AndUnknownMethods405() throws Exception {
+        assertEquals(404, Http.send("GET", URI.create("http://127.0.0.1:" + server.port() + "/nope")).statusCode());
+        assertEquals(405, Http.send("DELETE", URI.create("http://127.0.0.1:" + server.port() + "/v1/values/x")).statusCode());
+    }
+
+    @Test
+    void writesOverTheClientsRateAreRefusedWith429AndAFault() throws Exception {
+        int refused = 0;
+        for (int i = 0; i < 25; i++) {
+            HttpResponse<String> response = post(strict, "/v1/values/rate", "application/json",
+                    "{\"value\":\"v" + i + "\",\"ttl\":60}");
+            if (response.statusCode() == 429) {
+                refused++;
+                assertTrue(Http.json(response).get("error").toString().startsWith("rate limit exceeded"));
+            }
+        }
+        assertTrue(refused >= 10, "a burst of 10 then 1 per second: most of 25 quick writes are refused");
+        HttpResponse<String> fault = post(strict, "/RPC2", "text/xml", xmlRpcGet());
+        assertTrue(fault.body().contains("<fault>") && fault.body().contains("rate limit exceeded"), fault.body());
     }
 
     @Test

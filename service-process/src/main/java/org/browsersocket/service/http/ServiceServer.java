@@ -76,9 +76,11 @@ public class ServiceServer {
     /** Stops serving and waits until the port is released; does nothing if not running. */
     public final synchronized void stop() {
         if (listener != null) {
+            beforeStop();
             listener.stop();
             listener = null;
             port = -1;
+            afterStop();
         }
     }
 
@@ -87,6 +89,14 @@ public class ServiceServer {
      * catch-all. Reply with {@link JsonReplies}. Maps nothing by default.
      */
     protected void addRoutes(Service http) {
+    }
+
+    /** Runs before the server stops: end long-running responses (streams) so the stop is quick. */
+    protected void beforeStop() {
+    }
+
+    /** Runs once the server has stopped: release what the routes used (stores, connections). */
+    protected void afterStop() {
     }
 
     /** What the catch-all answers: status and JSON error. */

@@ -1,0 +1,307 @@
+package org.browsersocket.discovery.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The store of {@code embedded:DIR}: one SQLite database in DIR. SQLite in WAL mode with
+ * {@code synchronous=FULL} has every commit on disk before it returns, so an acknowledged put
+ * survives a crash of the process (or the machine). Expiry times are absolute, so TTLs keep
+ * counting while the service is down. One connection serves all threads, one call at a time;
+ * each call is a short indexed statement, so the lock is held only briefly.
+ */
+public final class EmbeddedStore implements ValueStore {
+    /** The database file inside the directory. */
+    public static final String FILE_NAME = "discovery.sqlite";
+
+    private static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS stored_value (
+                key         BLOB    NOT NULL,
+                value_hash  BLOB    NOT NULL,
+                value       BLOB    NOT NULL,
+                expires_at  INTEGER NOT NULL,
+                secret_hash BLOB,
+                PRIMARY KEY (key, value_hash)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS stored_value_by_expiry ON stored_value (expires_at);
+            CREATE TABLE IF NOT EXISTS signed_value (
+                label         TEXT    NOT NULL,
+                principal_hex TEXT    NOT NULL,
+                value         BLOB    NOT NULL,
+                sequence      INTEGER NOT NULL,
+                public_key    BLOB    NOT NULL,
+                signature     BLOB    NOT NULL,
+                PRIMARY KEY (label, principal_hex)
+            ) WITHOUT ROWID;
+            """;
+
+    private final Path file;
+    private final Connection db;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Purger purger;
+    private boolean closed;
+
+    private EmbeddedStore(Path file, Connection db, Duration purgeInterval) {
+        this.file = file;
+        this.db = db;
+        this.purger = new Purger("purge " + file, purgeInterval, this::purgeExpired);
+    }
+
+    /** Opens (creating DIR and the database if missing) and starts the background purge. */
+    public static EmbeddedStore open(StoreLocation.Embedded location) {
+        return open(location, Purger.DEFAULT_INTERVAL);
+    }
+
+    /** As {@link #open(StoreLocation.Embedded)}, purging every {@code purgeInterval}. */
+    public static EmbeddedStore open(StoreLocation.Embedded location, Duration purgeInterval) {
+        Path file = location.directory().toAbsolutePath().resolve(FILE_NAME);
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new StoreException("cannot create the store directory " + file.getParent() + ": " + e, e);
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        // Another process on the same file (a second instance, a backup) waits instead of failing.
+        config.setBusyTimeout(10_000);
+        // Take the write lock when a transaction begins, so read-check-delete cannot interleave.
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        Connection db = null;
+        try {
+            db = config.createConnection("jdbc:sqlite:" + file);
+            try (Statement statement = db.createStatement()) {
+                for (String sql : SCHEMA.split(";")) {
+                    if (!sql.isBlank()) {
+                        statement.executeUpdate(sql);
+                    }
+                }
+            }
+            return new EmbeddedStore(file, db, purgeInterval);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(db);
+            throw new StoreException("cannot open the embedded store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public PutResult put(byte[] key, byte[] value, long expiresAtMillis, byte[] secretHash) {
+        return locked(() -> {
+            try (PreparedStatement put = db.prepareStatement("""
+                    INSERT INTO stored_value (key, value_hash, value, expires_at, secret_hash) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (key, value_hash) DO UPDATE SET
+                        expires_at = max(expires_at, excluded.expires_at),
+                        secret_hash = coalesce(excluded.secret_hash, secret_hash)""")) {
+                put.setBytes(1, key);
+                put.setBytes(2, Bytes.sha1(value));
+                put.setBytes(3, value);
+                put.setLong(4, expiresAtMillis);
+                put.setBytes(5, secretHash);
+                put.executeUpdate();
+            }
+            return PutResult.OK;
+        });
+    }
+
+    @Override
+    public Page get(byte[] key, int maxValues, byte[] placemark, long nowMillis) {
+        if (maxValues < 1) {
+            throw new IllegalArgumentException("maxValues must be positive: " + maxValues);
+        }
+        List<StoredValue> values = locked(() -> {
+            try (PreparedStatement get = db.prepareStatement("""
+                    SELECT value, value_hash, expires_at, secret_hash FROM stored_value
+                    WHERE key = ? AND value_hash > ? AND expires_at > ?
+                    ORDER BY value_hash LIMIT ?""")) {
+                get.setBytes(1, key);
+                get.setBytes(2, placemark);
+                get.setLong(3, nowMillis);
+                get.setInt(4, maxValues + 1); // one more than asked: tells whether more follow
+                List<StoredValue> found = new ArrayList<>();
+                try (ResultSet rows = get.executeQuery()) {
+                    while (rows.next()) {
+                        found.add(new StoredValue(rows.getBytes(1), rows.getBytes(2), rows.getLong(3), rows.getBytes(4)));
+                    }
+                }
+                return found;
+            }
+        });
+        return Pages.of(values, maxValues);
+    }
+
+    @Override
+    public boolean remove(byte[] key, byte[] valueHash, byte[] secret) {
+        byte[] givenHash = Bytes.sha1(secret);
+        return locked(() -> {
+            db.setAutoCommit(false);
+            try {
+                boolean removed = removeIfSecretMatches(key, valueHash, givenHash);
+                db.commit();
+                return removed;
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        });
+    }
+
+    private boolean removeIfSecretMatches(byte[] key, byte[] valueHash, byte[] givenHash) throws SQLException {
+        byte[] storedHash;
+        try (PreparedStatement find = db.prepareStatement(
+                "SELECT secret_hash FROM stored_value WHERE key = ? AND value_hash = ?")) {
+            find.setBytes(1, key);
+            find.setBytes(2, valueHash);
+            try (ResultSet row = find.executeQuery()) {
+                storedHash = row.next() ? row.getBytes(1) : null;
+            }
+        }
+        // Constant time, so response times do not reveal how much of a guessed secret's hash matched.
+        if (storedHash == null || !MessageDigest.isEqual(storedHash, givenHash)) {
+            return false;
+        }
+        try (PreparedStatement delete = db.prepareStatement(
+                "DELETE FROM stored_value WHERE key = ? AND value_hash = ?")) {
+            delete.setBytes(1, key);
+            delete.setBytes(2, valueHash);
+            return delete.executeUpdate() == 1;
+        }
+    }
+
+    @Override
+    public int purgeExpired(long nowMillis) {
+        return locked(() -> {
+            try (PreparedStatement purge = db.prepareStatement("DELETE FROM stored_value WHERE expires_at <= ?")) {
+                purge.setLong(1, nowMillis);
+                return purge.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean putSigned(SignedValue value) {
+        return locked(() -> {
+            // One statement, so the sequence check and the write are one atomic step.
+            try (PreparedStatement put = db.prepareStatement("""
+                    INSERT INTO signed_value (label, principal_hex, value, sequence, public_key, signature)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (label, principal_hex) DO UPDATE SET
+                        value = excluded.value, sequence = excluded.sequence,
+                        public_key = excluded.public_key, signature = excluded.signature
+                    WHERE excluded.sequence > signed_value.sequence""")) {
+                put.setString(1, value.label());
+                put.setString(2, Bytes.hex(value.principal()));
+                put.setBytes(3, value.value());
+                put.setLong(4, value.sequence());
+                put.setBytes(5, value.publicKey());
+                put.setBytes(6, value.signature());
+                return put.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<SignedValue> findSigned(String principalPrefix, String label, int limit) {
+        String prefix = Bytes.principalPrefix(principalPrefix);
+        if (limit < 1) {
+            return List.of();
+        }
+        return locked(() -> {
+            try (PreparedStatement find = db.prepareStatement("""
+                    SELECT principal_hex, value, sequence, public_key, signature FROM signed_value
+                    WHERE label = ? AND principal_hex >= ? AND principal_hex < ?
+                    ORDER BY principal_hex LIMIT ?""")) {
+                find.setString(1, label);
+                find.setString(2, prefix);
+                find.setString(3, Bytes.afterPrefix(prefix));
+                find.setInt(4, limit);
+                List<SignedValue> found = new ArrayList<>();
+                try (ResultSet rows = find.executeQuery()) {
+                    while (rows.next()) {
+                        found.add(new SignedValue(Bytes.unhex(rows.getString(1)), label, rows.getBytes(2),
+                                rows.getLong(3), rows.getBytes(4), rows.getBytes(5)));
+                    }
+                }
+                return found;
+            }
+        });
+    }
+
+    @Override
+    public int count(byte[] key, long nowMillis) {
+        return locked(() -> {
+            try (PreparedStatement count = db.prepareStatement(
+                    "SELECT count(*) FROM stored_value WHERE key = ? AND expires_at > ?")) {
+                count.setBytes(1, key);
+                count.setLong(2, nowMillis);
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    return row.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** Stops the purge, then closes the database; later calls throw {@link IllegalStateException}. */
+    @Override
+    public void close() {
+        purger.close();
+        lock.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                db.close();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("closing the embedded store " + file + " failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "embedded store " + file;
+    }
+
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T locked(Work<T> work) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException(this + " is closed");
+            }
+            return work.run();
+        } catch (SQLException e) {
+            throw new StoreException(this + " failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void closeQuietly(Connection db) {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (SQLException ignored) {
+                // Already failing; the first error is the one to report.
+            }
+        }
+    }
+}
