@@ -14,10 +14,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DiscoveryServiceCommandTest {
 
     @Test
-    void theStoreDefaultsToTheEmbeddedOne() {
+    void theStoreDefaultsToTheEmbeddedOne() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of("discovery-data");
+        boolean existed = java.nio.file.Files.exists(dir);
         try (CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(), "--port=0")) {
             run.assertRunning();
             assertEquals(StoreLocation.parse("embedded:./discovery-data"), run.server().store());
+        } finally {
+            if (!existed) { // leave the module directory as it was
+                try (var files = java.nio.file.Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
         }
     }
 
