@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.browsersocket.runtime.testing.JavaPeer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
@@ -17,27 +16,12 @@ import org.openqa.selenium.By;
  * ({@code http://127.0.0.1:Q}, {@code http://[::1]:Q}) from JavaScript, thanks to CORS.
  */
 class AddressFromJavaScriptTest {
-    private static LocalStack stack;
-    private static Chromium chromium;
+    @RegisterExtension
+    static final StackAndBrowser SETUP = StackAndBrowser.withChromium();
 
-    @BeforeAll
-    static void start() throws Exception {
-        stack = LocalStack.start();
-        chromium = Chromium.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     String answer(String family, String key) {
-        return chromium.await(d -> {
+        return SETUP.chromium().await(d -> {
             var found = d.findElements(By.cssSelector("#" + family + " dd[data-key='" + key + "']"));
             return found.isEmpty() ? null : found.get(0).getText();
         });
@@ -45,7 +29,7 @@ class AddressFromJavaScriptTest {
 
     @Test
     void addressDemoPageShowsTheAnswersOverIpv4AndIpv6FromAnotherOrigin() {
-        chromium.open(stack.url("/address/"));
+        SETUP.chromium().open(SETUP.stack().url("/address/"));
         assertEquals("127.0.0.1", answer("ipv4", "ip"));
         assertEquals("4", answer("ipv4", "version"));
         assertEquals("::1", answer("ipv6", "ip"));
@@ -54,9 +38,9 @@ class AddressFromJavaScriptTest {
 
     @Test
     void addressDemoPageDecodesATeredoAddress() {
-        chromium.open(stack.url("/address/"));
-        chromium.driver().findElement(By.id("decode")).click();
-        String client = chromium.await(d -> {
+        SETUP.chromium().open(SETUP.stack().url("/address/"));
+        SETUP.chromium().driver().findElement(By.id("decode")).click();
+        String client = SETUP.chromium().await(d -> {
             var found = d.findElements(By.cssSelector("#teredo-answer dd[data-key='client']"));
             return found.isEmpty() ? null : found.get(0).getText();
         });
@@ -65,15 +49,15 @@ class AddressFromJavaScriptTest {
 
     @Test
     void reachableUrlsTagsEachAddressWithItsFamilyAndPeersConnectThroughThem() throws Exception {
-        chromium.open(stack.url("/tests/lab.html"));
-        chromium.script("openListener('reach', {echo: true})");
-        chromium.await(d -> chromium.<Boolean>script("return listeners.reach.readyState === BrowserSocket.OPEN"));
-        List<Map<String, Object>> urls = chromium.asyncScript(
+        SETUP.chromium().open(SETUP.stack().url("/tests/lab.html"));
+        SETUP.chromium().script("openListener('reach', {echo: true})");
+        SETUP.chromium().await(d -> SETUP.chromium().<Boolean>script("return listeners.reach.readyState === BrowserSocket.OPEN"));
+        List<Map<String, Object>> urls = SETUP.chromium().asyncScript(
                 "var done = arguments[arguments.length - 1];"
                         + "listeners.reach.reachableUrls(BrowserSocketDemo.addressServices).then(done, e => done([{error: e.message}]));");
         assertEquals(2, urls.size(), urls.toString());
-        String prefix = chromium.script("return listeners.reach.resourcePrefix");
-        int port = stack.runtime().publicPort();
+        String prefix = SETUP.chromium().script("return listeners.reach.resourcePrefix");
+        int port = SETUP.stack().runtime().publicPort();
         assertEquals("ws://127.0.0.1:" + port + prefix, urls.get(0).get("url"));
         assertEquals(4L, urls.get(0).get("family"));
         assertNull(urls.get(0).get("teredo"));
@@ -91,18 +75,18 @@ class AddressFromJavaScriptTest {
 
     @Test
     void reachableUrlsRejectsWithTheReasonWhenNoServiceAnswers() {
-        chromium.open(stack.url("/tests/lab.html"));
-        chromium.script("openListener('lonely', {})");
-        String message = chromium.asyncScript("var done = arguments[arguments.length - 1];"
+        SETUP.chromium().open(SETUP.stack().url("/tests/lab.html"));
+        SETUP.chromium().script("openListener('lonely', {})");
+        String message = SETUP.chromium().asyncScript("var done = arguments[arguments.length - 1];"
                 + "listeners.lonely.reachableUrls({ipv4: 'http://127.0.0.1:1'}).then(() => done('resolved'), e => done(e.message));");
         assertTrue(message.startsWith("no address service answered"), message);
     }
 
     @Test
     void chatDemoShowsTheHostedRoomsReachableUrls() {
-        chromium.open(stack.url("/chat/"));
-        chromium.driver().findElement(By.id("host")).click();
-        List<String> shown = chromium.await(d -> {
+        SETUP.chromium().open(SETUP.stack().url("/chat/"));
+        SETUP.chromium().driver().findElement(By.id("host")).click();
+        List<String> shown = SETUP.chromium().await(d -> {
             var items = d.findElements(By.cssSelector("#reachable li"));
             return items.size() == 2 ? items.stream().map(e -> e.getText()).toList() : null;
         });

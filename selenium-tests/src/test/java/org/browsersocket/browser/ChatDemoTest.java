@@ -3,9 +3,8 @@ package org.browsersocket.browser;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -15,20 +14,12 @@ import org.openqa.selenium.WebElement;
  * others join with the URL it shows, and everyone sees messages, joins and leaves.
  */
 class ChatDemoTest {
-    private static LocalStack stack;
+    @RegisterExtension
+    static final StackAndBrowser SETUP = StackAndBrowser.stackOnly();
 
-    @BeforeAll
-    static void start() throws Exception {
-        stack = LocalStack.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
 
     static void enterName(Chromium browser, String name) {
-        browser.open(stack.url("/chat/"));
+        browser.open(SETUP.stack().url("/chat/"));
         WebElement field = browser.driver().findElement(By.id("name"));
         field.clear();
         field.sendKeys(name);

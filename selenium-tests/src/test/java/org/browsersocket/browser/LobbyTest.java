@@ -7,29 +7,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /** Rooms advertised in the discovery service appear in other browsers' lobbies live, and can be joined. */
 class LobbyTest {
-    private static LocalStack stack;
+    @RegisterExtension
+    static final StackAndBrowser SETUP = StackAndBrowser.stackOnly();
 
-    @BeforeAll
-    static void start() throws Exception {
-        stack = LocalStack.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
 
     static void name(Chromium browser, String name) {
-        browser.open(stack.url("/chat/"));
+        browser.open(SETUP.stack().url("/chat/"));
         WebElement field = browser.driver().findElement(By.id("name"));
         field.clear();
         field.sendKeys(name);
@@ -60,7 +51,7 @@ class LobbyTest {
     @Test
     void aPageSignsAValueWithWebCryptoAndAnyoneReadsItByPrincipal() throws Exception {
         try (Chromium browser = Chromium.start()) {
-            browser.open(stack.url("/tests/lab.html"));
+            browser.open(SETUP.stack().url("/tests/lab.html"));
             Map<String, Object> result = browser.asyncScript("var done = arguments[arguments.length - 1];"
                     + "var d = new BrowserSocketDiscovery(BrowserSocketDemo.discoveryService);"
                     + "BrowserSocketDiscovery.generateKey().then(function (key) {"
@@ -77,7 +68,7 @@ class LobbyTest {
             assertEquals("ws://198.51.100.7:7041/moved/", result.get("value"));
             assertEquals(true, String.valueOf(result.get("rollback")).contains("not higher"), String.valueOf(result));
             HttpResponse<String> plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + stack.discoveryService().port() + "/value/" + result.get("principal") + "/my-room")).build(),
+                    "http://127.0.0.1:" + SETUP.stack().discoveryService().port() + "/value/" + result.get("principal") + "/my-room")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals("ws://198.51.100.7:7041/moved/", plain.body());
         }

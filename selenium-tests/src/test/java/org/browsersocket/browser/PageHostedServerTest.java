@@ -10,35 +10,19 @@ import java.util.Map;
 import java.util.Random;
 import org.browsersocket.runtime.testing.HttpStatusProbe;
 import org.browsersocket.runtime.testing.JavaPeer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Page-hosted servers in a real headless Chromium, reached by real Java WebSocket clients:
  * the original echo example, frames both ways, close codes, handshakes, stop() and navigation.
  */
 class PageHostedServerTest {
-    private static LocalStack stack;
-    private static Chromium chromium;
+    @RegisterExtension
+    static final StackAndBrowser SETUP = StackAndBrowser.withChromium();
+
     private final List<JavaPeer> peers = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws Exception {
-        stack = LocalStack.start();
-        chromium = Chromium.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @AfterEach
     void closePeers() throws InterruptedException {
@@ -56,21 +40,21 @@ class PageHostedServerTest {
 
     /** Opens the test lab page and a listener in it; returns the listener's ws:// base URL. */
     String labListener(String name, String optionsJson) {
-        chromium.open(stack.url("/tests/lab.html"));
-        Map<String, Object> address = chromium.script("return openListener(arguments[0], " + optionsJson + ")", name);
+        SETUP.chromium().open(SETUP.stack().url("/tests/lab.html"));
+        Map<String, Object> address = SETUP.chromium().script("return openListener(arguments[0], " + optionsJson + ")", name);
         awaitReady(name);
         return "ws://127.0.0.1:" + address.get("port") + address.get("prefix");
     }
 
     void awaitReady(String name) {
-        chromium.await(d -> chromium.<Boolean>script(
+        SETUP.chromium().await(d -> SETUP.chromium().<Boolean>script(
                 "return listeners[arguments[0]].readyState === BrowserSocket.OPEN", name));
     }
 
     /** Waits for an event recorded by the lab page matching all the given fields. */
     Map<String, Object> awaitEvent(Map<String, Object> fields) {
-        return chromium.await(d -> {
-            List<Map<String, Object>> events = chromium.script("return events");
+        return SETUP.chromium().await(d -> {
+            List<Map<String, Object>> events = SETUP.chromium().script("return events");
             return events.stream().filter(e -> fields.entrySet().stream()
                     .allMatch(f -> String.valueOf(f.getValue()).equals(String.valueOf(e.get(f.getKey()))))).findFirst().orElse(null);
         });
@@ -78,10 +62,10 @@ class PageHostedServerTest {
 
     @Test
     void originalEchoExampleRunsUnmodifiedWithPortAndPrefixSetSynchronously() throws Exception {
-        chromium.open(stack.url("/echo/"));
-        String address = chromium.script("return address");
-        assertTrue(address.matches("ws://127\\.0\\.0\\.1:" + stack.runtime().publicPort() + "/[A-Za-z0-9_-]{22}/"), address);
-        chromium.await(d -> "Listening.".equals(chromium.script("return document.getElementById('status').textContent")));
+        SETUP.chromium().open(SETUP.stack().url("/echo/"));
+        String address = SETUP.chromium().script("return address");
+        assertTrue(address.matches("ws://127\\.0\\.0\\.1:" + SETUP.stack().runtime().publicPort() + "/[A-Za-z0-9_-]{22}/"), address);
+        SETUP.chromium().await(d -> "Listening.".equals(SETUP.chromium().script("return document.getElementById('status').textContent")));
         JavaPeer peer = peer(address);
         peer.send("hello, page");
         assertEquals("hello, page", peer.nextText());
@@ -155,7 +139,7 @@ class PageHostedServerTest {
     void onhandshakeCanRejectWithAStatusOrPickASubprotocol() throws Exception {
         String url = labListener("picky", "{echo: true, rejectSuffix: '/private'}");
         String path = url.substring(url.indexOf('/', 5));
-        assertEquals(403, HttpStatusProbe.upgradeStatus("127.0.0.1", stack.runtime().publicPort(), path + "private"));
+        assertEquals(403, HttpStatusProbe.upgradeStatus("127.0.0.1", SETUP.stack().runtime().publicPort(), path + "private"));
         JavaPeer peer = new JavaPeer(url + "public", Map.of("Sec-WebSocket-Protocol", "chat.v1, chat.v2"));
         peers.add(peer);
         peer.connect();
@@ -169,18 +153,18 @@ class PageHostedServerTest {
         String url = labListener("stopping", "{echo: true}");
         JavaPeer a = peer(url + "a");
         JavaPeer b = peer(url + "b");
-        chromium.script("listeners.stopping.stop()");
+        SETUP.chromium().script("listeners.stopping.stop()");
         assertEquals(1001, a.awaitClose().code());
         assertEquals(1001, b.awaitClose().code());
         String path = url.substring(url.indexOf('/', 5));
-        assertEquals(404, HttpStatusProbe.upgradeStatus("127.0.0.1", stack.runtime().publicPort(), path + "again"));
+        assertEquals(404, HttpStatusProbe.upgradeStatus("127.0.0.1", SETUP.stack().runtime().publicPort(), path + "again"));
     }
 
     @Test
     void navigatingAwayClosesThePagesConnectionsWith1001() throws Exception {
         JavaPeer peer = peer(labListener("leaving", "{echo: true}"));
         long start = System.nanoTime();
-        chromium.open("about:blank");
+        SETUP.chromium().open("about:blank");
         assertEquals(1001, peer.awaitClose().code());
         System.out.printf("peer saw the page leave after %.0f ms%n", (System.nanoTime() - start) / 1e6);
     }
@@ -188,13 +172,13 @@ class PageHostedServerTest {
     @Test
     void unknownPrefixGets404() throws Exception {
         labListener("known", "{echo: true}");
-        assertEquals(404, HttpStatusProbe.upgradeStatus("127.0.0.1", stack.runtime().publicPort(), "/notAPrefixAtAll12345/x"));
+        assertEquals(404, HttpStatusProbe.upgradeStatus("127.0.0.1", SETUP.stack().runtime().publicPort(), "/notAPrefixAtAll12345/x"));
     }
 
     @Test
     void listenerLimitReportsOnerrorWithTheReason() {
-        chromium.open(stack.url("/tests/lab.html"));
-        chromium.script("for (var i = 0; i < 17; i++) openListener('l' + i, {})");
+        SETUP.chromium().open(SETUP.stack().url("/tests/lab.html"));
+        SETUP.chromium().script("for (var i = 0; i < 17; i++) openListener('l' + i, {})");
         Map<String, Object> error = awaitEvent(Map.of("listener", "l16", "type", "error"));
         assertTrue(String.valueOf(error.get("message")).startsWith("listener limit reached"), String.valueOf(error));
         awaitReady("l15");
