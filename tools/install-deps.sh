@@ -5,19 +5,24 @@
 #                                 discovery store's Redis tests start their own), and (as root) the
 #                                 network lab's packages (tools/netlab.sh install)
 #   tools/install-deps.sh bench   ... plus what the benchmarks use
+#   tools/install-deps.sh experiments  ... plus Node.js and npm (a baseline server), and the network lab
 set -euo pipefail
 target=${1:-test}
 
 need=()
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
-if [[ $target == test || $target == bench ]]; then
+if [[ $target == test || $target == bench || $target == experiments ]]; then
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
   [[ -x /usr/bin/chromedriver ]] || need+=(chromium-driver)
   [[ -x /usr/bin/redis-server ]] || need+=(redis-server)
 fi
 if [[ $target == bench ]]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
+fi
+if [[ $target == experiments ]]; then
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 
 if ((${#need[@]})); then
@@ -36,7 +41,7 @@ fi
 # namespaces: as root, netlab.sh installs what it needs (and keeps miredo's system service off).
 # Not root: nothing to do, that test skips. Nor does a machine that cannot run the lab (say, no
 # /dev/net/tun) fail the other tests: the test skips there too, saying what is missing.
-if [[ $target == test && $(id -u) -eq 0 ]]; then
+if [[ ($target == test || $target == experiments) && $(id -u) -eq 0 ]]; then
   "$(dirname "$0")/netlab.sh" install ||
     echo "tools/netlab.sh install failed; the Teredo topology test will be skipped" >&2
 fi

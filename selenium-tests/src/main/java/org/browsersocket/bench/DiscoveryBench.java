@@ -40,57 +40,72 @@ public final class DiscoveryBench implements Callable<Integer> {
     @Option(names = "--redis-server", description = "redis-server binary. Default: ${DEFAULT-VALUE}.")
     Path redisServer = Path.of("/usr/bin/redis-server");
 
+    /** One store's figures for one operation. */
+    public record Measurement(String store, String op, double opsPerSecond, double p50Millis, double p99Millis) {}
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DiscoveryBench()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        Path data = Files.createTempDirectory("discovery-bench-");
         System.out.printf(Locale.ROOT, "discovery-service JSON API, %d closed-loop clients, %d s per operation, keys spread over 64 names%n",
                 clients, seconds);
         System.out.printf(Locale.ROOT, "%-10s %-4s %12s %10s %10s%n", "store", "op", "ops/s", "p50", "p99");
-        run("embedded", new StoreLocation.Embedded(data.resolve("store")));
+        for (Measurement m : measure(clients, seconds, redisServer)) {
+            System.out.printf(Locale.ROOT, "%-10s %-4s %12.0f %7.2f ms %7.2f ms%n", m.store(), m.op(), m.opsPerSecond(),
+                    m.p50Millis(), m.p99Millis());
+        }
+        System.out.println("(redis with appendfsync always, like the embedded store's synchronous commits)");
+        return 0;
+    }
+
+    /** put then get on the embedded store, then on a Redis started for the purpose. */
+    public static List<Measurement> measure(int clients, double seconds, Path redisServer) throws Exception {
+        Path data = Files.createTempDirectory("discovery-bench-");
+        List<Measurement> results = new ArrayList<>(run("embedded", new StoreLocation.Embedded(data.resolve("store")), clients, seconds));
         int port = freePort();
         Process redis = new ProcessBuilder(redisServer.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", data.toString())
                 .redirectErrorStream(true).redirectOutput(data.resolve("redis.log").toFile()).start();
         try {
             awaitPort(port);
-            run("redis", new StoreLocation.Redis("127.0.0.1", port));
+            results.addAll(run("redis", new StoreLocation.Redis("127.0.0.1", port), clients, seconds));
         } finally {
             redis.destroy();
             redis.waitFor(10, TimeUnit.SECONDS);
         }
-        System.out.println("(redis with appendfsync always, like the embedded store's synchronous commits)");
-        return 0;
+        return results;
     }
 
-    private void run(String name, StoreLocation location) throws Exception {
+    private static List<Measurement> run(String name, StoreLocation location, int clients, double seconds) throws Exception {
         DiscoveryServer server = new DiscoveryServer(0, location, 1e9);
         server.start();
         try {
             String base = "http://127.0.0.1:" + server.port() + "/v1/values/bench-";
-            report(name, "put", load(i -> HttpRequest.newBuilder(URI.create(base + (i % 64)))
+            Histogram puts = load(clients, seconds, i -> HttpRequest.newBuilder(URI.create(base + (i % 64)))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"value\":\"peer-" + i + "\",\"ttl\":600}")).build()));
-            report(name, "get", load(i -> HttpRequest.newBuilder(URI.create(base + (i % 64) + "?max=10")).build()));
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"value\":\"peer-" + i + "\",\"ttl\":600}")).build());
+            Histogram gets = load(clients, seconds, i -> HttpRequest.newBuilder(URI.create(base + (i % 64) + "?max=10")).build());
+            return List.of(measurement(name, "put", puts, seconds), measurement(name, "get", gets, seconds));
         } finally {
             server.stop();
         }
+    }
+
+    private static Measurement measurement(String store, String op, Histogram h, double seconds) {
+        return new Measurement(store, op, h.getTotalCount() / seconds, h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0);
     }
 
     private interface Requests {
         HttpRequest make(long i);
     }
 
-    private record Result(Histogram latency, long operations, double seconds) {}
-
-    private Result load(Requests requests) throws Exception {
+    private static Histogram load(int clients, double seconds, Requests requests) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long end = System.nanoTime() + (long) (seconds * 1e9);
         List<Future<Histogram>> runs = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
@@ -112,12 +127,7 @@ public final class DiscoveryBench implements Callable<Integer> {
             all.add(run.get());
         }
         pool.shutdown();
-        return new Result(all, all.getTotalCount(), (System.nanoTime() - start) / 1e9);
-    }
-
-    private static void report(String store, String op, Result result) {
-        System.out.printf(Locale.ROOT, "%-10s %-4s %12.0f %7.2f ms %7.2f ms%n", store, op, result.operations() / result.seconds(),
-                result.latency().getValueAtPercentile(50) / 1000.0, result.latency().getValueAtPercentile(99) / 1000.0);
+        return all;
     }
 
     private static int freePort() throws IOException {

@@ -9,11 +9,11 @@ import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 
 /** Native baselines the page-hosted server is compared with. */
-final class EchoServers {
+public final class EchoServers {
     private EchoServers() {}
 
     /** A plain Java-WebSocket echo server on a free loopback port. */
-    static final class JavaWebSocketEcho extends WebSocketServer implements AutoCloseable {
+    public static final class JavaWebSocketEcho extends WebSocketServer implements AutoCloseable {
         private final CountDownLatch started = new CountDownLatch(1);
 
         JavaWebSocketEcho() {
@@ -22,7 +22,7 @@ final class EchoServers {
             setTcpNoDelay(true);
         }
 
-        static JavaWebSocketEcho begin() throws InterruptedException {
+        public static JavaWebSocketEcho begin() throws InterruptedException {
             JavaWebSocketEcho server = new JavaWebSocketEcho();
             server.start();
             if (!server.started.await(10, TimeUnit.SECONDS)) {
@@ -36,7 +36,7 @@ final class EchoServers {
             stop(2000);
         }
 
-        String url() {
+        public String url() {
             return "ws://127.0.0.1:" + getPort() + "/";
         }
 

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * The host runtime as its own process ({@code java -jar host-runtime.jar}), so a benchmark can
  * read its memory apart from the load generator's.
  */
-final class RuntimeProcess implements AutoCloseable {
+public final class RuntimeProcess implements AutoCloseable {
     private static final Pattern CONTROL = Pattern.compile("control +http://127\\.0\\.0\\.1:(\\d+)/");
     private static final Pattern PUBLIC = Pattern.compile("public +ws://0\\.0\\.0\\.0:(\\d+)/");
 
@@ -30,7 +30,7 @@ final class RuntimeProcess implements AutoCloseable {
         this.publicPort = publicPort;
     }
 
-    static RuntimeProcess start(Path jar, String allowedOrigin, String... jvmOptions) throws IOException {
+    public static RuntimeProcess start(Path jar, String allowedOrigin, String... jvmOptions) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (make build)");
         }
@@ -72,16 +72,16 @@ final class RuntimeProcess implements AutoCloseable {
         }
     }
 
-    String controlUrl() {
+    public String controlUrl() {
         return "http://127.0.0.1:" + controlPort;
     }
 
-    int publicPort() {
+    public int publicPort() {
         return publicPort;
     }
 
     /** Resident set size of the runtime process, from /proc. */
-    long residentBytes() throws IOException {
+    public long residentBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;

@@ -48,6 +48,29 @@ public final class Chromium implements AutoCloseable {
         return new Chromium(profile, new ChromeDriver(service, options));
     }
 
+    /** Resident memory of this browser's processes (all of them share its profile directory). */
+    public long residentBytes() throws IOException {
+        String marker = "--user-data-dir=" + profile;
+        long total = 0;
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) processes.filter(p -> p.getFileName().toString().matches("\\d+"))::iterator) {
+                try {
+                    String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' ');
+                    if (cmdline.contains(marker)) {
+                        for (String line : Files.readAllLines(proc.resolve("status"))) {
+                            if (line.startsWith("VmRSS:")) {
+                                total += Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+                            }
+                        }
+                    }
+                } catch (IOException gone) {
+                    // the process ended while we looked
+                }
+            }
+        }
+        return total;
+    }
+
     public WebDriver driver() {
         return driver;
     }
