@@ -1,0 +1,29 @@
+package org.browsersocket.experiments;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.browsersocket.bench.DiscoveryBench;
+
+/** E6: discovery put/get throughput and latency, embedded store vs Redis, same load, same run. */
+final class DiscoveryExperiment {
+    static final String NAME = "e6_discovery";
+
+    private DiscoveryExperiment() {}
+
+    static void run(Lab lab) throws Exception {
+        List<DiscoveryBench.Measurement> all = DiscoveryBench.measure(16, lab.quick() ? 1 : 5, Path.of("/usr/bin/redis-server"));
+        Csv csv = new Csv("op", "embedded_ops_per_s", "embedded_p50_ms", "embedded_p99_ms", "redis_ops_per_s",
+                "redis_p50_ms", "redis_p99_ms", "ratio_ops");
+        for (String op : new String[] {"put", "get"}) {
+            DiscoveryBench.Measurement embedded = find(all, "embedded", op);
+            DiscoveryBench.Measurement redis = find(all, "redis", op);
+            csv.row(op, embedded.opsPerSecond(), embedded.p50Millis(), embedded.p99Millis(), redis.opsPerSecond(),
+                    redis.p50Millis(), redis.p99Millis(), Percentiles.ratio(embedded.opsPerSecond(), redis.opsPerSecond()));
+        }
+        csv.write(lab.csv(NAME));
+    }
+
+    private static DiscoveryBench.Measurement find(List<DiscoveryBench.Measurement> all, String store, String op) {
+        return all.stream().filter(m -> m.store().equals(store) && m.op().equals(op)).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,59 @@
+package org.browsersocket.experiments;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** What an experiment ran on, written next to its CSV as {@code <name>.env.json}. */
+public final class Environment {
+    private Environment() {}
+
+    public static void write(Path file, String experiment, boolean quick) throws IOException {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("experiment", experiment);
+        env.put("cpu_model", cpuModel());
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("memory_bytes", memoryBytes());
+        env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        env.put("chromium", command("/usr/bin/chromium", "--version"));
+        env.put("node", command("node", "--version"));
+        env.put("git_commit", command("git", "rev-parse", "--short", "HEAD"));
+        env.put("date", Instant.now().toString());
+        env.put("quick", quick);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), env);
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static long memoryBytes() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                    .map(l -> Long.parseLong(l.replaceAll("\\D+", "")) * 1024).findFirst().orElse(0L);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    static String command(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+}

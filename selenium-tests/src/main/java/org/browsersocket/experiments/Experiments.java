@@ -1,0 +1,102 @@
+package org.browsersocket.experiments;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.browsersocket.experiments.addressing.AddressingExperiment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code make experiments}: drives real browsers through the evaluation and writes one CSV (plus
+ * an environment JSON) per experiment under {@code paper/results/}, from which the paper is built.
+ */
+@Command(name = "experiments", mixinStandardHelpOptions = true,
+        description = "Runs the BrowserSocket evaluation (E1-E7) and writes paper/results/*.csv.")
+public final class Experiments implements Callable<Integer> {
+    /** Experiment names as {@code --only} takes them, in run order. */
+    static final Map<String, String> NAMES = new LinkedHashMap<>();
+
+    static {
+        NAMES.put("latency", LatencyExperiment.NAME);
+        NAMES.put("throughput", ThroughputExperiment.NAME);
+        NAMES.put("scale", ScaleExperiment.NAME);
+        NAMES.put("setup", SetupExperiment.NAME);
+        NAMES.put("browser", BrowserToBrowserExperiment.NAME);
+        NAMES.put("discovery", DiscoveryExperiment.NAME);
+        NAMES.put("addressing", "e7_addressing");
+    }
+
+    @Option(names = "--only", split = ",", description = "Experiments to run: ${COMPLETION-CANDIDATES}. Default: all.")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--quick", description = "Short runs (a few minutes in all), for checking the harness.")
+    boolean quick;
+
+    @Option(names = "--repo", description = "Repository root. Default: ${DEFAULT-VALUE}.")
+    Path repo = Path.of(".");
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Experiments()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        for (String name : only) {
+            if (!NAMES.containsKey(name)) {
+                System.err.println("experiments: unknown experiment '" + name + "'; choose from " + NAMES.keySet());
+                return 2;
+            }
+        }
+        Path root = repo.toAbsolutePath().normalize();
+        Lab lab = new Lab(root, root.resolve("paper/results"), quick);
+        Files.createDirectories(lab.results());
+        List<String> failed = new ArrayList<>();
+        for (Map.Entry<String, String> experiment : NAMES.entrySet()) {
+            if (!only.isEmpty() && !only.contains(experiment.getKey())) {
+                continue;
+            }
+            long start = System.nanoTime();
+            System.out.printf("== %s (%s)%n", experiment.getValue(), experiment.getKey());
+            try {
+                run(experiment.getKey(), lab);
+                Environment.write(lab.env(experiment.getValue()), experiment.getValue(), quick);
+                System.out.printf("   wrote %s in %.0f s%n", root.relativize(lab.csv(experiment.getValue())),
+                        (System.nanoTime() - start) / 1e9);
+            } catch (Exception e) {
+                failed.add(experiment.getKey());
+                System.out.println("   FAILED: " + e);
+                e.printStackTrace(System.out);
+            }
+        }
+        if (!failed.isEmpty()) {
+            System.out.println("experiments that failed: " + failed);
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void run(String name, Lab lab) throws Exception {
+        switch (name) {
+            case "latency" -> LatencyExperiment.run(lab);
+            case "throughput" -> ThroughputExperiment.run(lab);
+            case "scale" -> ScaleExperiment.run(lab);
+            case "setup" -> SetupExperiment.run(lab);
+            case "browser" -> BrowserToBrowserExperiment.run(lab);
+            case "discovery" -> DiscoveryExperiment.run(lab);
+            case "addressing" -> {
+                Csv csv = new Csv("address_kind", "nat", "success", "discovery_ms", "connect_ms", "detail");
+                for (AddressingExperiment.Row row : AddressingExperiment.run(lab.quick(), lab.repoRoot())) {
+                    csv.row(row.addressKind(), row.nat(), row.success(), row.discoveryMs(), row.connectMs(), row.detail());
+                }
+                csv.write(lab.csv("e7_addressing"));
+            }
+            default -> throw new IllegalArgumentException(name);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.browsersocket.experiments;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.browsersocket.bench.EchoServers;
+
+/**
+ * The three echo servers an experiment compares on the same load, in the same run: the
+ * page-hosted echo example, a native Java-WebSocket server and a Node.js {@code ws} server.
+ */
+final class Servers implements AutoCloseable {
+    static final String PAGE = "page";
+    static final String JAVA = "java";
+    static final String NODE = "node";
+
+    private final PageHost page;
+    private final EchoServers.JavaWebSocketEcho java;
+    private final NodeEcho node;
+    private final Map<String, URI> urls = new LinkedHashMap<>();
+
+    private Servers(PageHost page, EchoServers.JavaWebSocketEcho java, NodeEcho node, String pageUrl) {
+        this.page = page;
+        this.java = java;
+        this.node = node;
+        urls.put(PAGE, URI.create(pageUrl + "load"));
+        urls.put(JAVA, URI.create(java.url()));
+        urls.put(NODE, URI.create(node.url()));
+    }
+
+    static Servers start(Lab lab) throws Exception {
+        PageHost page = PageHost.start(lab.repoRoot());
+        try {
+            String pageUrl = page.openEcho();
+            EchoServers.JavaWebSocketEcho java = EchoServers.JavaWebSocketEcho.begin();
+            return new Servers(page, java, NodeEcho.start(lab.repoRoot()), pageUrl);
+        } catch (Exception e) {
+            page.close();
+            throw e;
+        }
+    }
+
+    /** Server name → its echo URL, in the order the experiments alternate them. */
+    Map<String, URI> urls() {
+        return urls;
+    }
+
+    PageHost page() {
+        return page;
+    }
+
+    @Override
+    public void close() throws Exception {
+        node.close();
+        java.close();
+        page.close();
+    }
+}

@@ -1,0 +1,94 @@
+package org.browsersocket.experiments.addressing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A long-running process (a service, a runtime, a chromedriver) whose output is collected and
+ * which counts as ready once it printed a line the caller recognises.
+ */
+final class LabProcess {
+    private final String name;
+    private final Process process;
+    private final StringBuffer output = new StringBuffer();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final CountDownLatch ended = new CountDownLatch(1);
+
+    private LabProcess(String name, Process process, Predicate<String> readyLine) {
+        this.name = name;
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    output.append(line).append('\n');
+                    if (readyLine.test(line)) {
+                        ready.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                output.append("(reading the output failed: ").append(e).append(")\n");
+            } finally {
+                ended.countDown();
+            }
+        }, name + " output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code command} (stdout and stderr merged); ready once a line matches {@code readyLine}. */
+    static LabProcess start(String name, List<String> command, Predicate<String> readyLine) throws IOException {
+        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        return new LabProcess(name, process, readyLine);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Waits until the process said it is ready; fails with its output if it ends or is too slow. */
+    void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready.await(20, TimeUnit.MILLISECONDS)) {
+            if (ended.getCount() == 0 && ready.getCount() != 0) {
+                throw new IOException(name + " ended before it was ready (exit "
+                        + (process.waitFor(1, TimeUnit.SECONDS) ? process.exitValue() : -1) + "): " + tail());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(name + " was not ready within " + timeout.toSeconds() + " s: " + tail());
+            }
+        }
+    }
+
+    /** The last lines of its output, on one line. */
+    String tail() {
+        String all = output.toString().strip();
+        if (all.length() > 600) {
+            all = "…" + all.substring(all.length() - 600);
+        }
+        return all.replace('\n', '|');
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}; true if it had to be killed. */
+    boolean stop(Duration grace) throws InterruptedException {
+        if (!process.isAlive()) {
+            return false;
+        }
+        process.destroy();
+        if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+        return true;
+    }
+}
