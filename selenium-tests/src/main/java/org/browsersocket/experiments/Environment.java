@@ -21,7 +21,9 @@ public final class Environment {
         env.put("cores", Runtime.getRuntime().availableProcessors());
         env.put("memory_bytes", memoryBytes());
         env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        env.put("chromium", command("/usr/bin/chromium", "--version"));
+        // Debian's chromium wrapper may print shell warnings before the version line.
+        env.put("chromium", command("/usr/bin/chromium", "--version").lines().filter(l -> l.startsWith("Chromium"))
+                .findFirst().orElse("unknown"));
         env.put("node", command("node", "--version"));
         env.put("git_commit", command("git", "rev-parse", "--short", "HEAD"));
         env.put("date", Instant.now().toString());

@@ -13,7 +13,7 @@ final class LatencyExperiment {
     private LatencyExperiment() {}
 
     static void run(Lab lab) throws Exception {
-        int[] sizes = lab.quick() ? new int[] {16, 4096, 1 << 20} : new int[] {16, 256, 4096, 65536, 1 << 20};
+        int[] sizes = lab.quick() ? new int[] {16, 64, 65536, 1 << 20} : new int[] {16, 64, 256, 4096, 65536, 1 << 20};
         int repetitions = lab.count(2, 5);
         Map<String, Histogram> merged = new HashMap<>();
         Csv raw = new Csv("repetition", "server", "message_bytes", "samples", "median_us", "p99_us");
