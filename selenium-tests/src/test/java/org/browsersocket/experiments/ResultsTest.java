@@ -1,0 +1,154 @@
+package org.browsersocket.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The committed experiment results the paper is built from: every file the harness writes is
+ * there with its exact columns, no series is empty, numbers are numbers, and every ratio equals
+ * the quotient of the figures beside it (so ratios come from the same run as what they compare).
+ */
+class ResultsTest {
+    static final Path RESULTS = repoRoot().resolve("paper/results");
+
+    /** file → columns, as the harness writes them and the paper reads them. */
+    static final Map<String, List<String>> SCHEMAS = new LinkedHashMap<>();
+
+    /** file → {ratio column, numerator column, denominator column}... */
+    static final Map<String, List<String[]>> RATIOS = new LinkedHashMap<>();
+
+    static {
+        SCHEMAS.put("e1_latency", List.of("message_bytes", "page_median_us", "page_p99_us", "java_median_us", "java_p99_us",
+                "node_median_us", "node_p99_us", "ratio_java_median", "ratio_java_p99", "ratio_node_median", "ratio_node_p99"));
+        SCHEMAS.put("e2_throughput", List.of("message_bytes", "clients", "page_msgs_per_s", "page_mb_per_s", "java_msgs_per_s",
+                "java_mb_per_s", "node_msgs_per_s", "node_mb_per_s", "ratio_java", "ratio_node"));
+        SCHEMAS.put("e3_scale", List.of("connections", "connect_per_s", "runtime_bytes_per_connection", "runtime_rss_mb",
+                "browser_rss_mb", "median_us", "p99_us"));
+        SCHEMAS.put("e4_setup", List.of("measure", "page_median_ms", "page_p99_ms", "java_median_ms", "java_p99_ms", "ratio_median"));
+        SCHEMAS.put("e5_browser", List.of("participants", "page_median_ms", "page_p99_ms", "native_median_ms", "native_p99_ms",
+                "ratio_median"));
+        SCHEMAS.put("e6_discovery", List.of("op", "embedded_ops_per_s", "embedded_p50_ms", "embedded_p99_ms", "redis_ops_per_s",
+                "redis_p50_ms", "redis_p99_ms", "ratio_ops"));
+        SCHEMAS.put("e7_addressing", List.of("address_kind", "nat", "success", "discovery_ms", "connect_ms", "detail"));
+
+        RATIOS.put("e1_latency", List.of(new String[] {"ratio_java_median", "page_median_us", "java_median_us"},
+                new String[] {"ratio_java_p99", "page_p99_us", "java_p99_us"},
+                new String[] {"ratio_node_median", "page_median_us", "node_median_us"},
+                new String[] {"ratio_node_p99", "page_p99_us", "node_p99_us"}));
+        RATIOS.put("e2_throughput", List.of(new String[] {"ratio_java", "page_msgs_per_s", "java_msgs_per_s"},
+                new String[] {"ratio_node", "page_msgs_per_s", "node_msgs_per_s"}));
+        RATIOS.put("e4_setup", List.<String[]>of(new String[] {"ratio_median", "page_median_ms", "java_median_ms"}));
+        RATIOS.put("e5_browser", List.<String[]>of(new String[] {"ratio_median", "page_median_ms", "native_median_ms"}));
+        RATIOS.put("e6_discovery", List.<String[]>of(new String[] {"ratio_ops", "embedded_ops_per_s", "redis_ops_per_s"}));
+    }
+
+    static Path repoRoot() {
+        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("paper"))) {
+            dir = dir.getParent();
+        }
+        return dir == null ? Path.of(".") : dir;
+    }
+
+    static Stream<Arguments> files() {
+        return SCHEMAS.keySet().stream().map(Arguments::of);
+    }
+
+    static List<Map<String, String>> read(String name) throws IOException {
+        List<String> lines = Files.readAllLines(RESULTS.resolve(name + ".csv"));
+        assertFalse(lines.isEmpty(), name + ".csv is empty");
+        assertEquals(SCHEMAS.get(name), Arrays.asList(lines.get(0).split(",", -1)), name + ".csv columns");
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cells = line.split(",", -1);
+            assertEquals(SCHEMAS.get(name).size(), cells.length, name + ": " + line);
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 0; i < cells.length; i++) {
+                row.put(SCHEMAS.get(name).get(i), cells[i]);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    @ParameterizedTest
+    @MethodSource("files")
+    void everyResultFileHasItsColumnsAndAtLeastOneRow(String name) throws IOException {
+        assertFalse(read(name).isEmpty(), name + " has no rows");
+    }
+
+    @ParameterizedTest
+    @MethodSource("files")
+    void numericCellsAreFiniteNonNegativeNumbers(String name) throws IOException {
+        Set<String> text = new HashSet<>(List.of("measure", "op", "address_kind", "nat", "detail"));
+        for (Map<String, String> row : read(name)) {
+            row.forEach((column, cell) -> {
+                if (!text.contains(column)) {
+                    double value = Double.parseDouble(cell);
+                    assertTrue(Double.isFinite(value) && value >= 0, name + "." + column + " = " + cell);
+                }
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("files")
+    void everyRatioIsTheQuotientOfTheFiguresBesideIt(String name) throws IOException {
+        for (Map<String, String> row : read(name)) {
+            for (String[] ratio : RATIOS.getOrDefault(name, List.of())) {
+                double numerator = Double.parseDouble(row.get(ratio[1]));
+                double denominator = Double.parseDouble(row.get(ratio[2]));
+                double expected = denominator == 0 ? 0 : numerator / denominator;
+                double actual = Double.parseDouble(row.get(ratio[0]));
+                assertEquals(expected, actual, Math.max(0.002, Math.abs(expected) * 0.01), name + "." + ratio[0] + " in " + row);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("files")
+    void everyResultFileSaysWhatItRanOn(String name) throws IOException {
+        JsonNode env = new ObjectMapper().readTree(RESULTS.resolve(name + ".env.json").toFile());
+        for (String key : List.of("experiment", "cpu_model", "cores", "memory_bytes", "jvm", "chromium", "node", "git_commit",
+                "date", "quick")) {
+            assertTrue(env.has(key), name + ".env.json lacks " + key);
+        }
+        assertEquals(name, env.get("experiment").asText());
+    }
+
+    @ParameterizedTest
+    @MethodSource("files")
+    void seriesAreNotEmpty(String name) throws IOException {
+        List<Map<String, String>> rows = read(name);
+        switch (name) {
+            case "e1_latency" -> assertTrue(rows.size() >= 3, "at least three message sizes");
+            case "e2_throughput" -> assertTrue(rows.stream().map(r -> r.get("clients")).distinct().count() == 3, "1, 10, 100 clients");
+            case "e4_setup" -> assertEquals(Set.of("listener_ready", "handshake"), Set.copyOf(rows.stream().map(r -> r.get("measure")).toList()));
+            case "e5_browser" -> assertEquals(Set.of("2", "10"), Set.copyOf(rows.stream().map(r -> r.get("participants")).toList()));
+            case "e6_discovery" -> assertEquals(Set.of("put", "get"), Set.copyOf(rows.stream().map(r -> r.get("op")).toList()));
+            case "e7_addressing" -> assertTrue(rows.stream().allMatch(r -> r.get("success").equals("0") || r.get("success").equals("1")));
+            default -> assertFalse(rows.isEmpty());
+        }
+    }
+}
