@@ -129,8 +129,7 @@ class JsonApiTest {
         HttpResponse<String> notJson = CLIENT.send(HttpRequest.newBuilder(URI.create(url("/v1/values/strict")))
                 .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, notJson.statusCode());
-        HttpResponse<String> huge = post("/v1/values/strict", Map.of("value", "x".repeat(70_000), "ttl", 60));
-        assertEquals(413, huge.statusCode());
+        assertEquals("HTTP/1.1 413", statusOfHugePost("/v1/values/strict"));
         assertEquals(0, json(get("/v1/values/strict")).get("values").size());
     }
 
@@ -164,6 +163,20 @@ class JsonApiTest {
         post("/v1/values/lobby-test/remove", Map.of("value", "first", "secret", "k"));
         assertTrue(awaitEvent(events, "hash").startsWith("gone "));
         stream.body().close();
+    }
+
+    /**
+     * Sends a 70 kB body on a plain socket and reads the status line. (java.net.http may report a
+     * reset instead of the status when the service answers 413 and closes while it still writes.)
+     */
+    static String statusOfHugePost(String path) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 70000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[70_000]); // fits the socket buffers: the write completes
+            return new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+        }
     }
 
     static String awaitEvent(BlockingQueue<String> events, String containing) throws InterruptedException {
