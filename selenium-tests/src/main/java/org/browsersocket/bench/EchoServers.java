@@ -12,6 +12,24 @@ import org.java_websocket.server.WebSocketServer;
 public final class EchoServers {
     private EchoServers() {}
 
+    /**
+     * Runs the native Java-WebSocket echo server as a process of its own (so its memory can be
+     * read apart from the load generator's): prints {@code listening PORT}, stops on SIGTERM.
+     */
+    public static void main(String[] args) throws Exception {
+        JavaWebSocketEcho server = JavaWebSocketEcho.begin();
+        System.out.println("listening " + server.getPort());
+        System.out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        new java.util.concurrent.CountDownLatch(1).await();
+    }
+
     /** A plain Java-WebSocket echo server on a free loopback port. */
     public static final class JavaWebSocketEcho extends WebSocketServer implements AutoCloseable {
         private final CountDownLatch started = new CountDownLatch(1);

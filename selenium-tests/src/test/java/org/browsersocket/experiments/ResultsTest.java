@@ -41,7 +41,8 @@ class ResultsTest {
         SCHEMAS.put("e2_throughput", List.of("message_bytes", "clients", "page_msgs_per_s", "page_mb_per_s", "java_msgs_per_s",
                 "java_mb_per_s", "node_msgs_per_s", "node_mb_per_s", "ratio_java", "ratio_node"));
         SCHEMAS.put("e3_scale", List.of("connections", "connect_per_s", "runtime_bytes_per_connection", "runtime_rss_mb",
-                "browser_rss_mb", "median_us", "p99_us"));
+                "browser_rss_mb", "median_us", "p99_us", "native_bytes_per_connection", "native_median_us", "native_p99_us",
+                "ratio_bytes"));
         SCHEMAS.put("e4_setup", List.of("measure", "page_median_ms", "page_p99_ms", "java_median_ms", "java_p99_ms", "ratio_median"));
         SCHEMAS.put("e5_browser", List.of("participants", "page_median_ms", "page_p99_ms", "native_median_ms", "native_p99_ms",
                 "ratio_median"));
@@ -55,6 +56,8 @@ class ResultsTest {
                 new String[] {"ratio_node_p99", "page_p99_us", "node_p99_us"}));
         RATIOS.put("e2_throughput", List.of(new String[] {"ratio_java", "page_msgs_per_s", "java_msgs_per_s"},
                 new String[] {"ratio_node", "page_msgs_per_s", "node_msgs_per_s"}));
+        RATIOS.put("e3_scale", List.<String[]>of(new String[] {"ratio_bytes", "runtime_bytes_per_connection",
+                "native_bytes_per_connection"}));
         RATIOS.put("e4_setup", List.<String[]>of(new String[] {"ratio_median", "page_median_ms", "java_median_ms"}));
         RATIOS.put("e5_browser", List.<String[]>of(new String[] {"ratio_median", "page_median_ms", "native_median_ms"}));
         RATIOS.put("e6_discovery", List.<String[]>of(new String[] {"ratio_ops", "embedded_ops_per_s", "redis_ops_per_s"}));
