@@ -111,7 +111,10 @@ public final class PageSession {
         } else if (message instanceof ControlMessage.Unlisten unlisten) {
             unlisten(unlisten.listener());
         } else if (message instanceof ControlMessage.Accept accept) {
-            answer(accept.conn()).ifPresent(c -> c.answers().accept(accept.protocol(), accept.headers()));
+            answer(accept.conn()).ifPresent(c -> {
+                c.markAccepted();
+                c.answers().accept(accept.protocol(), accept.headers());
+            });
         } else if (message instanceof ControlMessage.Reject reject) {
             answer(reject.conn()).ifPresent(c -> {
                 forget(c);
@@ -215,6 +218,9 @@ public final class PageSession {
     }
 
     void opened(PeerConnection connection, String protocol) {
+        if (connections.get(connection.id()) != connection) {
+            return; // its listener closed while the handshake was being written: the close frame follows it
+        }
         connection.markOpen();
         LOG.info(name() + " listener " + shortPrefix(connection.listener().prefix()) + ": peer connected from "
                 + connection.remoteAddress() + (protocol == null ? "" : " (subprotocol " + protocol + ")"));
@@ -304,7 +310,7 @@ public final class PageSession {
         router.release(listener.slot());
         for (PeerConnection connection : connections.values()) {
             if (connection.listener() == listener) {
-                if (connection.isOpen()) {
+                if (connection.isOpen() || connection.isAccepted()) {
                     closePeer(connection, code, reason);
                 } else {
                     forget(connection);
@@ -350,7 +356,7 @@ public final class PageSession {
 
     private java.util.Optional<PeerConnection> answer(int id) {
         PeerConnection connection = connections.get(id);
-        if (connection == null || connection.isOpen()) {
+        if (connection == null || connection.isOpen() || connection.isAccepted()) {
             // The peer left meanwhile, or the page answered twice: nothing to do.
             return java.util.Optional.empty();
         }

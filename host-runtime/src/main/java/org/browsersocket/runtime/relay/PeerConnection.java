@@ -15,6 +15,7 @@ public final class PeerConnection {
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private volatile boolean open;
+    private volatile boolean accepted;
 
     /** Where the page's answer to the handshake goes. */
     interface HandshakeAnswers {
@@ -69,6 +70,15 @@ public final class PeerConnection {
 
     void markOpen() {
         open = true;
+    }
+
+    /** The page accepted the handshake; from now on the peer is closed with a close frame, not refused. */
+    boolean isAccepted() {
+        return accepted;
+    }
+
+    void markAccepted() {
+        accepted = true;
     }
 
     void countIn(int bytes) {
