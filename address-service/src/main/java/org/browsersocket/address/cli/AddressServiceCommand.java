@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         name = AddressServer.NAME,
         description = {
             "Tells a caller its external IPv4/IPv6 address and decodes Teredo addresses (CORS).",
-            ServiceCommand.HEALTHZ_ONLY
+            "GET /address, GET /teredo/{ipv6}, GET / (a page about the API), GET /healthz."
         })
 public final class AddressServiceCommand extends ServiceCommand<AddressServer> {
 
@@ -30,9 +30,9 @@ public final class AddressServiceCommand extends ServiceCommand<AddressServer> {
 
     @Option(names = "--trusted-proxy", paramLabel = "CIDR",
             converter = TrustedProxyConverter.class,
-            description = "A proxy whose X-Forwarded-For/Forwarded headers may be honoured,"
-                    + " e.g. 10.0.0.0/8 or 2001:db8::/32; repeatable. Validated and kept, but"
-                    + " not used yet: this version ignores forwarding headers from everyone.")
+            description = "A proxy whose X-Forwarded-For/Forwarded headers are honoured (the right-most"
+                    + " hop outside the trusted proxies is the caller), e.g. 10.0.0.0/8 or 2001:db8::/32;"
+                    + " repeatable. Without it, forwarding headers are ignored.")
     private List<TrustedProxy> trustedProxies = new ArrayList<>();
 
     public AddressServiceCommand() {
@@ -47,8 +47,7 @@ public final class AddressServiceCommand extends ServiceCommand<AddressServer> {
     @Override
     protected void started(AddressServer server) {
         if (!trustedProxies.isEmpty()) {
-            LOG.info(() -> "trusted proxies " + trustedProxies
-                    + " recorded; forwarding headers are not honoured yet in this version");
+            LOG.info(() -> "honouring forwarding headers from trusted proxies " + trustedProxies);
         }
     }
 }

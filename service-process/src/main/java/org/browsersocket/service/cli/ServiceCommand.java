@@ -30,13 +30,6 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true)
 public abstract class ServiceCommand<S extends ServiceServer> implements Callable<Integer> {
 
-    /**
-     * A help sentence for a service whose API has not arrived yet, i.e. that adds no routes to
-     * its {@link ServiceServer}.
-     */
-    public static final String HEALTHZ_ONLY = "This version answers only GET /healthz; every other"
-            + " route returns 501 until the API arrives in a later version.";
-
     /** Exit code when the port cannot be bound. */
     public static final int EXIT_CANNOT_LISTEN = 2;
 

@@ -12,7 +12,7 @@ import spark.route.HttpMethod;
 /**
  * A service's HTTP server on every IPv4 and IPv6 address of one port. It answers
  * {@code GET}/{@code HEAD /healthz} with {@code {"status":"ok","service":NAME}}, then the routes a
- * subclass adds in {@link #addRoutes}, and 501 with a JSON error for everything else. CORS
+ * subclass adds in {@link #addRoutes}, and 404/405 with a JSON error for everything else. CORS
  * ({@link Cors}) applies to every response; an exception in a route becomes a logged 500 with a
  * JSON error.
  *
@@ -21,9 +21,6 @@ import spark.route.HttpMethod;
  */
 public class ServiceServer {
 
-    /** The error of every route that is not there yet. */
-    public static final String NOT_IMPLEMENTED =
-            "not implemented yet: this service's API arrives in a later version";
 
     private final Logger log = Logger.getLogger(getClass().getName());
     private final String name;
@@ -102,12 +99,12 @@ public class ServiceServer {
     /** What the catch-all answers: status and JSON error. */
     public record Unmatched(int status, String error) {}
 
-    /**
-     * The answer to a request no route took. By default 501 (the API is not there yet); a
-     * service with its API in place answers 404 or 405.
-     */
+    /** The answer to a request no route took: 404 for GET/HEAD, 405 for other methods. */
     protected Unmatched unmatched(String method, String path) {
-        return new Unmatched(501, NOT_IMPLEMENTED);
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return new Unmatched(404, "no such resource");
+        }
+        return new Unmatched(405, "method not allowed");
     }
 
     private void mapRoutes(Service http) {

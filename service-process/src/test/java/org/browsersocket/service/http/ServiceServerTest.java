@@ -102,8 +102,8 @@ class ServiceServerTest {
         "DELETE, /x",
         "PROPFIND, /x",
     })
-    void everythingElseIsNotImplementedYet(String method, String path) throws Exception {
-        Http.assertNotImplementedYet(send(method, path));
+    void everythingElseIs404Or405WithAJsonError(String method, String path) throws Exception {
+        Http.assertUnmatched(send(method, path));
     }
 
     @ParameterizedTest

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.Map;
 
-import org.browsersocket.service.http.ServiceServer;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,10 +48,11 @@ public final class Http {
         return JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() { });
     }
 
-    /** Asserts the service's "not implemented yet" answer: 501 with its JSON error. */
-    public static void assertNotImplementedYet(HttpResponse<String> response) throws IOException {
-        assertEquals(501, response.statusCode(), () -> response.request().method() + " "
-                + response.uri());
-        assertEquals(Map.of("error", ServiceServer.NOT_IMPLEMENTED), json(response));
+    /** Asserts the answer to a request no route took: 404 for GET/HEAD, else 405, with a JSON error. */
+    public static void assertUnmatched(HttpResponse<String> response) throws IOException {
+        String method = response.request().method();
+        int expected = method.equals("GET") || method.equals("HEAD") ? 404 : 405;
+        assertEquals(expected, response.statusCode(), () -> method + " " + response.uri());
+        assertTrue(json(response).containsKey("error"));
     }
 }
