@@ -22,16 +22,30 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ControlMessage.Listening.class, name = "listening"),
     @JsonSubTypes.Type(value = ControlMessage.Handshake.class, name = "handshake"),
     @JsonSubTypes.Type(value = ControlMessage.Open.class, name = "open"),
+    @JsonSubTypes.Type(value = ControlMessage.Pending.class, name = "pending"),
     @JsonSubTypes.Type(value = ControlMessage.Error.class, name = "error"),
 })
 public sealed interface ControlMessage {
 
     // ---- page -> runtime ----
 
-    /** First message of a page: claims the grant (token) minted into the script it loaded. */
-    record Hello(String token) implements ControlMessage {
+    /**
+     * First message of a page: claims the grant (token) minted into the script it loaded. A page
+     * served through the extension has no token: its hello carries the prefixes the extension
+     * minted and the public port it told the page ({@code prefixes}, {@code port}), and is accepted
+     * only on a channel the extension's native host opened.
+     */
+    record Hello(String token, List<String> prefixes, Integer port) implements ControlMessage {
         public Hello {
-            require(token != null && !token.isEmpty(), "hello needs a token");
+            prefixes = prefixes == null ? null : List.copyOf(prefixes);
+            require((token != null && !token.isEmpty()) != (prefixes != null),
+                    "hello needs a token (or, from the extension, prefixes)");
+            require(prefixes == null || (port != null && !prefixes.isEmpty() && prefixes.size() <= 64),
+                    "hello with prefixes needs 1..64 of them and the port");
+        }
+
+        public Hello(String token) {
+            this(token, null, null);
         }
     }
 
@@ -93,6 +107,12 @@ public sealed interface ControlMessage {
 
     /** The handshake completed; the connection is open. */
     record Open(int conn, String protocol) implements ControlMessage {}
+
+    /**
+     * The page's listeners wait for the user to allow its origin ({@code listener} null: all of
+     * them); {@code consentUrl} is where the user answers.
+     */
+    record Pending(Integer listener, String reason, String consentUrl) implements ControlMessage {}
 
     /**
      * Something the page asked for failed. {@code listener} names the listener concerned, or is

@@ -9,12 +9,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.browsersocket.protocol.ControlCodec;
+import org.browsersocket.runtime.consent.ConsentBook;
+import org.browsersocket.runtime.consent.ConsentDesk;
 import org.browsersocket.runtime.control.ControlServer;
+import org.browsersocket.runtime.extension.NativeHostFile;
 import org.browsersocket.runtime.relay.Listener;
 import org.browsersocket.runtime.relay.PageSession;
 import org.browsersocket.runtime.relay.PublicServer;
 import org.browsersocket.runtime.routing.PrefixMinter;
 import org.browsersocket.runtime.routing.Router;
+import org.browsersocket.runtime.status.ConsentActions;
 import org.browsersocket.runtime.status.StatusPage;
 
 /**
@@ -31,6 +36,8 @@ public final class HostRuntime implements AutoCloseable {
     private final RuntimeConfig config;
     private PublicServer publicServer;
     private ControlServer controlServer;
+    private ConsentDesk consent;
+    private NativeHostFile nativeHost;
 
     private HostRuntime(RuntimeConfig config) {
         this.config = config;
@@ -43,8 +50,22 @@ public final class HostRuntime implements AutoCloseable {
             Router<Listener> router = new Router<>(new PrefixMinter(), config.maxListenersPerPage(),
                     UNCLAIMED_GRANT_MINUTES, TimeUnit.MINUTES, MAX_UNCLAIMED_GRANTS);
             runtime.publicServer = PublicServer.bind(runtime.boss, runtime.workers, router, config);
-            runtime.controlServer = ControlServer.bind(runtime.boss, runtime.workers, router, config,
-                    runtime.sessions, new StatusPage(), runtime.publicPort());
+            // The control port is bound before the consent desk exists, so that the desk and the
+            // native-host file can name the port really chosen (0 = any free).
+            ConsentBook book = new ConsentBook(config.configDir() == null ? null
+                    : config.configDir().resolve("consent.json"), config.allowedOrigins());
+            runtime.consent = new ConsentDesk(book, runtime.workers, config.consentTimeout(), "");
+            PageSession.Context pages = new PageSession.Context(router, config, new ControlCodec(),
+                    runtime.publicPort(), runtime.consent);
+            runtime.controlServer = ControlServer.bind(runtime.boss, runtime.workers, config.controlPort(), pages,
+                    runtime.sessions, new StatusPage(), new ConsentActions(runtime.consent),
+                    config.configDir() == null ? null : runtime.nativeHostFor(config));
+            runtime.consent.pointAt(runtime.controlUrl() + "/");
+            if (runtime.nativeHost != null) {
+                runtime.nativeHost = new NativeHostFile("ws://127.0.0.1:" + runtime.controlPort() + "/control",
+                        runtime.nativeHost.token());
+                runtime.nativeHost.writeTo(config.configDir());
+            }
             runtime.workers.scheduleAtFixedRate(() -> router.expireUnclaimed(System.nanoTime(), false),
                     1, 1, TimeUnit.MINUTES);
             return runtime;
@@ -52,6 +73,17 @@ public final class HostRuntime implements AutoCloseable {
             runtime.close();
             throw e;
         }
+    }
+
+    /** The native host's token is made before the control port is known; its file is written after. */
+    private NativeHostFile nativeHostFor(RuntimeConfig config) {
+        nativeHost = NativeHostFile.create("ws://127.0.0.1:" + config.controlPort() + "/control");
+        return nativeHost;
+    }
+
+    /** Pages waiting for the user, and the user's decisions. */
+    public ConsentDesk consent() {
+        return consent;
     }
 
     public InetSocketAddress controlAddress() {
@@ -92,6 +124,9 @@ public final class HostRuntime implements AutoCloseable {
     public void close() {
         if (workers.isShuttingDown()) {
             return;
+        }
+        if (nativeHost != null) {
+            nativeHost.removeFrom(config.configDir());
         }
         if (controlServer != null) {
             controlServer.close();

@@ -2,6 +2,9 @@ package org.browsersocket.runtime;
 
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.nio.file.Path;
+import org.browsersocket.runtime.extension.NativeHostInstaller;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,9 +25,32 @@ public final class Main {
             + "(0 = any free). Default: ${DEFAULT-VALUE}.")
     int publicPort = RuntimeConfig.DEFAULT_PUBLIC_PORT;
 
-    @Option(names = "--allow-origin", paramLabel = "ORIGIN", description = "Origin allowed to open listeners, "
-            + "e.g. http://localhost:8080. Repeatable. Default: none.")
+    @Option(names = "--allow-origin", paramLabel = "ORIGIN", description = "Origin allowed to open listeners "
+            + "without asking, e.g. http://localhost:8080. Repeatable. Other origins wait until the user "
+            + "allows or denies them on the status page. Default: none.")
     List<String> allowOrigins = new ArrayList<>();
+
+    @Option(names = "--config-dir", paramLabel = "DIR", description = "Where the user's decisions (consent.json) "
+            + "and the native-messaging host's connection file live. Default: $XDG_CONFIG_HOME/browsersocket "
+            + "or ~/.config/browsersocket.")
+    Path configDir = RuntimeConfig.defaultConfigDir();
+
+    @Option(names = "--consent-timeout", paramLabel = "SECONDS", description = "How long a page of an origin "
+            + "not yet allowed waits for the user's answer. Default: ${DEFAULT-VALUE}.")
+    int consentTimeoutSeconds = (int) RuntimeConfig.DEFAULT_CONSENT_TIMEOUT.toSeconds();
+
+    @Option(names = "--install-native-host", description = "Install the native-messaging host that lets the "
+            + "BrowserSocket browser extension reach this runtime (for Chromium, Google Chrome and Firefox, "
+            + "or the --native-host-dir directories), then exit.")
+    boolean installNativeHost;
+
+    @Option(names = "--native-host-dir", paramLabel = "DIR", description = "With --install-native-host: a "
+            + "browser's NativeMessagingHosts directory to install into instead of the usual ones. Repeatable.")
+    List<Path> nativeHostDirs = new ArrayList<>();
+
+    @Option(names = "--extension-id", paramLabel = "ID", description = "With --install-native-host: the "
+            + "Chromium extension ID allowed to connect. Default: the BrowserSocket extension's.")
+    String extensionId = org.browsersocket.packaging.ExtensionPackage.ID;
 
     @Option(names = "--max-message-bytes", paramLabel = "BYTES", description = "Largest message relayed; a peer "
             + "sending more is closed with 1009. Default: ${DEFAULT-VALUE}.")
@@ -69,10 +95,13 @@ public final class Main {
             err.println("host-runtime: " + invalid);
             return 2;
         }
+        if (main.installNativeHost) {
+            return NativeHostInstaller.run(main.configDir, main.nativeHostDirs, main.extensionId, out, err);
+        }
         configureLogging();
         RuntimeConfig config = new RuntimeConfig(main.controlPort, main.publicPort,
                 new LinkedHashSet<>(main.allowOrigins), main.maxMessageBytes, main.maxListenersPerPage,
-                main.maxConnectionsPerListener, 5_000);
+                main.maxConnectionsPerListener, 5_000, main.configDir, Duration.ofSeconds(main.consentTimeoutSeconds));
         HostRuntime runtime;
         try {
             runtime = HostRuntime.start(config);
@@ -85,11 +114,11 @@ public final class Main {
             return 1;
         }
         runtime.boundAddresses().forEach(line -> out.println("host-runtime listening: " + line));
-        if (config.allowedOrigins().isEmpty()) {
-            out.println("host-runtime: no origin may listen yet; pass --allow-origin ORIGIN");
-        } else {
+        if (!config.allowedOrigins().isEmpty()) {
             out.println("host-runtime: origins allowed to listen: " + String.join(", ", config.allowedOrigins()));
         }
+        out.println("host-runtime: other sites ask first; allow or deny them at " + runtime.controlUrl() + "/"
+                + " (decisions kept in " + config.configDir().resolve("consent.json") + ")");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runtime.close();
             out.println("host-runtime: stopped");
@@ -104,9 +133,12 @@ public final class Main {
             }
         }
         for (String origin : allowOrigins) {
-            if (!origin.matches("(?i)(https?://[^/\\s]+|null)")) {
-                return "--allow-origin " + origin + " is not an origin (scheme://host[:port], no path)";
+            if (!org.browsersocket.runtime.consent.Origins.isOrigin(origin)) {
+                return "--allow-origin " + origin + " is not an http(s) origin (scheme://host[:port], no path)";
             }
+        }
+        if (consentTimeoutSeconds < 1) {
+            return "--consent-timeout must be at least 1 second";
         }
         if (maxMessageBytes < 1 || maxListenersPerPage < 1 || maxConnectionsPerListener < 1) {
             return "limits must be at least 1";

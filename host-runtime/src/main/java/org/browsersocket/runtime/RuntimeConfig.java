@@ -1,5 +1,7 @@
 package org.browsersocket.runtime;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -7,36 +9,66 @@ import java.util.Set;
  *
  * @param controlPort               loopback port for the script, status page and control channels (0 = any free)
  * @param publicPort                port of the public listener, IPv4 and IPv6 (0 = any free)
- * @param allowedOrigins            page origins that may open listeners, e.g. {@code http://localhost:8080}
+ * @param allowedOrigins            page origins allowed by flag, e.g. {@code http://localhost:8080}; others
+ *                                  wait for the user's answer on the status page
  * @param maxMessageBytes           largest WebSocket message relayed; larger ones close the peer with 1009
  * @param maxListenersPerPage       listeners one page may open (one prefix is minted per listener)
  * @param maxConnectionsPerListener peers one listener may hold at once
  * @param peerWaitMillis            how long a peer waits for a page that is still binding its prefix,
  *                                  and for the page's answer to its handshake
+ * @param configDir                 where the user's consent decisions and the native-messaging host's
+ *                                  connection file live; null keeps decisions in memory and serves no
+ *                                  native-messaging host
+ * @param consentTimeout            how long a page waits for the user to allow its origin
  */
 public record RuntimeConfig(int controlPort, int publicPort, Set<String> allowedOrigins,
                             int maxMessageBytes, int maxListenersPerPage,
-                            int maxConnectionsPerListener, int peerWaitMillis) {
+                            int maxConnectionsPerListener, int peerWaitMillis,
+                            Path configDir, Duration consentTimeout) {
     public static final int DEFAULT_CONTROL_PORT = 7040;
     public static final int DEFAULT_PUBLIC_PORT = 7041;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    public static final Duration DEFAULT_CONSENT_TIMEOUT = Duration.ofSeconds(120);
 
     public RuntimeConfig {
         allowedOrigins = Set.copyOf(allowedOrigins);
     }
 
-    /** Defaults, with free ports and the given origins allowed: convenient for tests. */
+    /** Defaults, with free ports, no configuration directory and the given origins allowed: for tests. */
     public static RuntimeConfig ephemeral(String... allowedOrigins) {
-        return new RuntimeConfig(0, 0, Set.of(allowedOrigins), DEFAULT_MAX_MESSAGE_BYTES, 16, 20_000, 5_000);
+        return new RuntimeConfig(0, 0, Set.of(allowedOrigins), DEFAULT_MAX_MESSAGE_BYTES, 16, 20_000, 5_000,
+                null, DEFAULT_CONSENT_TIMEOUT);
+    }
+
+    /** The user's configuration directory: {@code $XDG_CONFIG_HOME/browsersocket} or {@code ~/.config/browsersocket}. */
+    public static Path defaultConfigDir() {
+        String xdg = System.getenv("XDG_CONFIG_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        return base.resolve("browsersocket");
     }
 
     public RuntimeConfig withMaxMessageBytes(int bytes) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, bytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis);
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout);
     }
 
     public RuntimeConfig withMaxConnectionsPerListener(int connections) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                connections, peerWaitMillis);
+                connections, peerWaitMillis, configDir, consentTimeout);
+    }
+
+    public RuntimeConfig withConfigDir(Path dir) {
+        return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
+                maxConnectionsPerListener, peerWaitMillis, dir, consentTimeout);
+    }
+
+    public RuntimeConfig withConsentTimeout(Duration timeout) {
+        return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
+                maxConnectionsPerListener, peerWaitMillis, configDir, timeout);
+    }
+
+    public RuntimeConfig withPorts(int control, int pub) {
+        return new RuntimeConfig(control, pub, allowedOrigins, maxMessageBytes, maxListenersPerPage,
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout);
     }
 }

@@ -35,7 +35,29 @@ class MainTest {
     @Test
     void originWithAPathIsRejected() {
         assertEquals(2, run("--allow-origin", "http://localhost:8080/chat/"));
-        assertTrue(err.toString().contains("is not an origin"));
+        assertTrue(err.toString().contains("is not an http(s) origin"));
+    }
+
+    @Test
+    void theNullOriginOfSandboxedPagesCannotBeAllowed() {
+        assertEquals(2, run("--allow-origin", "null"));
+        assertTrue(err.toString().contains("is not an http(s) origin"), err.toString());
+    }
+
+    @Test
+    void installingTheNativeHostWritesALauncherAndAManifestNamingTheExtension(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path hosts = dir.resolve("NativeMessagingHosts");
+        assertEquals(0, run("--install-native-host", "--config-dir", dir.resolve("config").toString(),
+                "--native-host-dir", hosts.toString()), err.toString());
+        String manifest = java.nio.file.Files.readString(hosts.resolve("org.browsersocket.runtime.json"));
+        assertTrue(manifest.contains("\"allowed_origins\" : [ \"chrome-extension://"
+                + org.browsersocket.packaging.ExtensionPackage.ID + "/\" ]"), manifest);
+        java.nio.file.Path launcher = dir.resolve("config/native-host");
+        assertTrue(manifest.contains(launcher.toString()), manifest);
+        assertTrue(java.nio.file.Files.isExecutable(launcher));
+        assertTrue(java.nio.file.Files.readString(launcher).contains("NativeHostMain"));
+        assertTrue(out.toString().contains("native-messaging host manifest: " + hosts), out.toString());
     }
 
     @Test

@@ -164,7 +164,7 @@ class RelayTest {
 
     @Test
     void handshakeThePageNeverAnswersTimesOutWith504() throws Exception {
-        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 4, 100, 300));
+        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 4, 100, 300, null, RuntimeConfig.DEFAULT_CONSENT_TIMEOUT));
         String url = page().listen();
         assertEquals(504, fixture.upgradeStatus(url));
     }
@@ -204,7 +204,7 @@ class RelayTest {
 
     @Test
     void listenerLimitPerPageIsEnforcedWithAClearError() throws Exception {
-        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 2, 100, 1000));
+        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 2, 100, 1000, null, RuntimeConfig.DEFAULT_CONSENT_TIMEOUT));
         JavaPage page = page();
         page.listen();
         page.listen(1);

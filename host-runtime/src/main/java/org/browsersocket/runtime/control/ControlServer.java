@@ -13,21 +13,23 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Set;
-import org.browsersocket.protocol.ControlCodec;
-import org.browsersocket.runtime.RuntimeConfig;
-import org.browsersocket.runtime.relay.Listener;
+import org.browsersocket.runtime.extension.NativeHostFile;
 import org.browsersocket.runtime.relay.PageSession;
-import org.browsersocket.runtime.routing.Router;
+import org.browsersocket.runtime.status.ConsentActions;
 import org.browsersocket.runtime.status.StatusPage;
 
 /**
- * The control endpoint on 127.0.0.1: serves {@code browsersocket.js}, the status page, and the
- * pages' control channels ({@code /control}).
+ * The control endpoint on 127.0.0.1: serves {@code browsersocket.js} and grants, the status page
+ * with the user's consent actions, and the pages' control channels ({@code /control}).
  */
 public final class ControlServer {
-    /** What the control endpoint's handlers share. */
-    record Shared(Router<Listener> router, RuntimeConfig config, ControlCodec codec, RuntimeScript script,
-                  OriginPolicy origins, Set<PageSession> sessions, StatusPage status, int publicPort) {}
+    /**
+     * What the control endpoint's handlers share.
+     *
+     * @param nativeHost the native-messaging host's credentials, or null when none is served
+     */
+    record Shared(PageSession.Context pages, RuntimeScript script, Set<PageSession> sessions, StatusPage status,
+                  ConsentActions consentActions, NativeHostFile nativeHost) {}
 
     private final Channel channel;
 
@@ -35,11 +37,10 @@ public final class ControlServer {
         this.channel = channel;
     }
 
-    public static ControlServer bind(EventLoopGroup boss, EventLoopGroup workers, Router<Listener> router,
-                                     RuntimeConfig config, Set<PageSession> sessions, StatusPage status,
-                                     int publicPort) throws InterruptedException {
-        Shared shared = new Shared(router, config, new ControlCodec(), new RuntimeScript(),
-                new OriginPolicy(config.allowedOrigins()), sessions, status, publicPort);
+    public static ControlServer bind(EventLoopGroup boss, EventLoopGroup workers, int port, PageSession.Context pages,
+                                     Set<PageSession> sessions, StatusPage status, ConsentActions consentActions,
+                                     NativeHostFile nativeHost) throws InterruptedException {
+        Shared shared = new Shared(pages, new RuntimeScript(), sessions, status, consentActions, nativeHost);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -54,7 +55,7 @@ public final class ControlServer {
                                 .addLast("control-http", new ControlHttpHandler(shared));
                     }
                 });
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), config.controlPort());
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         return new ControlServer(bootstrap.bind(address).sync().channel());
     }
 

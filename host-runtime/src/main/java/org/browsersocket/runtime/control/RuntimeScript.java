@@ -7,10 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.browsersocket.packaging.ScriptBundle;
 import org.browsersocket.runtime.routing.Grant;
 
 /**
- * {@code browsersocket.js} as served to one page: the library from browsersocket-api with this
+ * {@code browsersocket.js} as served to one page: the library bundled by browsersocket-api with this
  * page's grant (token and listener prefixes), the public port and the control URL minted in, so
  * that {@code new BrowserSocket(...)} can set {@code port} and {@code resourcePrefix} synchronously.
  */
@@ -18,7 +19,7 @@ public final class RuntimeScript {
     /** The marker in browsersocket.js replaced by the page's configuration object. */
     static final String CONFIG_MARKER = "/*@RUNTIME_CONFIG@*/null";
 
-    private final String library = load("browsersocket/browsersocket.js");
+    private final String library = ScriptBundle.RUNTIME.classicScript();
     private final String declarations = load("browsersocket/browsersocket.d.ts");
     private final ObjectMapper json = new ObjectMapper();
 
@@ -30,6 +31,11 @@ public final class RuntimeScript {
 
     /** The script for one page, whose control channel will connect to {@code controlUrl}. */
     public String render(Grant grant, String controlUrl, int publicPort, int maxMessageBytes) {
+        return library.replace(CONFIG_MARKER, configJson(grant, controlUrl, publicPort, maxMessageBytes));
+    }
+
+    /** A page's grant as JSON: what the script has minted in, and what {@code /grant} answers. */
+    public String configJson(Grant grant, String controlUrl, int publicPort, int maxMessageBytes) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("control", controlUrl);
         config.put("port", publicPort);
@@ -37,7 +43,7 @@ public final class RuntimeScript {
         config.put("prefixes", grant.prefixes());
         config.put("maxMessageBytes", maxMessageBytes);
         try {
-            return library.replace(CONFIG_MARKER, json.writeValueAsString(config));
+            return json.writeValueAsString(config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,6 +24,7 @@ import org.browsersocket.protocol.ControlCodec;
 import org.browsersocket.protocol.ControlMessage;
 import org.browsersocket.protocol.DataFrame;
 import org.browsersocket.runtime.RuntimeConfig;
+import org.browsersocket.runtime.consent.ConsentDesk;
 import org.browsersocket.runtime.routing.Grant;
 import org.browsersocket.runtime.routing.Router;
 
@@ -34,12 +35,18 @@ import org.browsersocket.runtime.routing.Router;
  * Netty makes thread-safe) are the only cross-thread calls.
  */
 public final class PageSession {
+    /** What every page session of one runtime shares. */
+    public record Context(Router<Listener> router, RuntimeConfig config, ControlCodec codec, int publicPort,
+                          ConsentDesk consent) {}
+
     private static final Logger LOG = Logger.getLogger("browsersocket.page");
     private static final AtomicInteger SESSION_NUMBERS = new AtomicInteger();
 
     private final int number = SESSION_NUMBERS.incrementAndGet();
     private final Channel control;
     private final String origin;
+    private final boolean viaExtension;
+    private final ListenGate gate;
     private final Router<Listener> router;
     private final RuntimeConfig config;
     private final ControlCodec codec;
@@ -52,14 +59,19 @@ public final class PageSession {
     private volatile Grant grant;
     private volatile boolean gone;
 
-    public PageSession(Channel control, String origin, Router<Listener> router, RuntimeConfig config,
-                       ControlCodec codec, int publicPort) {
+    /**
+     * A page whose control channel is {@code control}. {@code viaExtension}: the channel comes from
+     * the extension's native-messaging host, which vouches for the origin and asked the user itself.
+     */
+    public PageSession(Channel control, String origin, boolean viaExtension, Context context) {
         this.control = control;
         this.origin = origin;
-        this.router = router;
-        this.config = config;
-        this.codec = codec;
-        this.publicPort = publicPort;
+        this.viaExtension = viaExtension;
+        this.router = context.router();
+        this.config = context.config();
+        this.codec = context.codec();
+        this.publicPort = context.publicPort();
+        this.gate = new ListenGate(this, context.consent(), control.eventLoop(), viaExtension);
         // A peer may lag this far behind what the page sends it before it is cut off.
         this.slowPeerBytes = Math.max(64L << 20, 4L * config.maxMessageBytes());
     }
@@ -74,6 +86,11 @@ public final class PageSession {
 
     public String name() {
         return "page#" + number;
+    }
+
+    /** Whether the page reached the runtime through the browser extension. */
+    public boolean viaExtension() {
+        return viaExtension;
     }
 
     /** Live listeners, in index order. */
@@ -163,6 +180,7 @@ public final class PageSession {
             return;
         }
         gone = true;
+        control.eventLoop().execute(gate::close);
         for (Listener listener : listeners()) {
             closeListener(listener, 1001, "page went away");
         }
@@ -264,6 +282,10 @@ public final class PageSession {
             sendError(null, "hello was already sent on this control channel", false);
             return;
         }
+        if (hello.prefixes() != null) {
+            helloFromExtension(hello);
+            return;
+        }
         Grant claimed = router.claim(hello.token());
         if (claimed == null) {
             sendError(null, "unknown or already used page token: reload the page to get a fresh browsersocket.js", true);
@@ -274,12 +296,45 @@ public final class PageSession {
         send(new ControlMessage.Welcome(publicPort, config.maxMessageBytes()));
     }
 
+    /** A page served by the extension brings the prefixes the extension minted for it. */
+    private void helloFromExtension(ControlMessage.Hello hello) {
+        if (!viaExtension) {
+            sendError(null, "only the BrowserSocket extension may bring its own prefixes; pages present a token", true);
+            control.close();
+            return;
+        }
+        if (hello.port() != publicPort) {
+            sendError(null, "the BrowserSocket extension tells pages the public port " + hello.port()
+                    + ", but this runtime listens on " + publicPort + ": start the runtime with --public-port "
+                    + hello.port() + ", or rebuild the extension with make extension PUBLIC_PORT=" + publicPort, true);
+            control.close();
+            return;
+        }
+        List<String> prefixes = hello.prefixes().subList(0, Math.min(hello.prefixes().size(), config.maxListenersPerPage()));
+        Grant adopted = router.adopt(prefixes);
+        if (adopted == null) {
+            sendError(null, "the extension's prefixes are malformed or already in use", true);
+            control.close();
+            return;
+        }
+        grant = adopted;
+        send(new ControlMessage.Welcome(publicPort, config.maxMessageBytes()));
+    }
+
     private void listen(int index) {
-        Router.Slot<Listener> slot = router.slot(grant, index);
-        if (listeners.containsKey(index)) {
+        if (listeners.containsKey(index) || gate.holds(index)) {
             sendError(index, "listener " + index + " is already open", false);
             return;
         }
+        gate.request(index);
+    }
+
+    /** Binds listener {@code index} (its origin is allowed): peers may connect from now on. */
+    void bindListener(int index) {
+        if (gone) {
+            return;
+        }
+        Router.Slot<Listener> slot = router.slot(grant, index);
         if (slot == null) {
             sendError(index, index >= grant.prefixes().size()
                     ? "listener limit reached: a page may open " + grant.prefixes().size() + " listeners"
@@ -294,7 +349,35 @@ public final class PageSession {
         send(new ControlMessage.Listening(index, slot.prefix(), publicPort));
     }
 
+    /** Listener {@code index} may not open; the page's listener fails with {@code reason}. */
+    void refuseListener(int index, String reason) {
+        LOG.info(name() + " (" + origin + ") may not listen: " + reason);
+        sendError(index, reason, false);
+    }
+
+    void sendPending(String reason, String consentUrl) {
+        send(new ControlMessage.Pending(null, reason, consentUrl));
+    }
+
+    /**
+     * The user revoked this page's origin: its listeners close (peers see 1008) and fail with
+     * {@code reason}. Call from any thread.
+     */
+    public void revoke(String reason) {
+        control.eventLoop().execute(() -> {
+            gate.revoked();
+            for (Listener listener : listeners()) {
+                closeListener(listener, 1008, "the page's site is no longer allowed");
+                sendError(listener.index(), reason, false);
+            }
+        });
+    }
+
     private void unlisten(int index) {
+        if (gate.holds(index)) {
+            gate.drop(index);
+            return;
+        }
         Listener listener = listeners.get(index);
         if (listener == null) {
             sendError(index, "listener " + index + " is not open", false);

@@ -31,6 +31,14 @@ public final class PrefixMinter {
     }
 
     /**
+     * Whether a prefix minted elsewhere (the extension's) has the form and strength of ours:
+     * {@code /} + 22 URL-safe base64 characters (128 bits) + {@code /}.
+     */
+    public static boolean isWellFormed(String prefix) {
+        return prefix != null && prefix.matches("/[A-Za-z0-9_-]{22}/");
+    }
+
+    /**
      * The prefix a request path is addressed to ({@code /name/} for {@code /name/anything}), or
      * null when the path has no such first segment.
      */

@@ -81,6 +81,29 @@ public final class Router<L> {
         return grant;
     }
 
+    /**
+     * A grant for prefixes minted elsewhere (by the browser extension, for a page it serves),
+     * claimed at once; null when a prefix is malformed or already in use.
+     */
+    public Grant adopt(List<String> prefixes) {
+        if (prefixes.isEmpty() || !prefixes.stream().allMatch(PrefixMinter::isWellFormed)
+                || prefixes.stream().distinct().count() != prefixes.size()) {
+            return null;
+        }
+        Grant grant = new Grant(minter.mintToken(), prefixes, System.nanoTime());
+        grant.claim();
+        for (int i = 0; i < prefixes.size(); i++) {
+            if (slots.putIfAbsent(prefixes.get(i), new Slot<>(grant, i)) != null) {
+                for (int j = 0; j < i; j++) {
+                    slots.remove(prefixes.get(j));
+                }
+                return null;
+            }
+        }
+        grants.put(grant.token(), grant);
+        return grant;
+    }
+
     /** Claims the grant with this token for one control channel; null if unknown or taken. */
     public Grant claim(String token) {
         Grant grant = grants.get(token);

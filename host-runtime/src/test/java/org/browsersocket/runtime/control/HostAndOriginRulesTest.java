@@ -1,9 +1,12 @@
 package org.browsersocket.runtime.control;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
+import org.browsersocket.runtime.consent.ConsentBook;
+import org.browsersocket.runtime.consent.Origins;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -30,14 +33,22 @@ class HostAndOriginRulesTest {
     }
 
     @Test
-    void onlyAllowedOriginsMayListenComparedCaseInsensitively() {
-        OriginPolicy policy = new OriginPolicy(Set.of("http://localhost:8080", "HTTPS://App.Example/"));
-        assertTrue(policy.allows("http://localhost:8080"));
-        assertTrue(policy.allows("https://app.example"));
-        assertFalse(policy.allows("http://localhost:8081"));
-        assertFalse(policy.allows("http://localhost"));
-        assertFalse(policy.allows(null));
-        assertFalse(policy.allows("null"));
-        assertTrue(policy.refusal("http://x.example").contains("--allow-origin http://x.example"));
+    void originsAllowedByFlagAreComparedCaseInsensitivelyAndOthersAreNotYetAsked() throws Exception {
+        ConsentBook book = new ConsentBook(null, Set.of("http://localhost:8080", "HTTPS://App.Example/"));
+        assertEquals(ConsentBook.Standing.ALLOWED, book.standing("http://localhost:8080"));
+        assertEquals(ConsentBook.Standing.ALLOWED, book.standing("https://app.example"));
+        assertEquals(ConsentBook.Standing.UNKNOWN, book.standing("http://localhost:8081"));
+        assertEquals(ConsentBook.Standing.UNKNOWN, book.standing("http://localhost"));
+        assertEquals(ConsentBook.Standing.DENIED, book.standing(null));
+    }
+
+    @Test
+    void onlyHttpAndHttpsOriginsWithoutAPathCount() {
+        assertTrue(Origins.isOrigin("https://app.example:8443"));
+        assertTrue(Origins.isOrigin("http://[::1]:8080"));
+        assertFalse(Origins.isOrigin("null"));
+        assertFalse(Origins.isOrigin("file://"));
+        assertFalse(Origins.isOrigin("https://app.example/path"));
+        assertFalse(Origins.isOrigin("chrome-extension://abc"));
     }
 }

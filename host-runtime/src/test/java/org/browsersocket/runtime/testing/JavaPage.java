@@ -42,15 +42,20 @@ public final class JavaPage extends WebSocketClient {
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
     private volatile boolean echo;
 
-    private JavaPage(JsonNode config, String origin) {
-        super(URI.create(config.get("control").asText()), origin == null ? Map.of() : Map.of("Origin", origin));
+    private JavaPage(JsonNode config, Map<String, String> headers) {
+        super(URI.create(config.get("control").asText()), headers);
         this.config = config;
         setConnectionLostTimeout(0);
     }
 
     /** Loads the script from the runtime's control endpoint and opens the control channel. */
     public static JavaPage open(String controlUrl, String origin) throws Exception {
-        JavaPage page = new JavaPage(fetchConfig(controlUrl), origin);
+        return open(controlUrl, origin == null ? Map.of() : Map.of("Origin", origin));
+    }
+
+    /** Like {@link #open(String, String)}, with the control channel's request headers given. */
+    public static JavaPage open(String controlUrl, Map<String, String> headers) throws Exception {
+        JavaPage page = new JavaPage(fetchConfig(controlUrl), headers);
         page.connect();
         try {
             page.opened.get(10, TimeUnit.SECONDS); // it may already be closed again (a refused origin)

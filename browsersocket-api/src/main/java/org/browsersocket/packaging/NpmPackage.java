@@ -1,0 +1,68 @@
+package org.browsersocket.packaging;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The library as a package a site serves itself ({@code browsersocket-api/target/npm/browsersocket}):
+ * an ES module, a classic script (which reads the runtime's URL from its tag's
+ * {@code data-runtime}), and the TypeScript declarations of both.
+ */
+public final class NpmPackage {
+    private NpmPackage() {}
+
+    /** Writes the package into {@code dir} (created if needed). */
+    public static void write(Path dir, String version) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("browsersocket.mjs"), ScriptBundle.SITE.module());
+        Files.writeString(dir.resolve("browsersocket.js"), ScriptBundle.SITE.classicScript());
+        String declarations = ScriptBundle.read("browsersocket/browsersocket.d.ts");
+        Files.writeString(dir.resolve("browsersocket.d.ts"), declarations);
+        Files.writeString(dir.resolve("browsersocket.d.mts"), declarations
+                + "\nexport { BrowserSocket, BrowserSocketDiscovery };\n");
+        Files.writeString(dir.resolve("package.json"), """
+                {
+                  "name": "@browsersocket/client",
+                  "version": "%s",
+                  "description": "BrowserSocket: accept WebSocket connections in a web page, through the BrowserSocket host runtime on the user's device.",
+                  "license": "MIT",
+                  "type": "module",
+                  "main": "./browsersocket.js",
+                  "module": "./browsersocket.mjs",
+                  "types": "./browsersocket.d.ts",
+                  "exports": {
+                    ".": {
+                      "import": { "types": "./browsersocket.d.mts", "default": "./browsersocket.mjs" },
+                      "default": { "types": "./browsersocket.d.ts", "default": "./browsersocket.js" }
+                    },
+                    "./classic": "./browsersocket.js"
+                  },
+                  "files": ["browsersocket.mjs", "browsersocket.js", "browsersocket.d.ts", "browsersocket.d.mts", "README.md"]
+                }
+                """.formatted(version));
+        Files.writeString(dir.resolve("README.md"), """
+                # @browsersocket/client
+
+                Accept WebSocket connections in a web page. The page reaches the BrowserSocket host
+                runtime on the user's device (http://127.0.0.1:7040 by default); browsers ask the user
+                to allow that (Local Network Access, the `loopback-network` permission) and grant it
+                only to https pages.
+
+                ```html
+                <script src="/js/browsersocket.js" data-runtime="http://127.0.0.1:7040"></script>
+                <script>
+                  var bs = new BrowserSocket(function () { return { onmessage: function (m) { this.send(m.data); } }; });
+                  bs.ready.then(function () { console.log('ws://127.0.0.1:' + bs.port + bs.resourcePrefix); },
+                                function (e) { console.log('not listening: ' + e.message); });
+                </script>
+                ```
+
+                or, as a module: `import { BrowserSocket } from '@browsersocket/client';`
+                (`BrowserSocket.runtime = 'http://127.0.0.1:PORT'` before the first listener for
+                another runtime). `port` and `resourcePrefix` are known once `ready` resolves; a
+                refused permission, an http page or an absent runtime reject `ready` and call
+                `onerror` with a message that says what to do.
+                """);
+    }
+}

@@ -1,0 +1,118 @@
+// control-channel.js: the page's one channel to its host runtime, shared by all its listeners.
+// JSON text frames carry control messages, binary frames carry data (wire.js). The channel runs
+// over a WebSocket-like link: a real WebSocket to the runtime, or the extension's port.
+
+/**
+ * `runtime` is the page's way to the runtime (see runtime-*.js): `connect()` returns the link,
+ * `hello()` the first message, `explainClose(event, everOpened)` a reason (or a promise of one)
+ * for a channel that closed unasked.
+ */
+function ControlChannel(runtime, grant) {
+  var self = this;
+  this.runtime = runtime;
+  this.maxMessageBytes = grant.maxMessageBytes;
+  this.listeners = new Map();    // listener index -> BrowserSocket
+  this.connections = new Map();  // connection id -> Connection
+  this.queue = [];
+  this.failure = null;
+  this.link = runtime.connect(grant);
+  this.link.binaryType = 'arraybuffer';
+  this.link.onopen = function () {
+    self.link.send(JSON.stringify(runtime.hello(grant)));
+    self.queue.forEach(function (m) { self.link.send(m); });
+    self.queue = null;
+  };
+  this.link.onmessage = function (event) {
+    if (typeof event.data === 'string') self.onControl(JSON.parse(event.data));
+    else self.onData(event.data);
+  };
+  this.link.onclose = function (event) {
+    var everOpened = !self.queue;
+    Promise.resolve(self.failure || runtime.explainClose(event, everOpened)).then(function (reason) {
+      self.connections.forEach(function (c) { c.closed(1006, '', false); });
+      self.listeners.forEach(function (bs) { internals.get(bs).fail(reason); });
+      self.listeners.clear();
+    });
+    runtime.channelClosed(self);
+  };
+}
+
+ControlChannel.prototype.send = function (message) {
+  var data = typeof message === 'string' || message instanceof Uint8Array ? message : JSON.stringify(message);
+  if (this.queue) this.queue.push(data);
+  else if (this.link.readyState === OPEN) this.link.send(data);
+};
+
+ControlChannel.prototype.bufferedAmount = function () {
+  return this.link.bufferedAmount;
+};
+
+/** Closes the channel on purpose: its listeners fail with `reason`. */
+ControlChannel.prototype.shutDown = function (reason) {
+  this.failure = reason;
+  this.link.close(1000, 'page hidden');
+};
+
+ControlChannel.prototype.onControl = function (m) {
+  var bs = m.listener == null ? null : this.listeners.get(m.listener);
+  var c = this.connections.get(m.conn);
+  switch (m.type) {
+    case 'welcome': if (m.maxMessageBytes) this.maxMessageBytes = m.maxMessageBytes; break;
+    case 'listening': if (bs) internals.get(bs).opened(); break;
+    case 'pending': // the user has yet to allow this site; null names every listener of the page
+      (bs ? [bs] : Array.from(this.listeners.values())).forEach(function (l) {
+        emit(l, 'pending', { message: m.reason, consentUrl: m.consentUrl || null });
+      });
+      break;
+    case 'handshake': this.onHandshake(m, bs); break;
+    case 'open': if (c) c.opened(m.protocol); break;
+    case 'close': if (c) c.closed(m.code, m.reason, m.wasClean); break;
+    case 'error':
+      if (m.fatal) this.failure = m.reason;
+      if (bs) internals.get(bs).fail(m.reason);
+      else if (m.fatal) this.listeners.forEach(function (l) { internals.get(l).fail(m.reason); });
+      else if (!m.fatal && global.console) console.warn('BrowserSocket: ' + m.reason);
+      break;
+  }
+};
+
+ControlChannel.prototype.onHandshake = function (m, bs) {
+  if (!bs || bs.readyState !== OPEN) {
+    this.send({ type: 'reject', conn: m.conn, status: 404 });
+    return;
+  }
+  var handler, status = 101, reason = '', protocol = null, headers = {};
+  try {
+    handler = internals.get(bs).factory();
+    if (handler === null || typeof handler !== 'object') throw new TypeError('the factory did not return a handler object');
+    var connection = new Connection(this, m.conn, handler);
+    this.connections.set(m.conn, connection);
+    if (typeof handler.onhandshake === 'function') {
+      var request = { resource: m.resource, origin: m.origin, protocols: m.protocols.slice(),
+                      headers: m.headers, remoteAddress: m.remoteAddress };
+      var response = { status: 101, reason: '', protocol: null, headers: {},
+                       reject: function (s, r) { this.status = s || 403; this.reason = r || ''; } };
+      var verdict = handler.onhandshake(request, response);
+      status = verdict === false && response.status === 101 ? 403 : response.status;
+      reason = response.reason;
+      protocol = response.protocol;
+      headers = response.headers;
+    }
+  } catch (e) {
+    status = 500;
+    reason = 'connection handler failed: ' + e;
+    reportError(e);
+  }
+  if (status === 101) {
+    this.send({ type: 'accept', conn: m.conn, protocol: protocol, headers: headers });
+  } else {
+    this.connections.delete(m.conn);
+    this.send({ type: 'reject', conn: m.conn, status: status, reason: String(reason || '') });
+  }
+};
+
+ControlChannel.prototype.onData = function (buffer) {
+  var frame = decodeDataFrame(buffer);
+  var c = this.connections.get(frame.id);
+  if (c) c.deliver(frame.data);
+};
