@@ -1,6 +1,7 @@
 /**
- * TypeScript declarations of the BrowserSocket API, served by the host runtime at
- * http://127.0.0.1:7040/browsersocket.d.ts next to the library itself.
+ * TypeScript declarations of the BrowserSocket API: the same for the runtime's script
+ * (http://127.0.0.1:7040/browsersocket.js, declarations at /browsersocket.d.ts), the site's own copy
+ * (the npm package @browsersocket/client) and the BrowserSocket browser extension.
  */
 
 /** What a peer asked for when it connected; passed to `onhandshake`. */
@@ -60,6 +61,14 @@ interface BrowserSocketErrorEvent extends Event {
   readonly error: Error;
 }
 
+/** The listener waits for the user to allow the page's site (on the runtime's status page, or in the extension). */
+interface BrowserSocketPendingEvent extends Event {
+  /** What the page waits for, in words it can show. */
+  readonly message: string;
+  /** Where the user answers (the runtime's status page), or null (the extension's toolbar button). */
+  readonly consentUrl: string | null;
+}
+
 /** A listening WebSocket server inside the page. */
 declare class BrowserSocket extends EventTarget {
   static readonly CONNECTING: 0;
@@ -69,9 +78,12 @@ declare class BrowserSocket extends EventTarget {
   /** Registers a listener; `factory` is called once per incoming connection. */
   constructor(factory: () => BrowserSocketConnectionHandler);
 
-  /** TCP port the runtime listens on for this page. Set synchronously. */
+  /**
+   * TCP port the runtime listens on for this page. Set synchronously by the runtime's script and
+   * the extension; the site's own copy sets it when `ready` resolves (undefined until then).
+   */
   readonly port: number;
-  /** Path prefix routed to this listener ("/…/", ≥128 random bits). Set synchronously. */
+  /** Path prefix routed to this listener ("/…/", ≥128 random bits). Set like `port`. */
   readonly resourcePrefix: string;
   /** CONNECTING until the runtime confirms the listener, then OPEN; CLOSED after stop() or failure. */
   readonly readyState: number;
@@ -79,9 +91,14 @@ declare class BrowserSocket extends EventTarget {
   readonly ready: Promise<BrowserSocket>;
 
   onopen: ((event: Event) => void) | null;
-  /** Called when the listener fails (runtime unreachable, origin not allowed, listener limit). */
+  /**
+   * Called when the listener fails: runtime unreachable, the browser's permission refused, the
+   * user denied or revoked the site, listener limit. `event.message` says what to do.
+   */
   onerror: ((event: BrowserSocketErrorEvent) => void) | null;
   onclose: ((event: Event) => void) | null;
+  /** Called while the listener waits for the user to allow the site; `ready` settles afterwards. */
+  onpending: ((event: BrowserSocketPendingEvent) => void) | null;
 
   /** Closes the listener and every connection it accepted (peers see 1001). */
   stop(): void;
@@ -94,6 +111,45 @@ declare class BrowserSocket extends EventTarget {
 
   /** Default endpoints for `reachableUrls()`. */
   static addressServices: BrowserSocketAddressServices | null;
+
+  /** Where this BrowserSocket comes from: the runtime's script, the site's own copy, or the extension. */
+  static readonly provider: 'runtime' | 'site' | 'extension';
+  /** The site's own copy only: the runtime to reach (default http://127.0.0.1:7040, or the script tag's data-runtime). */
+  static runtime?: string | null;
+  /** The site's own copy only: how long to wait for the runtime and the permission prompt, in ms (default 30000). */
+  static connectTimeout?: number;
+}
+
+/** One value stored under a name in the discovery service. */
+interface BrowserSocketDiscoveryValue {
+  readonly value: string;
+  readonly base64: string;
+  readonly hash: string;
+  readonly ttl: number;
+  readonly removable: boolean;
+}
+
+/** A client of the discovery service (OpenLookup-like): many values per name, TTLs, removal by secret, signed values. */
+declare class BrowserSocketDiscovery {
+  constructor(serviceUrl: string);
+  readonly service: string;
+  /** Stores `value` under `name` for `options.ttl` seconds (default 3600); with `options.secret` it can be withdrawn. */
+  advertise(name: string, value: string, options?: { ttl?: number; secret?: string }): Promise<unknown>;
+  /** All live values under `name`, following placemarks. */
+  lookup(name: string, options?: { max?: number }): Promise<BrowserSocketDiscoveryValue[]>;
+  /** Calls `onValue` for every live value now and as new ones arrive, `onGone` when one goes. */
+  watch(name: string, onValue: (value: BrowserSocketDiscoveryValue) => void,
+        onGone?: (gone: { hash: string }) => void): { close(): void; source: EventSource };
+  /** Removes the value advertised under `name` with `secret`. */
+  withdraw(name: string, value: string, secret: string): Promise<unknown>;
+  /** A new ECDSA P-256 key pair for signed values. */
+  static generateKey(): Promise<CryptoKeyPair>;
+  /** Hex SHA-1 of the key pair's public key (SubjectPublicKeyInfo). */
+  static principalOf(keyPair: CryptoKeyPair): Promise<string>;
+  /** Sets the signed value of (this key's principal, `label`); `sequence` must rise. */
+  putSigned(keyPair: CryptoKeyPair, label: string, value: string, sequence: number): Promise<unknown>;
+  /** The signed value of `label` whose principal starts with `principalPrefix`. */
+  getSigned(principalPrefix: string, label: string): Promise<string>;
 }
 
 /** Address-service base URLs, e.g. `{ ipv4: 'http://198.51.100.7:7050', ipv6: 'http://[2001:db8::7]:7050' }`. */
