@@ -30,15 +30,15 @@ function isLoopbackPage() {
 function explainUnreachable(base, timedOut) {
   return loopbackPermission().then(function (state) {
     var origin = global.location ? location.origin : 'this site';
-    if (state === 'denied') {
-      return 'the browser does not let ' + origin + ' reach apps on this device: allow its "' + LOOPBACK_PERMISSION
-        + '" permission (Local Network Access; "Apps on this device" in the site settings, the icon left of the'
-        + ' address bar) and reload the page. The BrowserSocket runtime is at ' + base + '.';
-    }
     if (!global.isSecureContext && !isLoopbackPage()) {
       return 'this page is not a secure context (http): browsers let only https pages be granted the "'
         + LOOPBACK_PERMISSION + '" permission that reaching the BrowserSocket runtime at ' + base
         + ' needs. Serve the page over https, or use the BrowserSocket extension.';
+    }
+    if (state === 'denied') {
+      return 'the browser does not let ' + origin + ' reach apps on this device: allow its "' + LOOPBACK_PERMISSION
+        + '" permission (Local Network Access; "Apps on this device" in the site settings, the icon left of the'
+        + ' address bar) and reload the page. The BrowserSocket runtime is at ' + base + '.';
     }
     if (timedOut && state === 'prompt') {
       return 'nobody allowed ' + origin + ' to reach apps on this device: the browser\'s "' + LOOPBACK_PERMISSION

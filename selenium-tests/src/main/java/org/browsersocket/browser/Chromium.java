@@ -6,13 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.json.Json;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -32,7 +39,13 @@ public final class Chromium implements AutoCloseable {
         this.driver = driver;
     }
 
+    /** A Chromium with a fresh profile and no extra options. */
     public static Chromium start() throws IOException {
+        return start(ChromiumOptions.defaults());
+    }
+
+    /** A Chromium with a fresh profile and {@code extra} options (public sites, test CAs, an extension). */
+    public static Chromium start(ChromiumOptions extra) throws IOException {
         if (!new File(BROWSER).canExecute() || !new File(DRIVER).canExecute()) {
             throw new IllegalStateException(BROWSER + " and " + DRIVER + " are needed: apt-get install chromium chromium-driver"
                     + " (make test does this when run as root)");
@@ -43,6 +56,12 @@ public final class Chromium implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile);
+        options.addArguments(extra.switches());
+        if (extra.browserLog()) {
+            LoggingPreferences logging = new LoggingPreferences();
+            logging.enable(LogType.BROWSER, Level.ALL);
+            options.setCapability(ChromeOptions.LOGGING_PREFS, logging);
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
         return new Chromium(profile, new ChromeDriver(service, options));
@@ -69,6 +88,57 @@ public final class Chromium implements AutoCloseable {
             }
         }
         return total;
+    }
+
+    /** The profile directory ({@code --user-data-dir}), deleted on close. */
+    public Path profile() {
+        return profile;
+    }
+
+    /**
+     * Registers a native messaging host for this profile: writes
+     * {@code PROFILE/NativeMessagingHosts/NAME.json} (where Chromium started with
+     * {@code --user-data-dir=PROFILE} looks for user-level hosts; it reads the file on each
+     * {@code connectNative}, so this works after start). {@code allowedOrigins} are
+     * {@code chrome-extension://ID/} URLs.
+     */
+    public Path installNativeMessagingHost(String name, Path executable, String... allowedOrigins) throws IOException {
+        Path directory = Files.createDirectories(profile.resolve("NativeMessagingHosts"));
+        Path manifest = directory.resolve(name + ".json");
+        Map<String, Object> host = new LinkedHashMap<>();
+        host.put("name", name);
+        host.put("description", name);
+        host.put("path", executable.toAbsolutePath().toString());
+        host.put("type", "stdio");
+        host.put("allowed_origins", List.of(allowedOrigins));
+        Files.writeString(manifest, new Json().toJson(host));
+        return manifest;
+    }
+
+    /** Sets the {@code loopback-network} permission of {@code origin} to granted (DevTools Browser.setPermission). */
+    public void grantLoopbackNetwork(String origin) {
+        setPermission("loopback-network", "granted", origin);
+    }
+
+    /** Sets the {@code loopback-network} permission of {@code origin} to denied. */
+    public void denyLoopbackNetwork(String origin) {
+        setPermission("loopback-network", "denied", origin);
+    }
+
+    /** Sets a permission ({@code setting} is granted, denied or prompt) for {@code origin}. */
+    public void setPermission(String name, String setting, String origin) {
+        cdp("Browser.setPermission", Map.of("permission", Map.of("name", name), "setting", setting, "origin", origin));
+    }
+
+    /** Sends a DevTools protocol command to the current page's target and returns its result. */
+    public Map<String, Object> cdp(String command, Map<String, Object> parameters) {
+        return driver.executeCdpCommand(command, parameters);
+    }
+
+    /** The console messages recorded since the last call (needs {@link ChromiumOptions#browserLog}). */
+    public List<String> browserLog() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(e -> e.getLevel() + " " + e.getMessage()).toList();
     }
 
     public WebDriver driver() {
