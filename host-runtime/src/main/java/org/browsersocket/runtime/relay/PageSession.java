@@ -56,7 +56,7 @@ public final class PageSession {
     private final Map<Integer, PeerConnection> connections = new ConcurrentHashMap<>();
     private final Set<Channel> pausedPeers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextConnection = new AtomicInteger();
-    private volatile Grant grant;
+    private final PageControl pageControl;
     private volatile boolean gone;
 
     /**
@@ -72,6 +72,7 @@ public final class PageSession {
         this.codec = context.codec();
         this.publicPort = context.publicPort();
         this.gate = new ListenGate(this, context.consent(), control.eventLoop(), viaExtension);
+        this.pageControl = new PageControl(this, context);
         // A peer may lag this far behind what the page sends it before it is cut off.
         this.slowPeerBytes = Math.max(64L << 20, 4L * config.maxMessageBytes());
     }
@@ -107,41 +108,9 @@ public final class PageSession {
 
     // ---------------------------------------------------------------- page -> runtime
 
-    /** One text frame from the page. Malformed input gets an error reply to this page only. */
+    /** One text frame from the page: a control message (see {@link PageControl}). */
     public void onControlText(String text) {
-        ControlMessage message;
-        try {
-            message = codec.decode(text);
-        } catch (ControlCodec.MalformedControlMessage e) {
-            LOG.warning(name() + " sent a malformed control message: " + e.getMessage());
-            sendError(null, e.getMessage(), false);
-            return;
-        }
-        if (grant == null && !(message instanceof ControlMessage.Hello)) {
-            sendError(null, "the first control message must be hello", false);
-            return;
-        }
-        if (message instanceof ControlMessage.Hello hello) {
-            hello(hello);
-        } else if (message instanceof ControlMessage.Listen listen) {
-            listen(listen.listener());
-        } else if (message instanceof ControlMessage.Unlisten unlisten) {
-            unlisten(unlisten.listener());
-        } else if (message instanceof ControlMessage.Accept accept) {
-            answer(accept.conn()).ifPresent(c -> {
-                c.markAccepted();
-                c.answers().accept(accept.protocol(), accept.headers());
-            });
-        } else if (message instanceof ControlMessage.Reject reject) {
-            answer(reject.conn()).ifPresent(c -> {
-                forget(c);
-                c.answers().reject(reject.status(), reject.reason());
-            });
-        } else if (message instanceof ControlMessage.Close close) {
-            closeFromPage(close);
-        } else {
-            sendError(null, "a page may not send '" + typeName(message) + "' messages", false);
-        }
+        pageControl.onText(text);
     }
 
     /** One binary frame from the page: a message for one of its connections. */
@@ -184,7 +153,7 @@ public final class PageSession {
         for (Listener listener : listeners()) {
             closeListener(listener, 1001, "page went away");
         }
-        Grant claimed = grant;
+        Grant claimed = pageControl.grant();
         if (claimed != null) {
             router.release(claimed);
         }
@@ -277,51 +246,7 @@ public final class PageSession {
 
     // ---------------------------------------------------------------- internals
 
-    private void hello(ControlMessage.Hello hello) {
-        if (grant != null) {
-            sendError(null, "hello was already sent on this control channel", false);
-            return;
-        }
-        if (hello.prefixes() != null) {
-            helloFromExtension(hello);
-            return;
-        }
-        Grant claimed = router.claim(hello.token());
-        if (claimed == null) {
-            sendError(null, "unknown or already used page token: reload the page to get a fresh browsersocket.js", true);
-            control.close();
-            return;
-        }
-        grant = claimed;
-        send(new ControlMessage.Welcome(publicPort, config.maxMessageBytes()));
-    }
-
-    /** A page served by the extension brings the prefixes the extension minted for it. */
-    private void helloFromExtension(ControlMessage.Hello hello) {
-        if (!viaExtension) {
-            sendError(null, "only the BrowserSocket extension may bring its own prefixes; pages present a token", true);
-            control.close();
-            return;
-        }
-        if (hello.port() != publicPort) {
-            sendError(null, "the BrowserSocket extension tells pages the public port " + hello.port()
-                    + ", but this runtime listens on " + publicPort + ": start the runtime with --public-port "
-                    + hello.port() + ", or rebuild the extension with make extension PUBLIC_PORT=" + publicPort, true);
-            control.close();
-            return;
-        }
-        List<String> prefixes = hello.prefixes().subList(0, Math.min(hello.prefixes().size(), config.maxListenersPerPage()));
-        Grant adopted = router.adopt(prefixes);
-        if (adopted == null) {
-            sendError(null, "the extension's prefixes are malformed or already in use", true);
-            control.close();
-            return;
-        }
-        grant = adopted;
-        send(new ControlMessage.Welcome(publicPort, config.maxMessageBytes()));
-    }
-
-    private void listen(int index) {
+    void listen(int index) {
         if (listeners.containsKey(index) || gate.holds(index)) {
             sendError(index, "listener " + index + " is already open", false);
             return;
@@ -334,6 +259,7 @@ public final class PageSession {
         if (gone) {
             return;
         }
+        Grant grant = pageControl.grant();
         Router.Slot<Listener> slot = router.slot(grant, index);
         if (slot == null) {
             sendError(index, index >= grant.prefixes().size()
@@ -373,7 +299,7 @@ public final class PageSession {
         });
     }
 
-    private void unlisten(int index) {
+    void unlisten(int index) {
         if (gate.holds(index)) {
             gate.drop(index);
             return;
@@ -403,7 +329,7 @@ public final class PageSession {
         }
     }
 
-    private void closeFromPage(ControlMessage.Close close) {
+    void closeFromPage(ControlMessage.Close close) {
         PeerConnection connection = connections.get(close.conn());
         if (connection == null) {
             return; // already closed by the peer; the page learns that from our Close
@@ -437,6 +363,22 @@ public final class PageSession {
         return false;
     }
 
+    /** The page accepts a handshake. */
+    void accept(ControlMessage.Accept accept) {
+        answer(accept.conn()).ifPresent(c -> {
+            c.markAccepted();
+            c.answers().accept(accept.protocol(), accept.headers());
+        });
+    }
+
+    /** The page refuses a handshake. */
+    void reject(ControlMessage.Reject reject) {
+        answer(reject.conn()).ifPresent(c -> {
+            forget(c);
+            c.answers().reject(reject.status(), reject.reason());
+        });
+    }
+
     private java.util.Optional<PeerConnection> answer(int id) {
         PeerConnection connection = connections.get(id);
         if (connection == null || connection.isOpen() || connection.isAccepted()) {
@@ -446,18 +388,19 @@ public final class PageSession {
         return java.util.Optional.of(connection);
     }
 
-    private void sendError(Integer listener, String reason, boolean fatal) {
+    void sendError(Integer listener, String reason, boolean fatal) {
         send(new ControlMessage.Error(listener, reason, fatal));
     }
 
-    private void send(ControlMessage message) {
+    void send(ControlMessage message) {
         if (control.isActive()) {
             control.writeAndFlush(new TextWebSocketFrame(codec.encode(message)), control.voidPromise());
         }
     }
 
-    private static String typeName(ControlMessage message) {
-        return message.getClass().getSimpleName().toLowerCase();
+    /** Closes the control channel (after a fatal error). */
+    void closeControl() {
+        control.close();
     }
 
     /** Prefixes are capabilities: logs show only their start. */
