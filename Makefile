@@ -4,7 +4,9 @@ JARS = host-runtime/target/host-runtime.jar address-service/target/address-servi
        discovery-service/target/discovery-service.jar browsersocket-api/target/browsersocket-api-demo-site.jar \
        selenium-tests/target/selenium-tests.jar
 
-.PHONY: all build run test bench experiments paper clean help
+.PHONY: all build run test bench experiments paper extension clean help
+# The runtime's public port that the packaged extension tells pages (make extension PUBLIC_PORT=…).
+PUBLIC_PORT ?= 7041
 
 all: build
 
@@ -12,13 +14,22 @@ help:
 	@echo "make run    build and start the runtime, the services and the demo site"
 	@echo "make test   install missing packages (as root), then run every test"
 	@echo "make bench  page-hosted vs native echo; 10k idle peers; address and discovery service load"
-	@echo "make build  build the runnable jars"
+	@echo "make build  build the runnable jars, the site's own copy of the library and the extension"
+	@echo "make extension [PUBLIC_PORT=7041]   build the browser extension (unpacked and zipped)"
 	@echo "make experiments [ONLY=latency,...] [QUICK=1]   run the evaluation, write paper/results/"
 	@echo "make paper  build paper/browsersocket.pdf from paper/results/"
 
 build:
 	@tools/install-deps.sh build
-	$(MVN) -q package -DskipTests
+	$(MVN) -q package -DskipTests -Dextension.publicPort=$(PUBLIC_PORT)
+
+extension:
+	@tools/install-deps.sh build
+	$(MVN) -q -pl browsersocket-api -am package -DskipTests -Dextension.publicPort=$(PUBLIC_PORT)
+	@echo "unpacked extension: browsersocket-api/target/extension/browsersocket"
+	@echo "packaged extension: browsersocket-api/target/browsersocket-extension.zip"
+	@echo "next: load the unpacked extension (chrome://extensions, Developer mode, Load unpacked), then"
+	@echo "      java -jar host-runtime/target/host-runtime.jar --install-native-host   (once), and run the runtime"
 
 run: build
 	@tools/run-stack.sh

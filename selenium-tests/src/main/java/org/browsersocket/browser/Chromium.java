@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -17,7 +16,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.json.Json;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -96,23 +94,12 @@ public final class Chromium implements AutoCloseable {
     }
 
     /**
-     * Registers a native messaging host for this profile: writes
-     * {@code PROFILE/NativeMessagingHosts/NAME.json} (where Chromium started with
-     * {@code --user-data-dir=PROFILE} looks for user-level hosts; it reads the file on each
-     * {@code connectNative}, so this works after start). {@code allowedOrigins} are
-     * {@code chrome-extension://ID/} URLs.
+     * The profile's user-level native-messaging host directory: Chromium started with
+     * {@code --user-data-dir=PROFILE} reads host manifests from {@code PROFILE/NativeMessagingHosts}
+     * on each {@code connectNative}, so hosts may be installed after start.
      */
-    public Path installNativeMessagingHost(String name, Path executable, String... allowedOrigins) throws IOException {
-        Path directory = Files.createDirectories(profile.resolve("NativeMessagingHosts"));
-        Path manifest = directory.resolve(name + ".json");
-        Map<String, Object> host = new LinkedHashMap<>();
-        host.put("name", name);
-        host.put("description", name);
-        host.put("path", executable.toAbsolutePath().toString());
-        host.put("type", "stdio");
-        host.put("allowed_origins", List.of(allowedOrigins));
-        Files.writeString(manifest, new Json().toJson(host));
-        return manifest;
+    public Path nativeMessagingHosts() {
+        return profile.resolve("NativeMessagingHosts");
     }
 
     /** Sets the {@code loopback-network} permission of {@code origin} to granted (DevTools Browser.setPermission). */
