@@ -2,7 +2,8 @@
 // script (page-api.js, in the page's own world) posts {browsersocket: 'connect'} to its window
 // with one end of a MessageChannel; this script carries that channel to the service worker over
 // a runtime port: text frames as {t}, binary frames as {b: base64}, the close as {close}.
-// Whatever else the page posts is ignored: the page is not trusted, and must not make this throw.
+// The page is not trusted: a message of another shape on the channel closes it with the reason,
+// and nothing the page posts may make this script throw.
 (function () {
   'use strict';
 
@@ -70,7 +71,11 @@
     pagePort.onmessage = function (event) {
       if (closed) return;
       var m = event.data;
-      if (!m || typeof m !== 'object') return;
+      var problem = shapeProblem(m);
+      if (problem) {
+        closePage(1008, 'the BrowserSocket extension refused a malformed message from the page: ' + problem);
+        return;
+      }
       try {
         if (m.kind === 'text' && typeof m.data === 'string') {
           worker.postMessage({ t: m.data });
@@ -87,6 +92,15 @@
       } catch (e) { // the worker's port is gone: its onDisconnect tells the page
       }
     };
+  }
+
+  /** What is wrong with a message from the page, or null when it has one of the three shapes. */
+  function shapeProblem(m) {
+    if (!m || typeof m !== 'object') return 'not an object';
+    if (m.kind === 'text') return typeof m.data === 'string' ? null : 'a text message whose data is not a string';
+    if (m.kind === 'binary') return m.data instanceof ArrayBuffer ? null : 'a binary message whose data is not an ArrayBuffer';
+    if (m.kind === 'close') return null;
+    return 'unknown kind ' + JSON.stringify(String(m.kind)).slice(0, 40);
   }
 
   window.addEventListener('message', function (event) {

@@ -163,6 +163,39 @@ class ExtensionTest {
         assertEquals(1001, peer.awaitClose().code());
     }
 
+    /** Opens a raw channel to the extension, as the page script does, and sends it {@code message} once open. */
+    private static final String RAW_CHANNEL = """
+            var message = arguments[0], done = arguments[arguments.length - 1], got = [];
+            var channel = new MessageChannel();
+            channel.port1.onmessage = function (e) {
+              var m = e.data;
+              got.push(m.kind === 'text' ? JSON.parse(m.data) : m);
+              if (m.kind === 'open') channel.port1.postMessage(eval('(' + message + ')'));
+              if (m.kind === 'close') done(got);
+            };
+            window.postMessage({ browsersocket: 'connect' }, '*', [channel.port2]);
+            """;
+
+    @Test
+    void messagesOfTheWrongShapeFromAPageAreRefusedWithAClearErrorAndItsListenerGoesOn() throws Exception {
+        openAllowed(app.url("/echo.html"));
+        List<Map<String, Object>> wrongKind = chromium.asyncScript(RAW_CHANNEL, "{kind: 'binary', data: 'not bytes'}");
+        Map<String, Object> close = wrongKind.get(wrongKind.size() - 1);
+        assertEquals(1008L, close.get("code"));
+        assertTrue(((String) close.get("reason")).contains("refused a malformed message from the page: a binary message"), close.toString());
+
+        List<Map<String, Object>> tooLong = chromium.asyncScript(RAW_CHANNEL, "{kind: 'text', data: 'x'.repeat(2 << 20)}");
+        assertTrue(tooLong.stream().anyMatch(m -> "error".equals(m.get("type"))
+                && ((String) m.get("reason")).contains("refused a malformed message from the page")), tooLong.toString());
+
+        JavaPeer peer = new JavaPeer(chromium.<String>script("return address") + "still");
+        peer.connect();
+        peer.awaitOpen();
+        peer.send("still serving");
+        assertEquals("still serving", peer.nextText());
+        peer.closeBlocking();
+    }
+
     @Test
     void theChatDemoHostsARoomThroughTheExtensionAndAGuestJoins() {
         openAllowed(app.url("/echo.html")); // the user allowed the app
