@@ -25,7 +25,7 @@ build:
 
 extension:
 	@tools/install-deps.sh build
-	$(MVN) -q -pl browsersocket-api -am package -DskipTests -Dextension.publicPort=$(PUBLIC_PORT)
+	$(MVN) -q -pl browsersocket-api,host-runtime -am package -DskipTests -Dextension.publicPort=$(PUBLIC_PORT)
 	@echo "unpacked extension: browsersocket-api/target/extension/browsersocket"
 	@echo "packaged extension: browsersocket-api/target/browsersocket-extension.zip"
 	@echo "next: load the unpacked extension (chrome://extensions, Developer mode, Load unpacked), then"

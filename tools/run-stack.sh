@@ -62,6 +62,9 @@ BrowserSocket is running. Open:
   runtime status  http://127.0.0.1:$CONTROL_PORT/
   address service http://localhost:$ADDRESS_PORT/
   discovery       http://localhost:$DISCOVERY_PORT/healthz
+For pages on your own https site: browsersocket-api/target/npm/browsersocket/ (the library as
+a file your site serves) or the browser extension in browsersocket-api/target/extension/browsersocket/
+(README: "Using BrowserSocket from your own site").
 Press Ctrl-C to stop.
 
 MSG

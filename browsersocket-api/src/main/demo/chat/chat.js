@@ -107,8 +107,9 @@
       room = null;
       return setStatus('Could not host a room: ' + e.message, true);
     }
-    var wsHost = location.hostname === 'localhost' ? '127.0.0.1' : location.hostname;
-    var url = 'ws://' + wsHost + ':' + bs.port + bs.resourcePrefix + 'room';
+    // The listener is on this device, wherever the page came from; other machines use the
+    // reachable URLs listed below the room (from the address service).
+    var url = 'ws://127.0.0.1:' + bs.port + bs.resourcePrefix + 'room';
     role = 'host';
     setInRoom(true);
     roomUrlEl.value = url;
@@ -125,6 +126,7 @@
       setStatus((e && e.message) || 'The room could not be opened.', true);
     }
     bs.onerror = fail;
+    bs.onpending = function (e) { if (room === thisRoom) setStatus(e.message); };
     Promise.resolve(bs.ready).then(function () {
       if (room === thisRoom) setStatus('Hosting: ' + url);
       showReachable(bs);

@@ -40,7 +40,7 @@ public final class Main {
     int consentTimeoutSeconds = (int) RuntimeConfig.DEFAULT_CONSENT_TIMEOUT.toSeconds();
 
     @Option(names = "--install-native-host", description = "Install the native-messaging host that lets the "
-            + "BrowserSocket browser extension reach this runtime (for Chromium, Google Chrome and Firefox, "
+            + "BrowserSocket browser extension reach this runtime (for Chromium and Google Chrome, "
             + "or the --native-host-dir directories), then exit.")
     boolean installNativeHost;
 

@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +25,13 @@ public final class NativeHostInstaller {
 
     private NativeHostInstaller() {}
 
-    /** The user-level directories of Chromium, Google Chrome and Firefox on Linux. */
+    /** The user-level directories of Chromium and Google Chrome on Linux. */
     static List<Path> usualDirs() {
         Path home = Path.of(System.getProperty("user.home"));
         String xdg = System.getenv("XDG_CONFIG_HOME");
         Path config = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".config");
         return List.of(config.resolve("chromium/NativeMessagingHosts"),
-                config.resolve("google-chrome/NativeMessagingHosts"),
-                home.resolve(".mozilla/native-messaging-hosts"));
+                config.resolve("google-chrome/NativeMessagingHosts"));
     }
 
     /** Installs; prints what it wrote. Returns the exit code. */
@@ -46,9 +44,7 @@ public final class NativeHostInstaller {
             Path launcher = writeLauncher(configDir);
             out.println("native-messaging host launcher: " + launcher);
             for (Path dir : dirs.isEmpty() ? usualDirs() : dirs) {
-                boolean firefox = dir.toString().contains(".mozilla");
-                Path manifest = writeManifest(dir, launcher, extensionId, firefox);
-                out.println("native-messaging host manifest: " + manifest + (firefox ? " (Firefox)" : ""));
+                out.println("native-messaging host manifest: " + writeManifest(dir, launcher, extensionId));
             }
             out.println("the BrowserSocket extension can now reach the runtime while it runs"
                     + " (with --config-dir " + configDir + ")");
@@ -76,18 +72,14 @@ public final class NativeHostInstaller {
         return launcher.toAbsolutePath();
     }
 
-    static Path writeManifest(Path dir, Path launcher, String extensionId, boolean firefox) throws IOException {
+    static Path writeManifest(Path dir, Path launcher, String extensionId) throws IOException {
         Files.createDirectories(dir);
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("name", ExtensionPackage.NATIVE_HOST);
         manifest.put("description", "BrowserSocket host runtime bridge");
         manifest.put("path", launcher.toString());
         manifest.put("type", "stdio");
-        if (firefox) {
-            manifest.put("allowed_extensions", List.of("browsersocket@browsersocket.org"));
-        } else {
-            manifest.put("allowed_origins", new ArrayList<>(List.of("chrome-extension://" + extensionId + "/")));
-        }
+        manifest.put("allowed_origins", List.of("chrome-extension://" + extensionId + "/"));
         Path file = dir.resolve(ExtensionPackage.NATIVE_HOST + ".json");
         JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), manifest);
         return file;

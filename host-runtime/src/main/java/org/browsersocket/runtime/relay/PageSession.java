@@ -398,9 +398,9 @@ public final class PageSession {
         }
     }
 
-    /** Closes the control channel (after a fatal error). */
+    /** Closes the control channel after a fatal error: 1008, with the error message sent before it. */
     void closeControl() {
-        control.close();
+        control.writeAndFlush(new CloseWebSocketFrame(1008, "refused")).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Prefixes are capabilities: logs show only their start. */

@@ -188,6 +188,18 @@ class NativeHostBridgeTest {
     }
 
     @Test
+    void whenTheRuntimeEndsASessionTheExtensionIsToldWhy() throws Exception {
+        runtime = HostRuntime.start(RuntimeConfig.ephemeral().withConfigDir(configDir));
+        startHost();
+        send(Map.of("s", 2, "open", Map.of("origin", APP, "url", APP + "/")));
+        assertEquals(Map.of("s", 2, "opened", true), next());
+        send(Map.of("s", 2, "t", CODEC.encode(new ControlMessage.Hello(null, ExtensionChannelTest.prefixes(1), 1))));
+        assertTrue(((String) next().get("t")).contains("public port 1"));
+        Map<?, ?> close = (Map<?, ?>) next().get("close");
+        assertEquals(1008, close.get("code"), close.toString());
+    }
+
+    @Test
     void withNoRuntimeRunningASessionClosesSayingSo() throws Exception {
         startHost();
         send(Map.of("s", 5, "open", Map.of("origin", APP, "url", APP + "/")));
