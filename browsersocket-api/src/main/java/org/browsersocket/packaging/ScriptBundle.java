@@ -72,8 +72,8 @@ public enum ScriptBundle {
         return out.toString();
     }
 
-    /** A text resource of this module (the library's sources, the extension's files). */
-    static String read(String resource) {
+    /** A text resource of this module (the library's sources and declarations, the extension's files). */
+    public static String read(String resource) {
         try (InputStream in = ScriptBundle.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + resource);

@@ -2,9 +2,7 @@ package org.browsersocket.runtime.control;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.browsersocket.packaging.ScriptBundle;
@@ -20,7 +18,7 @@ public final class RuntimeScript {
     static final String CONFIG_MARKER = "/*@RUNTIME_CONFIG@*/null";
 
     private final String library = ScriptBundle.RUNTIME.classicScript();
-    private final String declarations = load("browsersocket/browsersocket.d.ts");
+    private final String declarations = ScriptBundle.read("browsersocket/browsersocket.d.ts");
     private final ObjectMapper json = new ObjectMapper();
 
     public RuntimeScript() {
@@ -52,16 +50,5 @@ public final class RuntimeScript {
     /** The TypeScript declarations of the API. */
     public String declarations() {
         return declarations;
-    }
-
-    private static String load(String resource) {
-        try (InputStream in = RuntimeScript.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + resource);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
