@@ -35,9 +35,13 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start runtime java -jar host-runtime/target/host-runtime.jar --control-port "$CONTROL_PORT" \
   --public-port "$PUBLIC_PORT" --allow-origin "http://localhost:$SITE_PORT" --allow-origin "http://127.0.0.1:$SITE_PORT"
-start address java -jar address-service/target/address-service.jar --port "$ADDRESS_PORT"
+# The address and discovery services listen on loopback only, unless BIND="…" names other addresses
+# (or "*" for all; keep 127.0.0.1 among them, as the checks below connect there).
+read -r -a service_binds <<< "${BIND:-127.0.0.1 ::1}"
+bind_flags=(); for address in "${service_binds[@]}"; do bind_flags+=(--bind "$address"); done
+start address java -jar address-service/target/address-service.jar --port "$ADDRESS_PORT" "${bind_flags[@]}"
 start discovery java -jar discovery-service/target/discovery-service.jar --port "$DISCOVERY_PORT" \
-  --store "embedded:$STATE_DIR/discovery"
+  --store "embedded:$STATE_DIR/discovery" "${bind_flags[@]}"
 start demo-site java -jar browsersocket-api/target/browsersocket-api-demo-site.jar --port "$SITE_PORT" \
   --runtime "http://127.0.0.1:$CONTROL_PORT" --address-service-v4 "http://127.0.0.1:$ADDRESS_PORT" \
   --address-service-v6 "http://[::1]:$ADDRESS_PORT" --discovery-service "http://127.0.0.1:$DISCOVERY_PORT"
@@ -62,6 +66,7 @@ BrowserSocket is running. Open:
   runtime status  http://127.0.0.1:$CONTROL_PORT/
   address service http://localhost:$ADDRESS_PORT/
   discovery       http://localhost:$DISCOVERY_PORT/healthz
+  (address service and discovery listen on ${service_binds[*]}; BIND='*' make run: every interface)
 For pages on your own https site: browsersocket-api/target/npm/browsersocket/ (the library as
 a file your site serves) or the browser extension in browsersocket-api/target/extension/browsersocket/
 (README: "Using BrowserSocket from your own site").

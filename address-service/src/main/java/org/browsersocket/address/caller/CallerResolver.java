@@ -8,13 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.browsersocket.address.proxy.ForwardingHeader;
 import org.browsersocket.address.proxy.TrustedProxy;
 
 /**
  * Decides who the caller is. The direct peer is the caller unless it is a trusted proxy; then the
- * forwarding headers ({@code Forwarded}, else {@code X-Forwarded-For}) are walked from the right
- * past every trusted hop, and the first untrusted hop is the caller. A malformed or obfuscated hop
- * ends the walk (the last trusted hop is then the answer): headers never make up an address.
+ * one forwarding header the proxies append to ({@link ForwardingHeader}: {@code X-Forwarded-For}
+ * or {@code Forwarded}, never both) is walked from the right past every trusted hop, and the first
+ * untrusted hop is the caller. The other header is ignored, as whatever it holds came from the
+ * client. A malformed or obfuscated hop ends the walk (the last trusted hop is then the answer):
+ * headers never make up an address.
  */
 public final class CallerResolver {
     private static final int MAX_HOPS = 32;
@@ -32,9 +35,15 @@ public final class CallerResolver {
     }
 
     private final List<TrustedProxy> trusted;
+    private final ForwardingHeader header;
 
-    public CallerResolver(List<TrustedProxy> trusted) {
+    /**
+     * @param trusted the proxies whose forwarding header counts
+     * @param header  the header they append the client's address to; the other one is ignored
+     */
+    public CallerResolver(List<TrustedProxy> trusted, ForwardingHeader header) {
         this.trusted = List.copyOf(trusted);
+        this.header = header;
     }
 
     /**
@@ -53,7 +62,7 @@ public final class CallerResolver {
         if (!isTrusted(peer)) {
             return caller;
         }
-        List<Caller> hops = !forwarded.isEmpty() ? forwardedHops(forwarded) : xForwardedForHops(xForwardedFor);
+        List<Caller> hops = header == ForwardingHeader.FORWARDED ? forwardedHops(forwarded) : xForwardedForHops(xForwardedFor);
         for (int i = hops.size() - 1; i >= 0 && isTrusted(caller.address()); i--) {
             Caller hop = hops.get(i);
             if (hop == null) {

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.logging.Logger;
 
 import org.browsersocket.address.http.AddressServer;
+import org.browsersocket.address.proxy.ForwardingHeader;
 import org.browsersocket.address.proxy.TrustedProxy;
 import org.browsersocket.service.cli.ServiceCommand;
+import org.browsersocket.service.http.Listen;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,24 +32,31 @@ public final class AddressServiceCommand extends ServiceCommand<AddressServer> {
 
     @Option(names = "--trusted-proxy", paramLabel = "CIDR",
             converter = TrustedProxyConverter.class,
-            description = "A proxy whose X-Forwarded-For/Forwarded headers are honoured (the right-most"
+            description = "A proxy whose forwarding header (see --proxy-header) is honoured (the right-most"
                     + " hop outside the trusted proxies is the caller), e.g. 10.0.0.0/8 or 2001:db8::/32;"
                     + " repeatable. Without it, forwarding headers are ignored.")
     private List<TrustedProxy> trustedProxies = new ArrayList<>();
+
+    @Option(names = "--proxy-header", paramLabel = "HEADER", defaultValue = "X-Forwarded-For",
+            converter = ForwardingHeaderConverter.class,
+            description = "The one header the trusted proxies append the client's address to:"
+                    + " X-Forwarded-For or Forwarded (default: ${DEFAULT-VALUE}). The other is ignored,"
+                    + " since a client could have sent it.")
+    private ForwardingHeader proxyHeader;
 
     public AddressServiceCommand() {
         super(DEFAULT_PORT);
     }
 
     @Override
-    protected AddressServer newServer(int port) {
-        return new AddressServer(port, trustedProxies);
+    protected AddressServer newServer(Listen listen) {
+        return new AddressServer(listen, trustedProxies, proxyHeader);
     }
 
     @Override
     protected void started(AddressServer server) {
         if (!trustedProxies.isEmpty()) {
-            LOG.info(() -> "honouring forwarding headers from trusted proxies " + trustedProxies);
+            LOG.info(() -> "honouring " + proxyHeader + " from trusted proxies " + trustedProxies);
         }
     }
 }

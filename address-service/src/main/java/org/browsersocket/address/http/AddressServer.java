@@ -3,15 +3,18 @@ package org.browsersocket.address.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import inet.ipaddr.IPAddress;
+import java.net.InetAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.browsersocket.address.caller.Caller;
 import org.browsersocket.address.caller.CallerResolver;
+import org.browsersocket.address.proxy.ForwardingHeader;
 import org.browsersocket.address.proxy.TrustedProxy;
 import org.browsersocket.address.teredo.Teredo;
 import org.browsersocket.service.http.JsonReplies;
+import org.browsersocket.service.http.Listen;
 import org.browsersocket.service.http.ServiceServer;
 import spark.Request;
 import spark.Response;
@@ -29,21 +32,45 @@ public final class AddressServer extends ServiceServer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<TrustedProxy> trustedProxies;
+    private final ForwardingHeader forwardingHeader;
     private final CallerResolver callers;
 
     /**
-     * @param port           TCP port for IPv4 and IPv6; 0 = any free port
-     * @param trustedProxies networks whose {@code Forwarded}/{@code X-Forwarded-For} headers are honoured
+     * @param port           TCP port on every IPv4 and IPv6 address; 0 = any free port
+     * @param trustedProxies networks whose {@code X-Forwarded-For} header is honoured
      */
     public AddressServer(int port, List<TrustedProxy> trustedProxies) {
-        super(NAME, port);
+        this(Listen.everywhere(port), trustedProxies, ForwardingHeader.X_FORWARDED_FOR);
+    }
+
+    /**
+     * @param listen           addresses, port and connection limits
+     * @param trustedProxies   networks whose forwarding header is honoured; they are also spared
+     *                         the per-client connection cap, as they carry many clients
+     * @param forwardingHeader the header those proxies append the client's address to
+     */
+    public AddressServer(Listen listen, List<TrustedProxy> trustedProxies, ForwardingHeader forwardingHeader) {
+        super(NAME, listen);
         this.trustedProxies = List.copyOf(trustedProxies);
-        this.callers = new CallerResolver(trustedProxies);
+        this.forwardingHeader = forwardingHeader;
+        this.callers = new CallerResolver(trustedProxies, forwardingHeader);
     }
 
     /** The configured trusted proxies. */
     public List<TrustedProxy> trustedProxies() {
         return trustedProxies;
+    }
+
+    /** The header the trusted proxies append the client's address to. */
+    public ForwardingHeader forwardingHeader() {
+        return forwardingHeader;
+    }
+
+    @Override
+    protected boolean exemptFromClientLimits(InetAddress peer) {
+        return CallerResolver.parseAddress(peer.getHostAddress())
+                .map(address -> trustedProxies.stream().anyMatch(proxy -> proxy.block().contains(address)))
+                .orElse(false);
     }
 
     @Override

@@ -5,17 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.browsersocket.address.proxy.ForwardingHeader;
 import org.browsersocket.address.proxy.TrustedProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CallerResolverTest {
-    private final CallerResolver behindProxies = new CallerResolver(
-            List.of(TrustedProxy.parse("10.0.0.0/8"), TrustedProxy.parse("2001:db8:ff::/48")));
+    private static final List<TrustedProxy> PROXIES =
+            List.of(TrustedProxy.parse("10.0.0.0/8"), TrustedProxy.parse("2001:db8:ff::/48"));
+    private final CallerResolver behindProxies = new CallerResolver(PROXIES, ForwardingHeader.X_FORWARDED_FOR);
+    private final CallerResolver behindForwardedProxies = new CallerResolver(PROXIES, ForwardingHeader.FORWARDED);
 
     Caller resolve(String peer, List<String> forwarded, List<String> xff) {
         return behindProxies.resolve(peer, 4711, forwarded, xff);
+    }
+
+    Caller resolveForwarded(String peer, List<String> forwarded, List<String> xff) {
+        return behindForwardedProxies.resolve(peer, 4711, forwarded, xff);
     }
 
     @Test
@@ -47,11 +54,22 @@ class CallerResolverTest {
     }
 
     @Test
-    void forwardedHeaderWinsOverXForwardedForAndMayCarryAPort() {
-        Caller caller = resolve("10.0.0.5", List.of("for=198.51.100.99, for=\"[2001:db8::17]:4712\";proto=http"),
+    void aClientsOwnForwardedHeaderBesideTheProxysXForwardedForIsIgnored() {
+        // The proxy appended the client's real address to X-Forwarded-For and passed the
+        // client's made-up Forwarded header through untouched.
+        Caller caller = resolve("10.0.0.5", List.of("for=\"[2001:0:4136:e378:8000:63bf:3fff:fdd2]\""),
+                List.of("203.0.113.50"));
+        assertEquals("203.0.113.50", caller.text());
+    }
+
+    @Test
+    void behindAForwardedProxyOnlyForwardedCountsAndMayCarryAPort() {
+        Caller caller = resolveForwarded("10.0.0.5", List.of("for=198.51.100.99, for=\"[2001:db8::17]:4712\";proto=http"),
                 List.of("203.0.113.50"));
         assertEquals("2001:db8::17", caller.text());
         assertEquals(4712, caller.port());
+        assertEquals("10.0.0.5", resolveForwarded("10.0.0.5", List.of(), List.of("203.0.113.50")).text(),
+                "a client's own X-Forwarded-For is ignored");
     }
 
     @Test
@@ -63,8 +81,8 @@ class CallerResolverTest {
     @Test
     void malformedOrHiddenHopsStopTheWalkAtTheLastKnownProxy() {
         assertEquals("10.1.2.3", resolve("10.0.0.5", List.of(), List.of("203.0.113.7, <script>, 10.1.2.3")).text());
-        assertEquals("10.0.0.5", resolve("10.0.0.5", List.of("for=unknown"), List.of()).text());
-        assertEquals("10.0.0.5", resolve("10.0.0.5", List.of("for=_hidden"), List.of()).text());
+        assertEquals("10.0.0.5", resolveForwarded("10.0.0.5", List.of("for=unknown"), List.of()).text());
+        assertEquals("10.0.0.5", resolveForwarded("10.0.0.5", List.of("for=_hidden"), List.of()).text());
         assertEquals("10.0.0.5", resolve("10.0.0.5", List.of(), List.of("evil.example")).text());
     }
 
@@ -75,7 +93,7 @@ class CallerResolverTest {
 
     @Test
     void withoutTrustedProxiesHeadersAreIgnored() {
-        CallerResolver none = new CallerResolver(List.of());
+        CallerResolver none = new CallerResolver(List.of(), ForwardingHeader.X_FORWARDED_FOR);
         assertEquals("10.0.0.5", none.resolve("10.0.0.5", 1, List.of("for=1.2.3.4"), List.of("1.2.3.4")).text());
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.browsersocket.address.http.AddressServer;
+import org.browsersocket.address.proxy.ForwardingHeader;
 import org.browsersocket.service.testing.CommandRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +24,9 @@ class AddressServiceCommandTest {
     void helpDescribesTheServiceItsDefaultPortAndTrustedProxies() {
         CommandRun<AddressServer> help = run("--help");
         assertEquals(0, help.exitCode());
-        assertTrue(help.out().startsWith(
-                "Usage: address-service [-hV] [--port=PORT] [--trusted-proxy=CIDR]..."), help.out());
+        assertTrue(help.outUnwrapped().startsWith(
+                "Usage: address-service [-hV] [--port=PORT] [--proxy-header=HEADER] [--bind=ADDRESS]..."
+                + " [--trusted-proxy=CIDR]..."), help.out());
         assertTrue(help.outUnwrapped().contains("Tells a caller its external IPv4/IPv6 address"),
                 help.out());
         assertTrue(help.outUnwrapped().contains("(default: 7050;"), help.out());
@@ -63,6 +65,35 @@ class AddressServiceCommandTest {
             assertEquals("[10.0.0.0/8, 2001:db8::/32]", run.server().trustedProxies().toString());
             assertTrue(run.out().lines().allMatch(line -> line.startsWith("address-service listening on ")),
                     run.out());
+        }
+    }
+
+    @Test
+    void theProxyHeaderIsXForwardedForUnlessForwardedIsAskedFor() {
+        try (CommandRun<AddressServer> run = run("--port=0")) {
+            run.assertRunning();
+            assertEquals(ForwardingHeader.X_FORWARDED_FOR, run.server().forwardingHeader());
+        }
+        try (CommandRun<AddressServer> run = run("--port=0", "--trusted-proxy=10.0.0.0/8", "--proxy-header", "forwarded")) {
+            run.assertRunning();
+            assertEquals(ForwardingHeader.FORWARDED, run.server().forwardingHeader());
+        }
+    }
+
+    @Test
+    void aProxyHeaderOtherThanTheTwoIsRejectedOnOneLine() {
+        CommandRun<AddressServer> rejected = run("--port=0", "--proxy-header", "X-Real-IP");
+        rejected.assertFailedWithOneLine("address-service");
+        assertTrue(rejected.err().contains("'X-Real-IP' is not X-Forwarded-For or Forwarded"), rejected.err());
+    }
+
+    @Test
+    void bindListensOnTheLoopbackAddressesGiven() {
+        try (CommandRun<AddressServer> run = run("--port=0", "--bind", "127.0.0.1", "--bind", "::1")) {
+            run.assertRunning();
+            int port = run.server().port();
+            assertEquals(List.of("address-service listening on http://127.0.0.1:" + port + " (IPv4)",
+                    "address-service listening on http://[::1]:" + port + " (IPv6)"), run.out().lines().toList());
         }
     }
 

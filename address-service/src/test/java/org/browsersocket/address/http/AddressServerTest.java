@@ -12,8 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.browsersocket.address.proxy.ForwardingHeader;
 import org.browsersocket.address.proxy.TrustedProxy;
+import org.browsersocket.service.http.Listen;
 import org.browsersocket.service.testing.Http;
+import org.browsersocket.service.testing.RawHttp;
 import org.browsersocket.service.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,6 +33,12 @@ class AddressServerTest {
     @RegisterExtension
     static final RunningServer<AddressServer> BEHIND_PROXY = new RunningServer<>(
             () -> new AddressServer(0, List.of(TrustedProxy.parse("127.0.0.0/8"))));
+
+    /** Trusts 127.0.0.0/8, whose proxies append to Forwarded (RFC 7239). */
+    @RegisterExtension
+    static final RunningServer<AddressServer> BEHIND_FORWARDED_PROXY = new RunningServer<>(
+            () -> new AddressServer(Listen.everywhere(0), List.of(TrustedProxy.parse("127.0.0.0/8")),
+                    ForwardingHeader.FORWARDED));
 
     static HttpResponse<String> get(RunningServer<?> server, String host, String path, String... headers)
             throws IOException, InterruptedException {
@@ -149,16 +158,58 @@ class AddressServerTest {
                 "X-Forwarded-For", "198.51.100.99, 203.0.113.7"));
         assertEquals("203.0.113.7", body.get("ip"));
         assertEquals(4, body.get("version"));
-        body = Http.json(get(BEHIND_PROXY, "127.0.0.1", "/address", "Forwarded", "for=\"[2001:0:4136:e378:8000:63bf:3fff:fdd2]:40000\""));
+        body = Http.json(get(BEHIND_FORWARDED_PROXY, "127.0.0.1", "/address", "Forwarded", "for=\"[2001:0:4136:e378:8000:63bf:3fff:fdd2]:40000\""));
         assertEquals(6, body.get("version"));
         assertEquals(40000, body.get("port"));
         assertEquals("192.0.2.45", ((Map<?, ?>) body.get("teredo")).get("client"));
     }
 
     @Test
+    void aForwardedHeaderTheClientAddedBesideTheProxysXForwardedForCannotForgeTheAnswer() throws Exception {
+        // The proxy appends the real client to X-Forwarded-For and passes the client's own Forwarded
+        // header through: a forged Teredo address there must neither be the answer nor be decoded.
+        Map<String, Object> body = Http.json(get(BEHIND_PROXY, "127.0.0.1", "/address",
+                "Forwarded", "for=\"[2001:0:4136:e378:8000:63bf:3fff:fdd2]:40000\"",
+                "X-Forwarded-For", "203.0.113.7"));
+        assertEquals("203.0.113.7", body.get("ip"));
+        assertEquals(null, body.get("teredo"));
+        assertEquals(null, body.get("port"));
+        // And the other way round, behind a proxy that appends to Forwarded.
+        body = Http.json(get(BEHIND_FORWARDED_PROXY, "127.0.0.1", "/address",
+                "X-Forwarded-For", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "Forwarded", "for=203.0.113.8"));
+        assertEquals("203.0.113.8", body.get("ip"));
+        assertEquals(null, body.get("teredo"));
+    }
+
+    @Test
     void forwardingHeadersFromAnUntrustedPeerAreIgnored() throws Exception {
         assertEquals("::1", Http.json(get(BEHIND_PROXY, "[::1]", "/address", "X-Forwarded-For", "203.0.113.7")).get("ip"));
         assertEquals("127.0.0.1", Http.json(get(ADDRESS, "127.0.0.1", "/address", "X-Forwarded-For", "203.0.113.7")).get("ip"));
+    }
+
+    @Test
+    void aTrustedProxyIsNotHeldToOneClientsShareOfConnections() throws Exception {
+        // Every request through a proxy comes from the proxy's address: it carries many clients.
+        assertEquals(List.of(200), statusesOf70ConnectionsFrom127001(BEHIND_PROXY));
+        assertTrue(statusesOf70ConnectionsFrom127001(ADDRESS).contains(429), "an ordinary client is capped at 64");
+    }
+
+    /** The distinct statuses of a request on each of 70 connections held open at once. */
+    static List<Integer> statusesOf70ConnectionsFrom127001(RunningServer<AddressServer> server) throws Exception {
+        List<RawHttp> connections = new java.util.ArrayList<>();
+        try {
+            java.util.Set<Integer> statuses = new java.util.TreeSet<>();
+            for (int i = 0; i < 70; i++) {
+                RawHttp connection = RawHttp.connect(server.server().port());
+                connections.add(connection);
+                statuses.add(connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").status(java.time.Duration.ofSeconds(5)));
+            }
+            return List.copyOf(statuses);
+        } finally {
+            for (RawHttp connection : connections) {
+                connection.close();
+            }
+        }
     }
 
     @Test

@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.List;
+import org.browsersocket.discovery.limits.WriteLimits;
+import org.browsersocket.discovery.store.Capacity;
 import org.browsersocket.discovery.store.Limits;
 import org.browsersocket.discovery.store.Page;
 import org.browsersocket.discovery.store.StoredValue;
@@ -13,7 +14,9 @@ import org.browsersocket.discovery.store.ValueStore;
 /**
  * OpenDHT's operations with their limits checked, on top of a {@link ValueStore}. Both APIs (the
  * XML-RPC one and the JSON one) call these, so they share one key space and one set of rules.
- * Every refusal is a {@link BadRequest} whose message says what is wrong.
+ * Every refusal of bad input is a {@link BadRequest} whose message says what is wrong; a write
+ * over its client's rate is a {@link org.browsersocket.discovery.limits.RateLimited}. Writes name
+ * their client (an IPv4 address or IPv6 /64), which the rate limits count against.
  */
 public final class Directory {
     /** The only hash type OpenDHT defines. */
@@ -22,25 +25,36 @@ public final class Directory {
     private final ValueStore store;
     private final Clock clock;
     private final ValueFeed feed;
+    private final WriteLimits limits;
+    private final Capacity capacity;
 
-    public Directory(ValueStore store, Clock clock, ValueFeed feed) {
+    /**
+     * @param limits   the write rate limits
+     * @param capacity what the store may hold: values per key and stored bytes
+     */
+    public Directory(ValueStore store, Clock clock, ValueFeed feed, WriteLimits limits, Capacity capacity) {
         this.store = store;
         this.clock = clock;
         this.feed = feed;
+        this.limits = limits;
+        this.capacity = capacity;
     }
 
-    /** {@code put(key, value, ttl, application)}. */
-    public ValueStore.PutResult put(byte[] key, byte[] value, int ttlSeconds) {
-        return store(key, value, ttlSeconds, null);
+    /** {@code put(key, value, ttl, application)} by {@code client}. */
+    public ValueStore.PutResult put(String client, byte[] key, byte[] value, int ttlSeconds) {
+        limits.admitWrite(client);
+        return store(client, key, value, ttlSeconds, null);
     }
 
-    /** {@code put_removable(key, value, hash_type, secret_hash, ttl, application)}. */
-    public ValueStore.PutResult putRemovable(byte[] key, byte[] value, String hashType, byte[] secretHash, int ttlSeconds) {
+    /** {@code put_removable(key, value, hash_type, secret_hash, ttl, application)} by {@code client}. */
+    public ValueStore.PutResult putRemovable(String client, byte[] key, byte[] value, String hashType, byte[] secretHash,
+                                             int ttlSeconds) {
+        limits.admitWrite(client);
         requireSha(hashType);
         if (secretHash == null || secretHash.length != 20) {
             throw new BadRequest("secret_hash must be the 20-byte SHA-1 of the secret");
         }
-        return store(key, value, ttlSeconds, secretHash);
+        return store(client, key, value, ttlSeconds, secretHash);
     }
 
     /** {@code get(key, maxvals, placemark, application)} and {@code get_details}. */
@@ -56,10 +70,12 @@ public final class Directory {
     }
 
     /**
-     * {@code rm(key, value_hash, hash_type, secret, ttl, application)}: 0 when removed or already
-     * gone; a wrong secret is refused.
+     * {@code rm(key, value_hash, hash_type, secret, ttl, application)} by {@code client}: 0 when
+     * removed or already gone; a wrong secret is refused.
      */
-    public ValueStore.PutResult remove(byte[] key, byte[] valueHash, String hashType, byte[] secret, int ttlSeconds) {
+    public ValueStore.PutResult remove(String client, byte[] key, byte[] valueHash, String hashType, byte[] secret,
+                                       int ttlSeconds) {
+        limits.admitWrite(client);
         requireKey(key);
         requireSha(hashType);
         requireTtl(ttlSeconds);
@@ -77,27 +93,21 @@ public final class Directory {
         return ValueStore.PutResult.OK;
     }
 
-    /** Live values under a key after a put, for the live feed. */
-    public List<StoredValue> all(byte[] key) {
-        return store.get(key, Limits.MAX_VALUES_PER_GET, new byte[0], clock.millis()).values();
-    }
-
     public long now() {
         return clock.millis();
     }
 
-    private ValueStore.PutResult store(byte[] key, byte[] value, int ttlSeconds, byte[] secretHash) {
+    private ValueStore.PutResult store(String client, byte[] key, byte[] value, int ttlSeconds, byte[] secretHash) {
         requireKey(key);
         if (value == null || value.length == 0 || value.length > Limits.MAX_VALUE_BYTES) {
             throw new BadRequest("value must be 1.." + Limits.MAX_VALUE_BYTES + " bytes");
         }
         requireTtl(ttlSeconds);
+        limits.admitPut(client, key);
         long now = clock.millis();
-        if (store.count(key, now) >= Limits.MAX_VALUES_PER_KEY) {
-            return ValueStore.PutResult.OVER_CAPACITY;
-        }
         long expiresAt = now + ttlSeconds * 1000L;
-        ValueStore.PutResult result = store.put(key, value, expiresAt, secretHash);
+        // The per-key and total capacities are checked by the store in the same atomic step as the write.
+        ValueStore.PutResult result = store.put(key, value, expiresAt, secretHash, now, capacity);
         if (result == ValueStore.PutResult.OK) {
             feed.published(key, new StoredValue(value, sha1(value), expiresAt, secretHash));
         }

@@ -5,58 +5,82 @@ import java.util.Objects;
 import java.util.logging.Logger;
 import org.browsersocket.discovery.directory.BadRequest;
 import org.browsersocket.discovery.directory.Directory;
-import org.browsersocket.discovery.limits.RateLimiter;
+import org.browsersocket.discovery.directory.StorageFull;
+import org.browsersocket.discovery.limits.DiscoveryLimits;
+import org.browsersocket.discovery.limits.RateLimited;
+import org.browsersocket.discovery.limits.WriteLimits;
 import org.browsersocket.discovery.signed.SignedUpdates;
+import org.browsersocket.discovery.store.Capacity;
+import org.browsersocket.discovery.store.Limits;
 import org.browsersocket.discovery.store.StoreLocation;
 import org.browsersocket.discovery.store.ValueStore;
 import org.browsersocket.discovery.xmlrpc.OpenDhtGateway;
 import org.browsersocket.discovery.xmlrpc.XmlRpcCodec;
+import org.browsersocket.discovery.xmlrpc.XmlRpcFault;
+import org.browsersocket.service.http.ClientKey;
 import org.browsersocket.service.http.JsonReplies;
+import org.browsersocket.service.http.Listen;
 import org.browsersocket.service.http.ServiceServer;
 import spark.Route;
 import spark.Service;
 
 /**
  * The discovery service (DESIGN §5): OpenDHT's XML-RPC interface at {@code POST /} and
- * {@code POST /RPC2}, the JSON API for browsers ({@link JsonApi}) with a live feed, and signed
- * values, all on one {@link ValueStore}. CORS applies to every answer (see {@link ServiceServer}).
+ * {@code POST /RPC2}, the JSON API for browsers ({@link JsonApi}) with live watches
+ * ({@link WatchHub}), and signed values, all on one {@link ValueStore}. CORS applies to every
+ * answer (see {@link ServiceServer}); so do the connection limits of its {@link Listen}, and the
+ * service's own {@link DiscoveryLimits}: write rates per client, puts per name, stored bytes,
+ * watches. Malformed input is a 400 (or an XML-RPC fault), never a 500.
  */
 public final class DiscoveryServer extends ServiceServer {
 
     /** The name the service reports in {@code /healthz} and its output. */
     public static final String NAME = "discovery-service";
     /** XML-RPC fault code of a call refused by the rate limit (1–4 are the gateway's). */
-    public static final int RATE_LIMITED_FAULT = 5;
+    public static final int RATE_LIMITED_FAULT = XmlRpcFault.RATE_LIMITED;
     /** Largest request body accepted. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private static final Logger LOG = Logger.getLogger(DiscoveryServer.class.getName());
 
     private final StoreLocation location;
+    private final DiscoveryLimits limits;
     private final ValueStore store;
-    private final WatchHub hub = new WatchHub();
+    private final WatchHub hub;
     private final Directory directory;
     private final SignedUpdates signed;
-    private final WriteGate writes;
 
     /**
      * Opens the store (creating an embedded one, or connecting to Redis).
      *
-     * @param port          TCP port for IPv4 and IPv6; 0 = any free port
-     * @param location      where the data lives
+     * @param listen   addresses, port and connection limits (request bodies are capped at
+     *                 {@link #MAX_BODY_BYTES} whatever they say)
+     * @param location where the data lives
+     * @param limits   write rates, puts per name, stored bytes and watches
+     */
+    public DiscoveryServer(Listen listen, StoreLocation location, DiscoveryLimits limits) {
+        super(NAME, listen.withLimits(listen.limits().withMaxBodyBytes(
+                Math.min(listen.limits().maxBodyBytes(), MAX_BODY_BYTES))));
+        this.location = Objects.requireNonNull(location, "location");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.store = ValueStore.open(location);
+        Capacity capacity = new Capacity(Limits.MAX_VALUES_PER_KEY, limits.maxStoredBytes());
+        WriteLimits writes = new WriteLimits(limits, System::nanoTime);
+        this.hub = new WatchHub(store, Clock.systemUTC(), limits.watchesPerClient(), limits.maxWatches());
+        this.directory = new Directory(store, Clock.systemUTC(), hub, writes, capacity);
+        this.signed = new SignedUpdates(store, writes, capacity);
+    }
+
+    /**
+     * @param port            TCP port on every IPv4 and IPv6 address; 0 = any free port
      * @param writesPerSecond per-client rate of writes (puts, removals, signed updates); bursts of 10x
      */
     public DiscoveryServer(int port, StoreLocation location, double writesPerSecond) {
-        super(NAME, port);
-        this.location = Objects.requireNonNull(location, "location");
-        this.store = ValueStore.open(location);
-        this.directory = new Directory(store, Clock.systemUTC(), hub);
-        this.signed = new SignedUpdates(store);
-        this.writes = new WriteGate(new RateLimiter(writesPerSecond, writesPerSecond * 10, System::nanoTime));
+        this(Listen.everywhere(port), location, DiscoveryLimits.DEFAULTS.withWritesPerSecond(writesPerSecond));
     }
 
     public DiscoveryServer(int port, StoreLocation location) {
-        this(port, location, 50);
+        this(Listen.everywhere(port), location, DiscoveryLimits.DEFAULTS);
     }
 
     /** Where the data lives. */
@@ -64,21 +88,33 @@ public final class DiscoveryServer extends ServiceServer {
         return location;
     }
 
+    /** The service's abuse limits. */
+    public DiscoveryLimits limits() {
+        return limits;
+    }
+
     @Override
     protected void addRoutes(Service http) {
         http.before((request, response) -> {
-            long length = request.raw().getContentLengthLong();
-            if ("POST".equals(request.requestMethod()) && length < 0) {
+            if ("POST".equals(request.requestMethod()) && request.raw().getContentLengthLong() < 0) {
                 response.type(JsonReplies.CONTENT_TYPE);
                 throw http.halt(411, JsonReplies.error("a Content-Length is required"));
-            }
-            if (length > MAX_BODY_BYTES) {
-                response.type(JsonReplies.CONTENT_TYPE);
-                throw http.halt(413, JsonReplies.error("request body larger than " + MAX_BODY_BYTES + " bytes"));
             }
         });
         http.exception(BadRequest.class, (exception, request, response) -> {
             response.status(400);
+            response.type(JsonReplies.CONTENT_TYPE);
+            response.body(JsonReplies.error(exception.getMessage()));
+        });
+        http.exception(RateLimited.class, (exception, request, response) -> {
+            response.status(429);
+            response.header("Retry-After", String.valueOf(exception.retryAfterSeconds()));
+            response.type(JsonReplies.CONTENT_TYPE);
+            response.body(JsonReplies.error(exception.getMessage()));
+        });
+        http.exception(StorageFull.class, (exception, request, response) -> {
+            response.status(507);
+            response.header("Retry-After", "3600");
             response.type(JsonReplies.CONTENT_TYPE);
             response.body(JsonReplies.error(exception.getMessage()));
         });
@@ -87,14 +123,12 @@ public final class DiscoveryServer extends ServiceServer {
         Route xmlRpc = (request, response) -> {
             response.status(200); // XML-RPC answers faults with 200 too
             response.type(XmlRpcCodec.CONTENT_TYPE + "; charset=UTF-8");
-            if (!writes.allows(request)) {
-                return XmlRpcCodec.writeFault(RATE_LIMITED_FAULT, writes.refusal());
-            }
-            return gateway.handle(request.raw().getInputStream()); // reads at most the body limit
+            // Reads at most the body limit; only writes count against the client's rate limits.
+            return gateway.handle(request.raw().getInputStream(), ClientKey.of(request.raw()));
         };
         http.post("/", xmlRpc);
         http.post("/RPC2", xmlRpc);
-        new JsonApi(directory, signed, hub).routes(http, writes);
+        new JsonApi(directory, signed, hub).routes(http);
     }
 
     @Override

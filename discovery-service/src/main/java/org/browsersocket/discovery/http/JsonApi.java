@@ -3,29 +3,25 @@ package org.browsersocket.discovery.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.browsersocket.discovery.directory.BadRequest;
 import org.browsersocket.discovery.directory.Directory;
+import org.browsersocket.discovery.directory.StorageFull;
 import org.browsersocket.discovery.signed.SignedUpdates;
-import org.browsersocket.discovery.store.Limits;
 import org.browsersocket.discovery.store.Page;
 import org.browsersocket.discovery.store.SignedValue;
 import org.browsersocket.discovery.store.StoredValue;
 import org.browsersocket.discovery.store.ValueStore;
+import org.browsersocket.service.http.ClientKey;
 import org.browsersocket.service.http.JsonReplies;
 import spark.Request;
 import spark.Response;
@@ -44,17 +40,17 @@ import spark.Service;
  * POST /v1/signed/{label}        {"publicKey", "value"|"base64", "sequence", "signature"} → {"principal"}
  * GET  /value/{principal}/{label}   the signed value itself (principal: 0–40 hex digits)
  * </pre>
+ *
+ * Writes count against their client's rate limits (over them: 429); a put the store has no room
+ * for is 507. A client is an IPv4 address or an IPv6 /64 ({@link ClientKey}).
  */
 final class JsonApi {
     static final int MAX_NAME_BYTES = 1024;
-    private static final int MAX_WATCHERS = 64;
-    private static final long RECHECK_MILLIS = 2000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Directory directory;
     private final SignedUpdates signed;
     private final WatchHub hub;
-    private final AtomicInteger watching = new AtomicInteger();
 
     JsonApi(Directory directory, SignedUpdates signed, WatchHub hub) {
         this.directory = directory;
@@ -62,23 +58,28 @@ final class JsonApi {
         this.hub = hub;
     }
 
-    void routes(Service http, WriteGate writes) {
-        http.post("/v1/values/:name", (req, res) -> writes.admit(req, res, () -> put(req, res)));
+    void routes(Service http) {
+        http.post("/v1/values/:name", this::put);
         http.get("/v1/values/:name", this::get);
-        http.post("/v1/values/:name/remove", (req, res) -> writes.admit(req, res, () -> remove(req, res)));
+        http.post("/v1/values/:name/remove", this::remove);
         http.get("/v1/watch/:name", this::watch);
-        http.post("/v1/signed/:label", (req, res) -> writes.admit(req, res, () -> putSigned(req, res)));
+        http.post("/v1/signed/:label", this::putSigned);
         http.get("/value/:principal/:label", this::getSigned);
         http.get("/value/:label", this::getSigned); // principal prefix of 0 digits: any owner
     }
 
-    private Object put(Request req, Response res) throws IOException {
+    private Object put(Request req, Response res) {
+        byte[] key = key(req);
         JsonNode body = body(req);
         byte[] value = valueOf(body);
         int ttl = intOf(body, "ttl");
+        String client = ClientKey.of(req.raw());
         ValueStore.PutResult result = body.hasNonNull("secret")
-                ? directory.putRemovable(key(req), value, Directory.SHA, Directory.sha1(text(body, "secret")), ttl)
-                : directory.put(key(req), value, ttl);
+                ? directory.putRemovable(client, key, value, Directory.SHA, Directory.sha1(text(body, "secret")), ttl)
+                : directory.put(client, key, value, ttl);
+        if (result == ValueStore.PutResult.STORAGE_FULL) {
+            throw new StorageFull();
+        }
         return reply(res, Map.of("result", result.code, "status", result.name().toLowerCase().replace('_', ' ')));
     }
 
@@ -98,75 +99,32 @@ final class JsonApi {
         return reply(res, body);
     }
 
-    private Object remove(Request req, Response res) throws IOException {
+    private Object remove(Request req, Response res) {
+        byte[] key = key(req);
         JsonNode body = body(req);
         byte[] hash = body.hasNonNull("hash") ? decodeHex(body.get("hash").asText(), "hash") : Directory.sha1(valueOf(body));
-        ValueStore.PutResult result = directory.remove(key(req), hash, Directory.SHA, text(body, "secret"), 1);
-        hub.published(key(req), null);
+        ValueStore.PutResult result = directory.remove(ClientKey.of(req.raw()), key, hash, Directory.SHA, text(body, "secret"), 1);
+        hub.published(key, null);
         return reply(res, Map.of("result", result.code, "status", "ok"));
     }
 
+    /** Starts an event stream that the hub feeds, holding no thread; or refuses it (429/503 JSON). */
     private Object watch(Request req, Response res) throws IOException {
         byte[] key = key(req);
-        if (watching.incrementAndGet() > MAX_WATCHERS) {
-            watching.decrementAndGet();
-            res.status(503);
-            return reply(res, Map.of("error", "too many watchers on this instance (" + MAX_WATCHERS + "); try again later"));
+        WatchHub.Refusal refused = hub.watch(ClientKey.of(req.raw()), key, req.raw(), res.raw());
+        if (refused != null) {
+            res.status(refused.status());
+            res.header("Retry-After", "5");
+            return reply(res, Map.of("error", refused.message()));
         }
-        Semaphore wake = hub.subscribe(key);
-        try {
-            res.raw().setStatus(200);
-            res.raw().setContentType("text/event-stream; charset=utf-8");
-            res.raw().setHeader("Cache-Control", "no-store");
-            res.raw().setHeader("Access-Control-Allow-Origin", "*");
-            OutputStream out = res.raw().getOutputStream();
-            Map<String, Long> seen = new HashMap<>();
-            out.write("retry: 2000\n\n".getBytes(StandardCharsets.UTF_8));
-            while (!hub.isClosed()) {
-                sendChanges(out, directory.all(key), seen);
-                out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-                out.flush(); // fails once the browser went away, which ends the watch
-                wake.tryAcquire(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
-                wake.drainPermits();
-            }
-        } catch (IOException | InterruptedException gone) {
-            // the watcher left, or the server is stopping
-        } finally {
-            hub.unsubscribe(key, wake);
-            watching.decrementAndGet();
-        }
-        return "";
+        return ""; // the response is committed and the hub's from now on
     }
 
-    /** Sends "value" for values new (or refreshed) since the last look, "gone" for those that left. */
-    private void sendChanges(OutputStream out, List<StoredValue> now, Map<String, Long> seen) throws IOException {
-        long at = directory.now();
-        Map<String, Long> current = new HashMap<>();
-        for (StoredValue v : now) {
-            String hash = HexFormat.of().formatHex(v.valueHash());
-            current.put(hash, v.expiresAtMillis());
-            if (!Long.valueOf(v.expiresAtMillis()).equals(seen.get(hash))) {
-                event(out, "value", describe(v, at));
-            }
-        }
-        for (String hash : seen.keySet()) {
-            if (!current.containsKey(hash)) {
-                event(out, "gone", Map.of("hash", hash));
-            }
-        }
-        seen.clear();
-        seen.putAll(current);
-    }
-
-    private static void event(OutputStream out, String name, Object data) throws IOException {
-        out.write(("event: " + name + "\ndata: " + JSON.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Object putSigned(Request req, Response res) throws IOException {
+    private Object putSigned(Request req, Response res) {
         JsonNode body = body(req);
         String label = req.params(":label");
-        String principal = signed.update(decodeBase64(textOf(body, "publicKey"), "publicKey"), label, valueOf(body),
-                longOf(body, "sequence"), decodeBase64(textOf(body, "signature"), "signature"));
+        String principal = signed.update(ClientKey.of(req.raw()), decodeBase64(textOf(body, "publicKey"), "publicKey"),
+                label, valueOf(body), longOf(body, "sequence"), decodeBase64(textOf(body, "signature"), "signature"));
         return reply(res, Map.of("principal", principal, "label", label));
     }
 
@@ -217,8 +175,12 @@ final class JsonApi {
     }
 
     private static JsonNode body(Request req) {
+        byte[] bytes = req.bodyAsBytes();
+        if (bytes == null || bytes.length == 0) {
+            throw new BadRequest("the body must be a JSON object");
+        }
         try {
-            JsonNode node = JSON.readTree(req.bodyAsBytes());
+            JsonNode node = JSON.readTree(bytes);
             if (node == null || !node.isObject()) {
                 throw new BadRequest("the body must be a JSON object");
             }

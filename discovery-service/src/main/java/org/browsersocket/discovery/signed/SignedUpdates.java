@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import org.browsersocket.discovery.directory.BadRequest;
 import org.browsersocket.discovery.directory.Directory;
+import org.browsersocket.discovery.directory.StorageFull;
+import org.browsersocket.discovery.limits.WriteLimits;
+import org.browsersocket.discovery.store.Capacity;
 import org.browsersocket.discovery.store.Limits;
 import org.browsersocket.discovery.store.SignedValue;
 import org.browsersocket.discovery.store.ValueStore;
@@ -32,9 +35,17 @@ public final class SignedUpdates {
     private static final int LOOKUP_LIMIT = 2;
 
     private final ValueStore store;
+    private final WriteLimits limits;
+    private final Capacity capacity;
 
-    public SignedUpdates(ValueStore store) {
+    /**
+     * @param limits   the write rate limits every update counts against
+     * @param capacity what the store may hold (its stored bytes)
+     */
+    public SignedUpdates(ValueStore store, WriteLimits limits, Capacity capacity) {
         this.store = store;
+        this.limits = limits;
+        this.capacity = capacity;
     }
 
     /** The outcome of a lookup by principal prefix. */
@@ -47,11 +58,14 @@ public final class SignedUpdates {
     public record Ambiguous() implements Lookup {}
 
     /**
-     * Verifies and stores an update; returns the principal (hex).
+     * Verifies and stores an update by {@code client}; returns the principal (hex).
      *
      * @throws BadRequest for a malformed key, a bad signature, or a sequence not above the stored one
+     * @throws org.browsersocket.discovery.limits.RateLimited when the client is over its write rate
+     * @throws StorageFull when the store holds as much as it may
      */
-    public String update(byte[] publicKeyDer, String label, byte[] value, long sequence, byte[] signature) {
+    public String update(String client, byte[] publicKeyDer, String label, byte[] value, long sequence, byte[] signature) {
+        limits.admitWrite(client);
         if (label == null || label.isEmpty() || label.getBytes(StandardCharsets.UTF_8).length > Limits.MAX_LABEL_BYTES) {
             throw new BadRequest("label must be 1.." + Limits.MAX_LABEL_BYTES + " bytes");
         }
@@ -66,8 +80,10 @@ public final class SignedUpdates {
             throw new BadRequest("signature does not verify with that public key over label, value and sequence");
         }
         byte[] principal = Directory.sha1(publicKeyDer);
-        if (!store.putSigned(new SignedValue(principal, label, value, sequence, publicKeyDer, signature))) {
-            throw new BadRequest("sequence " + sequence + " is not higher than the stored one (replay or rollback)");
+        switch (store.putSigned(new SignedValue(principal, label, value, sequence, publicKeyDer, signature), capacity)) {
+            case NOT_HIGHER -> throw new BadRequest("sequence " + sequence + " is not higher than the stored one (replay or rollback)");
+            case STORAGE_FULL -> throw new StorageFull();
+            case STORED -> { }
         }
         return HexFormat.of().formatHex(principal);
     }

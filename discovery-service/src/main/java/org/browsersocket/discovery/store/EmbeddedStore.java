@@ -26,7 +26,17 @@ public final class EmbeddedStore implements ValueStore {
     /** The database file inside the directory. */
     public static final String FILE_NAME = "discovery.sqlite";
 
-    private static final String SCHEMA = """
+    private static final String VALUE_BYTES = Capacity.VALUE_OVERHEAD
+            + " + length(%1$s.value) + coalesce(length(%1$s.secret_hash), 0)";
+    private static final String SIGNED_BYTES = Capacity.SIGNED_OVERHEAD
+            + " + length(CAST(%1$s.label AS BLOB)) + length(%1$s.value) + length(%1$s.public_key) + length(%1$s.signature)";
+
+    /**
+     * The tables, and the running total of stored bytes ({@link Capacity}) that triggers keep up to
+     * date on every insert, update and delete, so purges and removals count themselves out. A
+     * database from before the total existed gets it computed once when opened.
+     */
+    private static final List<String> SCHEMA = List.of("""
             CREATE TABLE IF NOT EXISTS stored_value (
                 key         BLOB    NOT NULL,
                 value_hash  BLOB    NOT NULL,
@@ -34,8 +44,9 @@ public final class EmbeddedStore implements ValueStore {
                 expires_at  INTEGER NOT NULL,
                 secret_hash BLOB,
                 PRIMARY KEY (key, value_hash)
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS stored_value_by_expiry ON stored_value (expires_at);
+            ) WITHOUT ROWID""",
+            "CREATE INDEX IF NOT EXISTS stored_value_by_expiry ON stored_value (expires_at)",
+            """
             CREATE TABLE IF NOT EXISTS signed_value (
                 label         TEXT    NOT NULL,
                 principal_hex TEXT    NOT NULL,
@@ -44,8 +55,24 @@ public final class EmbeddedStore implements ValueStore {
                 public_key    BLOB    NOT NULL,
                 signature     BLOB    NOT NULL,
                 PRIMARY KEY (label, principal_hex)
-            ) WITHOUT ROWID;
-            """;
+            ) WITHOUT ROWID""",
+            "CREATE TABLE IF NOT EXISTS usage (id INTEGER PRIMARY KEY CHECK (id = 0), bytes INTEGER NOT NULL)",
+            "INSERT OR IGNORE INTO usage (id, bytes) VALUES (0, (SELECT coalesce(sum(" + VALUE_BYTES.formatted("v")
+                    + "), 0) FROM stored_value v) + (SELECT coalesce(sum(" + SIGNED_BYTES.formatted("s")
+                    + "), 0) FROM signed_value s))",
+            counter("stored_value_added", "INSERT", "stored_value", "+ (" + VALUE_BYTES.formatted("NEW") + ")"),
+            counter("stored_value_changed", "UPDATE", "stored_value",
+                    "+ (" + VALUE_BYTES.formatted("NEW") + ") - (" + VALUE_BYTES.formatted("OLD") + ")"),
+            counter("stored_value_deleted", "DELETE", "stored_value", "- (" + VALUE_BYTES.formatted("OLD") + ")"),
+            counter("signed_value_added", "INSERT", "signed_value", "+ (" + SIGNED_BYTES.formatted("NEW") + ")"),
+            counter("signed_value_changed", "UPDATE", "signed_value",
+                    "+ (" + SIGNED_BYTES.formatted("NEW") + ") - (" + SIGNED_BYTES.formatted("OLD") + ")"),
+            counter("signed_value_deleted", "DELETE", "signed_value", "- (" + SIGNED_BYTES.formatted("OLD") + ")"));
+
+    private static String counter(String name, String event, String table, String change) {
+        return "CREATE TRIGGER IF NOT EXISTS " + name + " AFTER " + event + " ON " + table
+                + " BEGIN UPDATE usage SET bytes = bytes " + change + " WHERE id = 0; END";
+    }
 
     private final Path file;
     private final Connection db;
@@ -83,10 +110,8 @@ public final class EmbeddedStore implements ValueStore {
         try {
             db = config.createConnection("jdbc:sqlite:" + file);
             try (Statement statement = db.createStatement()) {
-                for (String sql : SCHEMA.split(";")) {
-                    if (!sql.isBlank()) {
-                        statement.executeUpdate(sql);
-                    }
+                for (String sql : SCHEMA) {
+                    statement.executeUpdate(sql);
                 }
             }
             return new EmbeddedStore(file, db, purgeInterval);
@@ -97,15 +122,39 @@ public final class EmbeddedStore implements ValueStore {
     }
 
     @Override
-    public PutResult put(byte[] key, byte[] value, long expiresAtMillis, byte[] secretHash) {
-        return locked(() -> {
+    public PutResult put(byte[] key, byte[] value, long expiresAtMillis, byte[] secretHash, long nowMillis,
+                         Capacity capacity) {
+        byte[] valueHash = Bytes.sha1(value);
+        return transaction(() -> {
+            long oldBytes = 0;
+            boolean live = false;
+            boolean wasRemovable = false;
+            try (PreparedStatement find = db.prepareStatement(
+                    "SELECT expires_at, secret_hash IS NOT NULL, length(value) FROM stored_value WHERE key = ? AND value_hash = ?")) {
+                find.setBytes(1, key);
+                find.setBytes(2, valueHash);
+                try (ResultSet row = find.executeQuery()) {
+                    if (row.next()) {
+                        live = row.getLong(1) > nowMillis;
+                        wasRemovable = row.getBoolean(2);
+                        oldBytes = Capacity.valueBytes(row.getInt(3), wasRemovable);
+                    }
+                }
+            }
+            if (!live && count(key, nowMillis) >= capacity.valuesPerKey()) {
+                return PutResult.OVER_CAPACITY;
+            }
+            long newBytes = Capacity.valueBytes(value.length, secretHash != null || wasRemovable);
+            if (newBytes > oldBytes && storedBytesNow() + newBytes - oldBytes > capacity.storedBytes()) {
+                return PutResult.STORAGE_FULL;
+            }
             try (PreparedStatement put = db.prepareStatement("""
                     INSERT INTO stored_value (key, value_hash, value, expires_at, secret_hash) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (key, value_hash) DO UPDATE SET
                         expires_at = max(expires_at, excluded.expires_at),
                         secret_hash = coalesce(excluded.secret_hash, secret_hash)""")) {
                 put.setBytes(1, key);
-                put.setBytes(2, Bytes.sha1(value));
+                put.setBytes(2, valueHash);
                 put.setBytes(3, value);
                 put.setLong(4, expiresAtMillis);
                 put.setBytes(5, secretHash);
@@ -144,19 +193,7 @@ public final class EmbeddedStore implements ValueStore {
     @Override
     public boolean remove(byte[] key, byte[] valueHash, byte[] secret) {
         byte[] givenHash = Bytes.sha1(secret);
-        return locked(() -> {
-            db.setAutoCommit(false);
-            try {
-                boolean removed = removeIfSecretMatches(key, valueHash, givenHash);
-                db.commit();
-                return removed;
-            } catch (SQLException | RuntimeException e) {
-                db.rollback();
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
-            }
-        });
+        return transaction(() -> removeIfSecretMatches(key, valueHash, givenHash));
     }
 
     private boolean removeIfSecretMatches(byte[] key, byte[] valueHash, byte[] givenHash) throws SQLException {
@@ -192,24 +229,42 @@ public final class EmbeddedStore implements ValueStore {
     }
 
     @Override
-    public boolean putSigned(SignedValue value) {
-        return locked(() -> {
-            // One statement, so the sequence check and the write are one atomic step.
+    public SignedResult putSigned(SignedValue value, Capacity capacity) {
+        String principal = Bytes.hex(value.principal());
+        return transaction(() -> {
+            long oldBytes = 0;
+            try (PreparedStatement find = db.prepareStatement("SELECT sequence, " + SIGNED_BYTES.formatted("s")
+                    + " FROM signed_value s WHERE label = ? AND principal_hex = ?")) {
+                find.setString(1, value.label());
+                find.setString(2, principal);
+                try (ResultSet row = find.executeQuery()) {
+                    if (row.next()) {
+                        if (value.sequence() <= row.getLong(1)) {
+                            return SignedResult.NOT_HIGHER;
+                        }
+                        oldBytes = row.getLong(2);
+                    }
+                }
+            }
+            long newBytes = Capacity.signedBytes(value);
+            if (newBytes > oldBytes && storedBytesNow() + newBytes - oldBytes > capacity.storedBytes()) {
+                return SignedResult.STORAGE_FULL;
+            }
             try (PreparedStatement put = db.prepareStatement("""
                     INSERT INTO signed_value (label, principal_hex, value, sequence, public_key, signature)
                     VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (label, principal_hex) DO UPDATE SET
                         value = excluded.value, sequence = excluded.sequence,
-                        public_key = excluded.public_key, signature = excluded.signature
-                    WHERE excluded.sequence > signed_value.sequence""")) {
+                        public_key = excluded.public_key, signature = excluded.signature""")) {
                 put.setString(1, value.label());
-                put.setString(2, Bytes.hex(value.principal()));
+                put.setString(2, principal);
                 put.setBytes(3, value.value());
                 put.setLong(4, value.sequence());
                 put.setBytes(5, value.publicKey());
                 put.setBytes(6, value.signature());
-                return put.executeUpdate() == 1;
+                put.executeUpdate();
             }
+            return SignedResult.STORED;
         });
     }
 
@@ -255,6 +310,18 @@ public final class EmbeddedStore implements ValueStore {
         });
     }
 
+    @Override
+    public long storedBytes() {
+        return locked(this::storedBytesNow);
+    }
+
+    private long storedBytesNow() throws SQLException {
+        try (Statement statement = db.createStatement();
+             ResultSet row = statement.executeQuery("SELECT bytes FROM usage WHERE id = 0")) {
+            return row.next() ? row.getLong(1) : 0;
+        }
+    }
+
     /** Stops the purge, then closes the database; later calls throw {@link IllegalStateException}. */
     @Override
     public void close() {
@@ -279,6 +346,29 @@ public final class EmbeddedStore implements ValueStore {
 
     private interface Work<T> {
         T run() throws SQLException;
+    }
+
+    /**
+     * {@code work} as one transaction, which takes SQLite's write lock at once (IMMEDIATE), so
+     * another process on the same file cannot write between its reads and its writes.
+     */
+    private <T> T transaction(Work<T> work) {
+        return locked(() -> {
+            try (Statement statement = db.createStatement()) {
+                statement.executeUpdate("BEGIN IMMEDIATE");
+                boolean committed = false;
+                try {
+                    T result = work.run();
+                    statement.executeUpdate("COMMIT");
+                    committed = true;
+                    return result;
+                } finally {
+                    if (!committed) {
+                        statement.executeUpdate("ROLLBACK");
+                    }
+                }
+            }
+        });
     }
 
     private <T> T locked(Work<T> work) {

@@ -20,15 +20,17 @@ import redis.clients.jedis.exceptions.JedisException;
  *   <li>{@code bsd:o:K}, a sorted set of value hashes, all scored 0, for paging in hash order;
  *   <li>{@code bsd:e:K}, a sorted set of value hashes scored by expiry, for counting live values;
  * </ul>
- * plus {@code bsd:expiry}, every value as "K:hash" scored by expiry, for purging. Signed values of
- * label L (hex of its UTF-8): {@code bsd:s:L}, a hash principal (hex) → record, and {@code bsd:p:L},
- * the principals scored 0, for prefix search. Whatever must be atomic is a {@link RedisScripts} script.
+ * plus {@code bsd:expiry}, every value as "K:hash" scored by expiry, for purging, and
+ * {@code bsd:bytes}, the stored bytes of everything held ({@link Capacity}). Signed values of label
+ * L (hex of its UTF-8): {@code bsd:s:L}, a hash principal (hex) → record, and {@code bsd:p:L}, the
+ * principals scored 0, for prefix search. Whatever must be atomic is a {@link RedisScripts} script.
  */
 public final class RedisStore implements ValueStore {
     /** What every key of this store starts with. */
     public static final String PREFIX = "bsd:";
 
     private static final String EXPIRY = PREFIX + "expiry";
+    private static final String BYTES = PREFIX + "bytes";
     private static final int PURGE_BATCH = 1000;
 
     private final StoreLocation.Redis location;
@@ -67,14 +69,20 @@ public final class RedisStore implements ValueStore {
     }
 
     @Override
-    public PutResult put(byte[] key, byte[] value, long expiresAtMillis, byte[] secretHash) {
+    public PutResult put(byte[] key, byte[] value, long expiresAtMillis, byte[] secretHash, long nowMillis,
+                         Capacity capacity) {
         String k = Bytes.hex(key);
         String field = Bytes.hex(Bytes.sha1(value));
         String expires = RedisRecords.expiry(expiresAtMillis);
-        call(() -> RedisScripts.PUT.run(redis, valueKeys(k),
+        Object answer = call(() -> RedisScripts.PUT.run(redis, valueKeys(k),
                 List.of(ascii(field), ascii(expires), RedisRecords.secretPart(secretHash), value,
-                        ascii(k + ":" + field))));
-        return PutResult.OK;
+                        ascii(k + ":" + field), number(nowMillis), number(capacity.valuesPerKey()),
+                        number(capacity.storedBytes()), number(Capacity.VALUE_OVERHEAD))));
+        return switch (((Long) answer).intValue()) {
+            case 0 -> PutResult.OK;
+            case 1 -> PutResult.OVER_CAPACITY;
+            default -> PutResult.STORAGE_FULL;
+        };
     }
 
     @Override
@@ -99,7 +107,7 @@ public final class RedisStore implements ValueStore {
         String k = Bytes.hex(key);
         String field = Bytes.hex(valueHash);
         Object removed = call(() -> RedisScripts.REMOVE.run(redis, valueKeys(k),
-                List.of(ascii(field), Bytes.sha1(secret), ascii(k + ":" + field))));
+                List.of(ascii(field), Bytes.sha1(secret), ascii(k + ":" + field), number(Capacity.VALUE_OVERHEAD))));
         return ((Long) removed) == 1L;
     }
 
@@ -108,8 +116,8 @@ public final class RedisStore implements ValueStore {
         int deleted = 0;
         while (true) {
             // Batches keep each script short: Redis serves nobody else while one runs.
-            List<?> answer = (List<?>) call(() -> RedisScripts.PURGE.run(redis, List.of(ascii(EXPIRY)),
-                    List.of(ascii(Long.toString(nowMillis)), ascii(Integer.toString(PURGE_BATCH)), ascii(PREFIX))));
+            List<?> answer = (List<?>) call(() -> RedisScripts.PURGE.run(redis, List.of(ascii(EXPIRY), ascii(BYTES)),
+                    List.of(number(nowMillis), number(PURGE_BATCH), ascii(PREFIX), number(Capacity.VALUE_OVERHEAD))));
             deleted += ((Long) answer.get(0)).intValue();
             if ((Long) answer.get(1) < PURGE_BATCH) {
                 return deleted;
@@ -118,12 +126,18 @@ public final class RedisStore implements ValueStore {
     }
 
     @Override
-    public boolean putSigned(SignedValue value) {
+    public SignedResult putSigned(SignedValue value, Capacity capacity) {
         String label = labelHex(value.label());
         Object stored = call(() -> RedisScripts.PUT_SIGNED.run(redis,
-                List.of(ascii(PREFIX + "s:" + label), ascii(PREFIX + "p:" + label)),
-                List.of(ascii(Bytes.hex(value.principal())), RedisRecords.signed(value))));
-        return ((Long) stored) == 1L;
+                List.of(ascii(PREFIX + "s:" + label), ascii(PREFIX + "p:" + label), ascii(BYTES)),
+                List.of(ascii(Bytes.hex(value.principal())), RedisRecords.signed(value),
+                        number(value.label().getBytes(StandardCharsets.UTF_8).length), number(capacity.storedBytes()),
+                        number(Capacity.SIGNED_OVERHEAD))));
+        return switch (((Long) stored).intValue()) {
+            case 1 -> SignedResult.STORED;
+            case 0 -> SignedResult.NOT_HIGHER;
+            default -> SignedResult.STORAGE_FULL;
+        };
     }
 
     @Override
@@ -158,6 +172,12 @@ public final class RedisStore implements ValueStore {
         return call(() -> (int) redis.zcount(ascii(PREFIX + "e:" + k), ascii("(" + nowMillis), ascii("+inf")));
     }
 
+    @Override
+    public long storedBytes() {
+        byte[] bytes = call(() -> redis.get(ascii(BYTES)));
+        return bytes == null ? 0 : Long.parseLong(new String(bytes, StandardCharsets.US_ASCII));
+    }
+
     /** Stops the purge, then disconnects; later calls throw {@link IllegalStateException}. */
     @Override
     public synchronized void close() {
@@ -174,7 +194,12 @@ public final class RedisStore implements ValueStore {
     }
 
     private static List<byte[]> valueKeys(String k) {
-        return List.of(ascii(PREFIX + "v:" + k), ascii(PREFIX + "o:" + k), ascii(PREFIX + "e:" + k), ascii(EXPIRY));
+        return List.of(ascii(PREFIX + "v:" + k), ascii(PREFIX + "o:" + k), ascii(PREFIX + "e:" + k), ascii(EXPIRY),
+                ascii(BYTES));
+    }
+
+    private static byte[] number(long n) {
+        return ascii(Long.toString(n));
     }
 
     private static String labelHex(String label) {

@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.browsersocket.discovery.directory.BadRequest;
 import org.browsersocket.discovery.directory.Directory;
+import org.browsersocket.discovery.limits.RateLimited;
 import org.browsersocket.discovery.store.Page;
 import org.browsersocket.discovery.store.StoredValue;
 
@@ -33,6 +34,11 @@ import org.browsersocket.discovery.store.StoredValue;
  * client learns its removal did not happen; removing a value that is not there (or no longer)
  * answers 0.
  *
+ * <p>{@code put}, {@code put_removable} and {@code rm} are writes of the calling client, which
+ * count against its rate limits (over them: fault {@link XmlRpcFault#RATE_LIMITED}); {@code get}
+ * and {@code get_details} are not limited. A put refused because the whole store is full answers
+ * 1, "over capacity", like a full key.
+ *
  * <p>{@link #handle} answers every request with a {@code <methodResponse>}, faults included; over
  * HTTP that is status 200 with content type {@link XmlRpcCodec#CONTENT_TYPE}, as the XML-RPC
  * specification has it. Fault codes are listed in {@link XmlRpcFault}.
@@ -41,25 +47,30 @@ public final class OpenDhtGateway {
     private static final Logger LOG = Logger.getLogger(OpenDhtGateway.class.getName());
 
     private final Directory directory;
-    private final Map<String, Function<MethodCall, Object>> methods = Map.of(
+    private final Map<String, BiFunction<MethodCall, String, Object>> methods = Map.of(
             "put", this::put,
             "put_removable", this::putRemovable,
-            "get", call -> get(call, false),
-            "get_details", call -> get(call, true),
+            "get", (call, client) -> get(call, false),
+            "get_details", (call, client) -> get(call, true),
             "rm", this::rm);
 
     public OpenDhtGateway(Directory directory) {
         this.directory = Objects.requireNonNull(directory, "directory");
     }
 
-    /** The XML-RPC response (text to send as UTF-8) to the request {@code body}. Never throws. */
-    public String handle(byte[] body) {
+    /**
+     * The XML-RPC response (text to send as UTF-8) to the request {@code body} from {@code client}
+     * (an IPv4 address or IPv6 /64, for the rate limits). Never throws.
+     */
+    public String handle(byte[] body, String client) {
         try {
-            return XmlRpcCodec.writeResponse(call(XmlRpcCodec.parseCall(body)));
+            return XmlRpcCodec.writeResponse(call(XmlRpcCodec.parseCall(body), client));
         } catch (XmlRpcFault fault) {
             return XmlRpcCodec.writeFault(fault);
         } catch (BadRequest refused) {
             return XmlRpcCodec.writeFault(XmlRpcFault.BAD_ARGUMENTS, refused.getMessage());
+        } catch (RateLimited limited) {
+            return XmlRpcCodec.writeFault(XmlRpcFault.RATE_LIMITED, limited.getMessage());
         } catch (RuntimeException failure) {
             LOG.log(Level.WARNING, "XML-RPC call failed", failure);
             return XmlRpcCodec.writeFault(XmlRpcFault.INTERNAL_ERROR, "internal error");
@@ -67,32 +78,39 @@ public final class OpenDhtGateway {
     }
 
     /**
-     * {@link #handle(byte[])} for a body read from {@code body}, reading at most one byte more
-     * than {@link XmlRpcCodec#MAX_BODY_BYTES} (an oversized body is refused, not read to its end).
+     * {@link #handle(byte[], String)} for a body read from {@code body}, reading at most one byte
+     * more than {@link XmlRpcCodec#MAX_BODY_BYTES} (an oversized body is refused, not read to its
+     * end). A body that cannot be read (the client left) is a malformed-request fault.
      */
-    public String handle(InputStream body) throws IOException {
-        return handle(body.readNBytes(XmlRpcCodec.MAX_BODY_BYTES + 1));
+    public String handle(InputStream body, String client) {
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(XmlRpcCodec.MAX_BODY_BYTES + 1);
+        } catch (IOException unreadable) {
+            return XmlRpcCodec.writeFault(XmlRpcFault.MALFORMED_REQUEST, "the request body could not be read");
+        }
+        return handle(bytes, client);
     }
 
-    private Object call(MethodCall call) {
-        Function<MethodCall, Object> method = methods.get(call.method());
+    private Object call(MethodCall call, String client) {
+        BiFunction<MethodCall, String, Object> method = methods.get(call.method());
         if (method == null) {
             throw new XmlRpcFault(XmlRpcFault.UNKNOWN_METHOD,
                     "unknown method; OpenDHT's methods are put, put_removable, get, get_details and rm");
         }
-        return method.apply(call);
+        return method.apply(call, client);
     }
 
-    private Object put(MethodCall call) {
+    private Object put(MethodCall call, String client) {
         Arguments args = Arguments.of(call, "key", "value", "ttl", "application");
         byte[] key = args.base64(0);
         byte[] value = args.base64(1);
         int ttl = args.integer(2);
         args.string(3);
-        return directory.put(key, value, ttl).code;
+        return directory.put(client, key, value, ttl).code;
     }
 
-    private Object putRemovable(MethodCall call) {
+    private Object putRemovable(MethodCall call, String client) {
         Arguments args = Arguments.of(call, "key", "value", "hash_type", "secret_hash", "ttl", "application");
         byte[] key = args.base64(0);
         byte[] value = args.base64(1);
@@ -100,7 +118,7 @@ public final class OpenDhtGateway {
         byte[] secretHash = args.base64(3);
         int ttl = args.integer(4);
         args.string(5);
-        return directory.putRemovable(key, value, hashType, secretHash, ttl).code;
+        return directory.putRemovable(client, key, value, hashType, secretHash, ttl).code;
     }
 
     private Object get(MethodCall call, boolean details) {
@@ -128,7 +146,7 @@ public final class OpenDhtGateway {
         return List.of(value.value(), value.ttlRemaining(now), Directory.SHA, secretHash);
     }
 
-    private Object rm(MethodCall call) {
+    private Object rm(MethodCall call, String client) {
         Arguments args = Arguments.of(call, "key", "value_hash", "hash_type", "secret", "ttl", "application");
         byte[] key = args.base64(0);
         byte[] valueHash = args.base64(1);
@@ -136,6 +154,6 @@ public final class OpenDhtGateway {
         byte[] secret = args.base64(3);
         int ttl = args.integer(4);
         args.string(5);
-        return directory.remove(key, valueHash, hashType, secret, ttl).code;
+        return directory.remove(client, key, valueHash, hashType, secret, ttl).code;
     }
 }

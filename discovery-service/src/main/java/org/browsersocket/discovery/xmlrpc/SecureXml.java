@@ -14,12 +14,16 @@ import org.xml.sax.SAXParseException;
 /**
  * The JDK's DOM parser, locked down for untrusted input: any DOCTYPE is a fatal error (so no
  * entity can be declared, expanded or fetched), external entities and DTDs are off and may not be
- * fetched from anywhere, XInclude is off, and the JDK's secure-processing limits apply. A parser
- * that does not accept one of these settings fails the class's initialisation rather than run
- * less safely.
+ * fetched from anywhere, XInclude is off, elements may nest at most {@value #MAX_ELEMENT_DEPTH}
+ * deep (deeper documents would overflow the stack of whatever walks them), and the JDK's
+ * secure-processing limits apply. A parser that does not accept one of these settings fails the
+ * class's initialisation rather than run less safely.
  */
 final class SecureXml {
     static final String DISALLOW_DOCTYPE = "http://apache.org/xml/features/disallow-doctype-decl";
+    /** Deepest element nesting parsed: room for {@link ValueReader#MAX_DEPTH} levels of arrays or structs. */
+    static final int MAX_ELEMENT_DEPTH = 128;
+    private static final String MAX_DEPTH_PROPERTY = "jdk.xml.maxElementDepth";
 
     private static final DocumentBuilderFactory FACTORY = lockedDownFactory();
 
@@ -65,6 +69,10 @@ final class SecureXml {
         if (message.contains(DISALLOW_DOCTYPE)) {
             return "DOCTYPE declarations are not allowed in XML-RPC requests";
         }
+        // The JDK's text for the depth limit names the property (and quotes the element, which is not repeated).
+        if (message.contains("maxElementDepth")) {
+            return "elements nested deeper than " + MAX_ELEMENT_DEPTH + " levels";
+        }
         return "malformed XML at line " + e.getLineNumber() + ", column " + e.getColumnNumber();
     }
 
@@ -89,6 +97,11 @@ final class SecureXml {
             factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's XML parser cannot be locked down", e);
+        }
+        try {
+            factory.setAttribute(MAX_DEPTH_PROPERTY, String.valueOf(MAX_ELEMENT_DEPTH));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the JDK's XML parser cannot limit element depth", e);
         }
         factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
         factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");

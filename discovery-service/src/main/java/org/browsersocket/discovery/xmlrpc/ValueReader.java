@@ -86,7 +86,7 @@ final class ValueReader {
                     || !parts.get(1).getTagName().equals("value")) {
                 throw XmlRpcFault.malformed("a <member> holds a <name> then a <value>");
             }
-            String name = parts.get(0).getTextContent();
+            String name = text(parts.get(0));
             if (members.put(name, read(parts.get(1), depth + 1)) != null) {
                 throw XmlRpcFault.malformed("a <struct> names a member twice");
             }
@@ -132,6 +132,18 @@ final class ValueReader {
         } catch (IllegalArgumentException e) {
             throw XmlRpcFault.malformed("a <base64> value is not valid base64");
         }
+    }
+
+    /**
+     * The text of {@code element}, which must hold text only: markup inside is a fault (and is
+     * never walked, however deep it goes). The element's name is quoted, so callers pass only
+     * elements whose name they checked.
+     */
+    static String text(Element element) {
+        if (!elements(element, true).isEmpty()) {
+            throw XmlRpcFault.malformed("a <" + element.getTagName() + "> holds text only");
+        }
+        return element.getTextContent();
     }
 
     /**

@@ -43,7 +43,7 @@ public final class XmlRpcCodec {
                 || (parts.size() == 2 && !parts.get(1).getTagName().equals("params"))) {
             throw XmlRpcFault.malformed("a <methodCall> holds a <methodName> and optionally <params>");
         }
-        String method = parts.get(0).getTextContent().strip();
+        String method = ValueReader.text(parts.get(0)).strip();
         if (!METHOD_NAME.matcher(method).matches()) {
             throw XmlRpcFault.malformed("a <methodName> is 1 to 256 of the characters A-Z a-z 0-9 _ . : /");
         }

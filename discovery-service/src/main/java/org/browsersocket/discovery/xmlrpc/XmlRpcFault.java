@@ -11,7 +11,8 @@ package org.browsersocket.discovery.xmlrpc;
  *   <li>{@link #UNKNOWN_METHOD}: not one of OpenDHT's methods;
  *   <li>{@link #MALFORMED_REQUEST}: not a well-formed XML-RPC call (including a DOCTYPE, an
  *       unsupported value type, or a body over {@link XmlRpcCodec#MAX_BODY_BYTES});
- *   <li>{@link #INTERNAL_ERROR}: the server failed (logged on the server).
+ *   <li>{@link #INTERNAL_ERROR}: the server failed (logged on the server);
+ *   <li>{@link #RATE_LIMITED}: a write over the client's rate limits (the message says which).
  * </ol>
  */
 public final class XmlRpcFault extends RuntimeException {
@@ -19,6 +20,7 @@ public final class XmlRpcFault extends RuntimeException {
     public static final int UNKNOWN_METHOD = 2;
     public static final int MALFORMED_REQUEST = 3;
     public static final int INTERNAL_ERROR = 4;
+    public static final int RATE_LIMITED = 5;
 
     private final int code;
 

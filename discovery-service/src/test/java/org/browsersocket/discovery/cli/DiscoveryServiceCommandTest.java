@@ -3,7 +3,9 @@ package org.browsersocket.discovery.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.browsersocket.discovery.http.DiscoveryServer;
+import org.browsersocket.discovery.limits.DiscoveryLimits;
 import org.browsersocket.discovery.store.StoreLocation;
 import org.browsersocket.service.testing.CommandRun;
 import org.junit.jupiter.api.Test;
@@ -76,12 +78,42 @@ class DiscoveryServiceCommandTest {
         CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(), "-h");
         String help = run.outUnwrapped();
         assertEquals(0, run.exitCode());
-        assertTrue(help.startsWith("Usage: discovery-service [-hV] [--port=PORT] [--store=STORE]"), help);
+        assertTrue(help.startsWith("Usage: discovery-service [-hV] "), help);
+        for (String option : new String[] {"[--port=PORT]", "[--store=STORE]", "[--bind=ADDRESS]...",
+                "[--writes-per-second=N]", "[--puts-per-name-per-minute=N]", "[--max-stored-bytes=SIZE]"}) {
+            assertTrue(help.contains(option), option + " in " + help);
+        }
+        assertTrue(help.contains("(default: 10)") && help.contains("(default: 1g)"), help);
         assertTrue(help.contains("OpenLookup-like store of peer advertisements"), help);
         assertTrue(help.contains("(default: 7060;"), help);
         // The help wraps the default's path anywhere; theStoreDefaultsToTheEmbeddedOne checks it.
         assertTrue(help.contains("--store=STORE embedded:DIR or redis://host:port (default: embedded:"),
                 help);
+    }
+
+    @Test
+    void theLimitsAreTakenFromTheirFlags(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data) {
+        try (CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(), "--port=0",
+                "--store", "embedded:" + data, "--writes-per-second=7", "--puts-per-name-per-minute=3",
+                "--max-stored-bytes=512m", "--bind=127.0.0.1")) {
+            run.assertRunning();
+            DiscoveryLimits limits = run.server().limits();
+            assertEquals(7, limits.writesPerSecond());
+            assertEquals(3, limits.putsPerNamePerMinute());
+            assertEquals(512L << 20, limits.maxStoredBytes());
+            assertEquals(List.of("discovery-service listening on http://127.0.0.1:" + run.server().port() + " (IPv4)"),
+                    run.out().lines().toList());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--max-stored-bytes=lots", "--max-stored-bytes=-1", "--max-stored-bytes=99999999999t",
+                            "--writes-per-second=0", "--puts-per-name-per-minute=-2"})
+    void aBadLimitIsRejectedOnOneLine(String flag, @org.junit.jupiter.api.io.TempDir java.nio.file.Path data) {
+        try (CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(), "--port=0",
+                "--store", "embedded:" + data, flag)) {
+            run.assertFailedWithOneLine("discovery-service");
+        }
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -73,20 +75,40 @@ class DiscoveryServerTest {
         assertEquals(405, Http.send("DELETE", URI.create("http://127.0.0.1:" + server.port() + "/v1/values/x")).statusCode());
     }
 
+    static String xmlRpcPut(String value) {
+        return "<?xml version=\"1.0\"?><methodCall><methodName>put</methodName><params>"
+                + "<param><value><base64>a2V5</base64></value></param>"
+                + "<param><value><base64>" + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))
+                + "</base64></value></param><param><value><int>60</int></value></param>"
+                + "<param><value><string>test</string></value></param></params></methodCall>";
+    }
+
     @Test
-    void writesOverTheClientsRateAreRefusedWith429AndAFault() throws Exception {
+    void writesOverTheClientsRateAreRefusedWith429AndAFaultWhileItsReadsAreStillServed() throws Exception {
         int refused = 0;
         for (int i = 0; i < 25; i++) {
-            HttpResponse<String> response = post(strict, "/v1/values/rate", "application/json",
+            // A name per write: only the writes-per-second limit is in play.
+            HttpResponse<String> response = post(strict, "/v1/values/rate-" + i, "application/json",
                     "{\"value\":\"v" + i + "\",\"ttl\":60}");
             if (response.statusCode() == 429) {
                 refused++;
-                assertTrue(Http.json(response).get("error").toString().startsWith("rate limit exceeded"));
+                assertEquals("rate limit exceeded: 1 writes per second per client (bursts of 10)",
+                        Http.json(response).get("error"));
+                assertEquals("1", response.headers().firstValue("Retry-After").orElse(null));
             }
         }
         assertTrue(refused >= 10, "a burst of 10 then 1 per second: most of 25 quick writes are refused");
-        HttpResponse<String> fault = post(strict, "/RPC2", "text/xml", xmlRpcGet());
-        assertTrue(fault.body().contains("<fault>") && fault.body().contains("rate limit exceeded"), fault.body());
+        HttpResponse<String> fault = post(strict, "/RPC2", "text/xml", xmlRpcPut("over the rate"));
+        assertTrue(fault.body().contains("<fault>") && fault.body().contains("<int>5</int>")
+                && fault.body().contains("rate limit exceeded"), fault.body());
+
+        // Reads are not writes: the same client still gets them, by JSON and by XML-RPC.
+        HttpResponse<String> read = Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + strict.port()
+                + "/v1/values/rate-0")));
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals(1, ((java.util.List<?>) Http.json(read).get("values")).size());
+        HttpResponse<String> xmlRead = post(strict, "/RPC2", "text/xml", xmlRpcGet());
+        assertTrue(xmlRead.body().contains("<params>") && !xmlRead.body().contains("<fault>"), xmlRead.body());
     }
 
     @Test

@@ -25,8 +25,10 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.browsersocket.discovery.limits.DiscoveryLimits;
 import org.browsersocket.discovery.signed.SignedUpdates;
 import org.browsersocket.discovery.store.StoreLocation;
+import org.browsersocket.service.http.Listen;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,8 @@ class JsonApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new DiscoveryServer(0, new StoreLocation.Embedded(data.resolve("store")), 1000);
+        server = new DiscoveryServer(Listen.everywhere(0), new StoreLocation.Embedded(data.resolve("store")),
+                new DiscoveryLimits(1000, 1000, 1L << 30, 8, 100));
         server.start();
     }
 

@@ -29,7 +29,8 @@ class ServiceCrashTest {
     static Service start(Path store) throws Exception {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.browsersocket.discovery.Main",
-                "--port", "0", "--store", "embedded:" + store).redirectErrorStream(true).start();
+                "--port", "0", "--store", "embedded:" + store,
+                "--puts-per-name-per-minute", "1000").redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         for (String line = out.readLine(); line != null && System.nanoTime() < deadline; line = out.readLine()) {

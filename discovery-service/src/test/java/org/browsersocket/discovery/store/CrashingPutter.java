@@ -30,7 +30,7 @@ public final class CrashingPutter {
         // Never closed: the point is to be killed mid-flight.
         ValueStore store = EmbeddedStore.open(new StoreLocation.Embedded(Path.of(args[0])));
         for (int i = 0; ; i++) {
-            store.put(KEY, value(i), expiresAt(base, i), secretHash(i));
+            store.put(KEY, value(i), expiresAt(base, i), secretHash(i), System.currentTimeMillis(), Capacity.UNLIMITED);
             System.out.println("acked " + i);
             System.out.flush();
         }

@@ -51,7 +51,7 @@ class EmbeddedStoreTest extends ValueStoreContract {
     void openCreatesMissingDirectoriesAndKeepsOneDatabaseFileInWalMode() throws Exception {
         Path nested = temp.resolve("a/b/c");
         try (EmbeddedStore s = EmbeddedStore.open(new StoreLocation.Embedded(nested))) {
-            s.put(key("k"), bytes("v"), NOW + HOUR, null);
+            put(s, key("k"), bytes("v"), NOW + HOUR, null);
             assertTrue(Files.isRegularFile(nested.resolve(EmbeddedStore.FILE_NAME)));
         }
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + nested.resolve(EmbeddedStore.FILE_NAME));
@@ -67,6 +67,26 @@ class EmbeddedStoreTest extends ValueStoreContract {
         StoreException e = assertThrows(StoreException.class,
                 () -> EmbeddedStore.open(new StoreLocation.Embedded(file.resolve("data"))));
         assertTrue(e.getMessage().contains("cannot create the store directory"), e.getMessage());
+    }
+
+    @Test
+    void aDatabaseFromBeforeStoredBytesWereCountedGetsItsCountWhenOpened() throws Exception {
+        Path old = Files.createDirectories(temp.resolve("old"));
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + old.resolve(EmbeddedStore.FILE_NAME))) {
+            db.createStatement().executeUpdate("""
+                    CREATE TABLE stored_value (key BLOB NOT NULL, value_hash BLOB NOT NULL, value BLOB NOT NULL,
+                        expires_at INTEGER NOT NULL, secret_hash BLOB, PRIMARY KEY (key, value_hash)) WITHOUT ROWID""");
+            PreparedStatement insert = db.prepareStatement("INSERT INTO stored_value VALUES (?, ?, ?, ?, ?)");
+            insert.setBytes(1, key("old"));
+            insert.setBytes(2, Bytes.sha1(bytes("kept from before")));
+            insert.setBytes(3, bytes("kept from before"));
+            insert.setLong(4, NOW + HOUR);
+            insert.setBytes(5, Bytes.sha1(bytes("s")));
+            insert.executeUpdate();
+        }
+        try (ValueStore reopened = EmbeddedStore.open(new StoreLocation.Embedded(old))) {
+            assertEquals(48 + "kept from before".length() + 20, reopened.storedBytes());
+        }
     }
 
     @Test

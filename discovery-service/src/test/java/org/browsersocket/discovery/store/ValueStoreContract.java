@@ -82,7 +82,7 @@ abstract class ValueStoreContract {
     void aPutValueComesBackWithItsHashExpiryAndSecretHash() {
         byte[] key = key("k");
         byte[] secretHash = Bytes.sha1(bytes("secret"));
-        assertEquals(ValueStore.PutResult.OK, store.put(key, bytes("hello"), NOW + HOUR, secretHash));
+        assertEquals(ValueStore.PutResult.OK, put(store, key, bytes("hello"), NOW + HOUR, secretHash));
 
         Page page = store.get(key, 10, NO_PLACEMARK, NOW);
         assertEquals(1, page.values().size());
@@ -96,7 +96,7 @@ abstract class ValueStoreContract {
 
     @Test
     void aValuePutWithoutSecretHasNoSecretHash() {
-        store.put(key("k"), bytes("v"), NOW + HOUR, null);
+        put(store, key("k"), bytes("v"), NOW + HOUR, null);
         assertNull(only(store.get(key("k"), 10, NO_PLACEMARK, NOW)).secretHash());
     }
 
@@ -105,7 +105,7 @@ abstract class ValueStoreContract {
         byte[] key = key("many");
         List<byte[]> hashes = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            store.put(key, bytes("value " + i), NOW + HOUR, null);
+            put(store, key, bytes("value " + i), NOW + HOUR, null);
             hashes.add(Bytes.sha1(bytes("value " + i)));
         }
         hashes.sort(Arrays::compareUnsigned);
@@ -117,8 +117,8 @@ abstract class ValueStoreContract {
 
     @Test
     void keysDoNotShareValuesAndAnUnknownKeyIsEmpty() {
-        store.put(key("a"), bytes("of a"), NOW + HOUR, null);
-        store.put(key("b"), bytes("of b"), NOW + HOUR, null);
+        put(store, key("a"), bytes("of a"), NOW + HOUR, null);
+        put(store, key("b"), bytes("of b"), NOW + HOUR, null);
 
         assertArrayEquals(bytes("of a"), only(store.get(key("a"), 10, NO_PLACEMARK, NOW)).value());
         assertArrayEquals(bytes("of b"), only(store.get(key("b"), 10, NO_PLACEMARK, NOW)).value());
@@ -138,7 +138,7 @@ abstract class ValueStoreContract {
             value[i] = (byte) i;
         }
         byte[] secret = {0, (byte) 0xff, (byte) 0x80, '\n'};
-        store.put(key, value, NOW + HOUR, Bytes.sha1(secret));
+        put(store, key, value, NOW + HOUR, Bytes.sha1(secret));
 
         StoredValue v = only(store.get(key, 1, NO_PLACEMARK, NOW));
         assertArrayEquals(value, v.value());
@@ -152,11 +152,11 @@ abstract class ValueStoreContract {
     @Test
     void reputtingTheSameBytesKeepsOneCopyWithTheLaterExpiry() {
         byte[] key = key("k");
-        store.put(key, bytes("v"), NOW + 2 * HOUR, null);
-        store.put(key, bytes("v"), NOW + HOUR, null);
+        put(store, key, bytes("v"), NOW + 2 * HOUR, null);
+        put(store, key, bytes("v"), NOW + HOUR, null);
         assertEquals(NOW + 2 * HOUR, only(store.get(key, 10, NO_PLACEMARK, NOW)).expiresAtMillis());
 
-        store.put(key, bytes("v"), NOW + 3 * HOUR, null);
+        put(store, key, bytes("v"), NOW + 3 * HOUR, null);
         assertEquals(NOW + 3 * HOUR, only(store.get(key, 10, NO_PLACEMARK, NOW)).expiresAtMillis());
         assertEquals(1, store.count(key, NOW));
     }
@@ -166,14 +166,14 @@ abstract class ValueStoreContract {
         byte[] key = key("k");
         byte[] first = Bytes.sha1(bytes("first"));
         byte[] second = Bytes.sha1(bytes("second"));
-        store.put(key, bytes("v"), NOW + HOUR, null);
-        store.put(key, bytes("v"), NOW + HOUR, first);
+        put(store, key, bytes("v"), NOW + HOUR, null);
+        put(store, key, bytes("v"), NOW + HOUR, first);
         assertArrayEquals(first, only(store.get(key, 10, NO_PLACEMARK, NOW)).secretHash());
 
-        store.put(key, bytes("v"), NOW + HOUR, second);
+        put(store, key, bytes("v"), NOW + HOUR, second);
         assertArrayEquals(second, only(store.get(key, 10, NO_PLACEMARK, NOW)).secretHash());
 
-        store.put(key, bytes("v"), NOW + HOUR, null);
+        put(store, key, bytes("v"), NOW + HOUR, null);
         assertArrayEquals(second, only(store.get(key, 10, NO_PLACEMARK, NOW)).secretHash());
         assertFalse(store.remove(key, Bytes.sha1(bytes("v")), bytes("first")));
         assertTrue(store.remove(key, Bytes.sha1(bytes("v")), bytes("second")));
@@ -184,8 +184,8 @@ abstract class ValueStoreContract {
     @Test
     void aValueIsHiddenFromGetAndCountFromItsExpiryOnEvenBeforeAPurge() throws Exception {
         byte[] key = key("k");
-        store.put(key, bytes("short"), NOW + 1000, null);
-        store.put(key, bytes("long"), NOW + HOUR, null);
+        put(store, key, bytes("short"), NOW + 1000, null);
+        put(store, key, bytes("long"), NOW + HOUR, null);
 
         assertEquals(2, store.get(key, 10, NO_PLACEMARK, NOW + 999).values().size());
         assertEquals(2, store.count(key, NOW + 999));
@@ -199,9 +199,9 @@ abstract class ValueStoreContract {
     @Test
     void aReputExtendsAnExpiredButUnpurgedValue() {
         byte[] key = key("k");
-        store.put(key, bytes("v"), NOW + 1000, null);
+        put(store, key, bytes("v"), NOW + 1000, null);
         assertEquals(0, store.count(key, NOW + 2000));
-        store.put(key, bytes("v"), NOW + HOUR, null);
+        put(store, key, bytes("v"), NOW + HOUR, null);
         assertEquals(NOW + HOUR, only(store.get(key, 10, NO_PLACEMARK, NOW + 2000)).expiresAtMillis());
     }
 
@@ -209,10 +209,10 @@ abstract class ValueStoreContract {
     void purgeDeletesExactlyTheExpiredValuesAndSaysHowMany() throws Exception {
         byte[] key = key("k");
         for (int i = 0; i < 5; i++) {
-            store.put(key, bytes("expired " + i), NOW + 1000 + i, null);
+            put(store, key, bytes("expired " + i), NOW + 1000 + i, null);
         }
-        store.put(key("other"), bytes("expired too"), NOW + 1000, null);
-        store.put(key, bytes("live"), NOW + HOUR, null);
+        put(store, key("other"), bytes("expired too"), NOW + 1000, null);
+        put(store, key, bytes("live"), NOW + HOUR, null);
 
         assertEquals(6, store.purgeExpired(NOW + 1004));
         assertFalse(holdsRecord(key, Bytes.sha1(bytes("expired 0"))));
@@ -226,9 +226,9 @@ abstract class ValueStoreContract {
     void purgesRunningAtOnceDeleteEachExpiredValueOnce() throws Exception {
         ValueStore other = opened(Duration.ofHours(1));
         for (int i = 0; i < 300; i++) {
-            store.put(key("k" + i % 7), bytes("expired " + i), NOW + 1000, null);
+            put(store, key("k" + i % 7), bytes("expired " + i), NOW + 1000, null);
         }
-        store.put(key("k0"), bytes("live"), NOW + HOUR, null);
+        put(store, key("k0"), bytes("live"), NOW + HOUR, null);
 
         List<Integer> deleted = concurrently(8, n -> (n % 2 == 0 ? store : other).purgeExpired(NOW + 1000));
         assertEquals(300, deleted.stream().mapToInt(Integer::intValue).sum());
@@ -239,8 +239,8 @@ abstract class ValueStoreContract {
     void theBackgroundPurgeDeletesExpiredValuesUnasked() throws Exception {
         ValueStore purging = opened(Duration.ofMillis(50));
         byte[] key = key("k");
-        purging.put(key, bytes("expired a minute ago"), System.currentTimeMillis() - 60_000, null);
-        purging.put(key, bytes("live"), NOW + HOUR, null);
+        put(purging, key, bytes("expired a minute ago"), System.currentTimeMillis() - 60_000, null);
+        put(purging, key, bytes("live"), NOW + HOUR, null);
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (holdsRecord(key, Bytes.sha1(bytes("expired a minute ago")))) {
@@ -253,7 +253,7 @@ abstract class ValueStoreContract {
     @Test
     void expiryKeepsCountingAcrossARestart() {
         byte[] key = key("k");
-        store.put(key, bytes("v"), NOW + 10_000, null);
+        put(store, key, bytes("v"), NOW + 10_000, null);
         store = restart(store);
 
         StoredValue v = only(store.get(key, 10, NO_PLACEMARK, NOW + 4_000));
@@ -269,7 +269,7 @@ abstract class ValueStoreContract {
         byte[] key = key("paged");
         Set<String> put = new HashSet<>();
         for (int i = 0; i < 25; i++) {
-            store.put(key, bytes("value " + i), NOW + HOUR, null);
+            put(store, key, bytes("value " + i), NOW + HOUR, null);
             put.add("value " + i);
         }
         List<String> seen = new ArrayList<>();
@@ -294,7 +294,7 @@ abstract class ValueStoreContract {
     void aPageThatTakesTheLastValueHasAnEmptyPlacemark() {
         byte[] key = key("k");
         for (int i = 0; i < 10; i++) {
-            store.put(key, bytes("value " + i), NOW + HOUR, null);
+            put(store, key, bytes("value " + i), NOW + HOUR, null);
         }
         Page page = store.get(key, 10, NO_PLACEMARK, NOW);
         assertEquals(10, page.values().size());
@@ -305,7 +305,7 @@ abstract class ValueStoreContract {
     void theNextPageStartsStrictlyAfterThePlacemark() {
         byte[] key = key("k");
         for (int i = 0; i < 5; i++) {
-            store.put(key, bytes("value " + i), NOW + HOUR, null);
+            put(store, key, bytes("value " + i), NOW + HOUR, null);
         }
         List<StoredValue> all = store.get(key, 10, NO_PLACEMARK, NOW).values();
         Page rest = store.get(key, 10, all.get(1).valueHash(), NOW);
@@ -325,7 +325,7 @@ abstract class ValueStoreContract {
             // The three last in hash order expire; paging must skip them, not stop short of them.
             byte[] value = bytes("value " + i);
             int rank = indexOf(hashes, Bytes.sha1(value));
-            store.put(key, value, rank >= 7 ? NOW + 1000 : NOW + HOUR, null);
+            put(store, key, value, rank >= 7 ? NOW + 1000 : NOW + HOUR, null);
         }
         Page first = store.get(key, 4, NO_PLACEMARK, NOW + 1000);
         assertTrue(first.hasMore());
@@ -339,8 +339,8 @@ abstract class ValueStoreContract {
     @Test
     void theRightSecretRemovesTheValue() throws Exception {
         byte[] key = key("k");
-        store.put(key, bytes("v"), NOW + HOUR, Bytes.sha1(bytes("open sesame")));
-        store.put(key, bytes("stays"), NOW + HOUR, Bytes.sha1(bytes("open sesame")));
+        put(store, key, bytes("v"), NOW + HOUR, Bytes.sha1(bytes("open sesame")));
+        put(store, key, bytes("stays"), NOW + HOUR, Bytes.sha1(bytes("open sesame")));
 
         assertTrue(store.remove(key, Bytes.sha1(bytes("v")), bytes("open sesame")));
         assertArrayEquals(bytes("stays"), only(store.get(key, 10, NO_PLACEMARK, NOW)).value());
@@ -352,7 +352,7 @@ abstract class ValueStoreContract {
     @Test
     void aWrongSecretRemovesNothing() {
         byte[] key = key("k");
-        store.put(key, bytes("v"), NOW + HOUR, Bytes.sha1(bytes("open sesame")));
+        put(store, key, bytes("v"), NOW + HOUR, Bytes.sha1(bytes("open sesame")));
         assertFalse(store.remove(key, Bytes.sha1(bytes("v")), bytes("open barley")));
         assertEquals(1, store.count(key, NOW));
     }
@@ -360,7 +360,7 @@ abstract class ValueStoreContract {
     @Test
     void aValuePutWithoutSecretCannotBeRemoved() {
         byte[] key = key("k");
-        store.put(key, bytes("v"), NOW + HOUR, null);
+        put(store, key, bytes("v"), NOW + HOUR, null);
         assertFalse(store.remove(key, Bytes.sha1(bytes("v")), bytes("anything")));
         assertFalse(store.remove(key, Bytes.sha1(bytes("v")), new byte[0]));
         assertEquals(1, store.count(key, NOW));
@@ -369,15 +369,15 @@ abstract class ValueStoreContract {
     @Test
     void removingAMissingValueAnswersFalse() {
         assertFalse(store.remove(key("nothing here"), Bytes.sha1(bytes("v")), bytes("s")));
-        store.put(key("k"), bytes("v"), NOW + HOUR, Bytes.sha1(bytes("s")));
+        put(store, key("k"), bytes("v"), NOW + HOUR, Bytes.sha1(bytes("s")));
         assertFalse(store.remove(key("other key"), Bytes.sha1(bytes("v")), bytes("s")));
     }
 
     @Test
     void putsAndRemovalsSurviveARestart() {
         byte[] key = key("k");
-        store.put(key, bytes("removed"), NOW + HOUR, Bytes.sha1(bytes("s")));
-        store.put(key, bytes("kept"), NOW + HOUR, null);
+        put(store, key, bytes("removed"), NOW + HOUR, Bytes.sha1(bytes("s")));
+        put(store, key, bytes("kept"), NOW + HOUR, null);
         store = restart(store);
         assertEquals(2, store.count(key, NOW));
 
@@ -393,9 +393,9 @@ abstract class ValueStoreContract {
         byte[] shared = key("shared");
         concurrently(8, thread -> {
             for (int i = 0; i < 50; i++) {
-                store.put(shared, bytes("thread " + thread + " value " + i), NOW + HOUR, null);
-                store.put(key("own " + thread), bytes("value " + i), NOW + HOUR, null);
-                store.put(shared, bytes("everyone's"), NOW + HOUR + thread * 1000L + i, null);
+                put(store, shared, bytes("thread " + thread + " value " + i), NOW + HOUR, null);
+                put(store, key("own " + thread), bytes("value " + i), NOW + HOUR, null);
+                put(store, shared, bytes("everyone's"), NOW + HOUR + thread * 1000L + i, null);
             }
             return null;
         });
@@ -409,17 +409,108 @@ abstract class ValueStoreContract {
         assertEquals(NOW + HOUR + 7 * 1000L + 49, everyones.expiresAtMillis(), "the latest expiry wins");
     }
 
+    // --- capacity
+
+    @Test
+    void ofConcurrentPutsToAKeyNearItsLimitOnlyEnoughToFillItAreStored() throws Exception {
+        ValueStore other = opened(Duration.ofHours(1));
+        byte[] key = key("lobby");
+        Capacity capacity = new Capacity(Limits.MAX_VALUES_PER_KEY, Long.MAX_VALUE);
+        for (int i = 0; i < 990; i++) {
+            assertEquals(ValueStore.PutResult.OK, store.put(key, bytes("room " + i), NOW + HOUR, null, NOW, capacity));
+        }
+
+        List<ValueStore.PutResult> results = concurrently(64, n ->
+                (n % 2 == 0 ? store : other).put(key, bytes("late room " + n), NOW + HOUR, null, NOW, capacity));
+
+        assertEquals(10, results.stream().filter(r -> r == ValueStore.PutResult.OK).count(), results.toString());
+        assertEquals(54, results.stream().filter(r -> r == ValueStore.PutResult.OVER_CAPACITY).count());
+        assertEquals(1000, store.count(key, NOW));
+        assertEquals(1000, store.get(key, 1000, NO_PLACEMARK, NOW).values().size());
+    }
+
+    @Test
+    void aFullKeyTakesReputsOfItsLiveValuesAndNewValuesOnlyAsOthersExpire() {
+        byte[] key = key("k");
+        Capacity three = new Capacity(3, Long.MAX_VALUE);
+        assertEquals(ValueStore.PutResult.OK, store.put(key, bytes("a"), NOW + HOUR, null, NOW, three));
+        assertEquals(ValueStore.PutResult.OK, store.put(key, bytes("b"), NOW + HOUR, null, NOW, three));
+        assertEquals(ValueStore.PutResult.OK, store.put(key, bytes("c"), NOW + 1000, null, NOW, three));
+        assertEquals(ValueStore.PutResult.OVER_CAPACITY, store.put(key, bytes("d"), NOW + HOUR, null, NOW, three));
+        assertEquals(ValueStore.PutResult.OK, store.put(key, bytes("b"), NOW + 2 * HOUR, null, NOW, three), "a re-put");
+
+        // At NOW + 1000, c has expired: there is room for one new value, d; c itself is then new again.
+        assertEquals(ValueStore.PutResult.OK, store.put(key, bytes("d"), NOW + HOUR, null, NOW + 1000, three));
+        assertEquals(ValueStore.PutResult.OVER_CAPACITY, store.put(key, bytes("c"), NOW + HOUR, null, NOW + 1000, three));
+        assertEquals(3, store.count(key, NOW + 1000));
+        assertEquals(NOW + 2 * HOUR, store.get(key, 10, NO_PLACEMARK, NOW + 1000).values().stream()
+                .filter(v -> Arrays.equals(v.value(), bytes("b"))).findFirst().orElseThrow().expiresAtMillis());
+    }
+
+    @Test
+    void storedBytesCountEveryRecordAndComeBackWhenRecordsLeave() {
+        assertEquals(0, store.storedBytes());
+        byte[] key = key("k");
+        put(store, key, bytes("12345"), NOW + 1000, null);
+        assertEquals(48 + 5, store.storedBytes());
+        put(store, key, bytes("abc"), NOW + HOUR, Bytes.sha1(bytes("s")));
+        assertEquals(48 + 5 + 48 + 3 + 20, store.storedBytes());
+        put(store, key, bytes("12345"), NOW + 1000, Bytes.sha1(bytes("t")));
+        assertEquals(48 + 5 + 20 + 48 + 3 + 20, store.storedBytes(), "a secret added to a value counts");
+        assertTrue(store.remove(key, Bytes.sha1(bytes("abc")), bytes("s")));
+        assertEquals(48 + 5 + 20, store.storedBytes());
+        assertEquals(1, store.purgeExpired(NOW + 1000));
+        assertEquals(0, store.storedBytes());
+
+        SignedValue first = signed(principal("gina"), "label", "12", 1);
+        assertTrue(putSigned(store, first));
+        long firstBytes = Capacity.signedBytes(first);
+        assertEquals(48 + 5 + 2 + "key of 12".length() + "signature of 12".length(), firstBytes);
+        assertEquals(firstBytes, store.storedBytes());
+        SignedValue second = signed(principal("gina"), "label", "1234", 2);
+        assertTrue(putSigned(store, second));
+        assertEquals(Capacity.signedBytes(second), store.storedBytes(), "a replaced signed value counts once");
+        store = restart(store);
+        assertEquals(Capacity.signedBytes(second), store.storedBytes(), "the count survives a restart");
+    }
+
+    @Test
+    void writesBeyondTheStoredBytesAreRefusedAsStorageFull() {
+        Capacity room = new Capacity(1000, 2 * 148 + 10);
+        byte[] value = new byte[100];
+        assertEquals(ValueStore.PutResult.OK, store.put(key("a"), value, NOW + HOUR, null, NOW, room));
+        assertEquals(ValueStore.PutResult.OK, store.put(key("b"), value, NOW + HOUR, null, NOW, room));
+        assertEquals(ValueStore.PutResult.STORAGE_FULL, store.put(key("c"), value, NOW + HOUR, null, NOW, room));
+        assertEquals(ValueStore.PutResult.OK, store.put(key("a"), value, NOW + 2 * HOUR, null, NOW, room),
+                "a re-put that takes no more room");
+        assertEquals(ValueStore.SignedResult.STORAGE_FULL, store.putSigned(signed(principal("h"), "l", "v", 1), room));
+        assertEquals(2 * 148, store.storedBytes());
+        assertEquals(0, store.count(key("c"), NOW));
+        assertTrue(store.findSigned("", "l", 10).isEmpty());
+    }
+
+    @Test
+    void concurrentPutsNeverTakeTheStoreOverItsStoredBytes() throws Exception {
+        ValueStore other = opened(Duration.ofHours(1));
+        Capacity room = new Capacity(1000, 10 * 148);
+        List<ValueStore.PutResult> results = concurrently(64, n ->
+                (n % 2 == 0 ? store : other).put(key("k" + n % 7), Arrays.copyOf(bytes("value " + n), 100),
+                        NOW + HOUR, null, NOW, room));
+        assertEquals(10, results.stream().filter(r -> r == ValueStore.PutResult.OK).count(), results.toString());
+        assertEquals(10 * 148, store.storedBytes());
+    }
+
     // --- signed values
 
     @Test
     void aSignedValueIsStoredThenReplacedOnlyByAHigherSequence() {
         byte[] principal = principal("alice");
-        assertTrue(store.putSigned(signed(principal, "home", "first", 5)));
-        assertFalse(store.putSigned(signed(principal, "home", "same sequence", 5)));
-        assertFalse(store.putSigned(signed(principal, "home", "older", 4)));
+        assertTrue(putSigned(store, signed(principal, "home", "first", 5)));
+        assertFalse(putSigned(store, signed(principal, "home", "same sequence", 5)));
+        assertFalse(putSigned(store, signed(principal, "home", "older", 4)));
         assertEquals("first", valueOf(only(store.findSigned(Bytes.hex(principal), "home", 10))));
 
-        assertTrue(store.putSigned(signed(principal, "home", "newer", 6)));
+        assertTrue(putSigned(store, signed(principal, "home", "newer", 6)));
         SignedValue found = only(store.findSigned(Bytes.hex(principal), "home", 10));
         assertEquals("newer", valueOf(found));
         assertEquals(6, found.sequence());
@@ -435,8 +526,8 @@ abstract class ValueStoreContract {
         long[] rising = {Long.MIN_VALUE, -1_000_000_000_000L, -1, 0, 1, 9_007_199_254_740_993L,
                 9_007_199_254_740_994L, Long.MAX_VALUE - 1, Long.MAX_VALUE};
         for (long sequence : rising) {
-            assertTrue(store.putSigned(signed(principal, "l", "at " + sequence, sequence)), "stores " + sequence);
-            assertFalse(store.putSigned(signed(principal, "l", "again", sequence)), "refuses " + sequence + " again");
+            assertTrue(putSigned(store, signed(principal, "l", "at " + sequence, sequence)), "stores " + sequence);
+            assertFalse(putSigned(store, signed(principal, "l", "again", sequence)), "refuses " + sequence + " again");
             assertEquals(sequence, only(store.findSigned("", "l", 10)).sequence());
         }
     }
@@ -444,8 +535,8 @@ abstract class ValueStoreContract {
     @Test
     void labelsKeepTheirOwnSignedValues() {
         byte[] principal = principal("carol");
-        assertTrue(store.putSigned(signed(principal, "home", "h", 9)));
-        assertTrue(store.putSigned(signed(principal, "work ✓", "w", 1)));
+        assertTrue(putSigned(store, signed(principal, "home", "h", 9)));
+        assertTrue(putSigned(store, signed(principal, "work ✓", "w", 1)));
         assertEquals("h", valueOf(only(store.findSigned("", "home", 10))));
         assertEquals("w", valueOf(only(store.findSigned("", "work ✓", 10))));
         assertTrue(store.findSigned("", "elsewhere", 10).isEmpty());
@@ -455,10 +546,10 @@ abstract class ValueStoreContract {
     void ofConcurrentPutsWithTheSameSequenceExactlyOneWins() throws Exception {
         ValueStore other = opened(Duration.ofHours(1));
         byte[] principal = principal("dave");
-        store.putSigned(signed(principal, "race", "start", 1));
+        putSigned(store, signed(principal, "race", "start", 1));
 
         List<Boolean> won = concurrently(8, n ->
-                (n % 2 == 0 ? store : other).putSigned(signed(principal, "race", "writer " + n, 2)));
+                putSigned(n % 2 == 0 ? store : other, signed(principal, "race", "writer " + n, 2)));
         assertEquals(1, won.stream().filter(w -> w).count());
         int winner = won.indexOf(true);
         SignedValue stored = only(store.findSigned("", "race", 10));
@@ -472,7 +563,7 @@ abstract class ValueStoreContract {
         byte[] b = HexFormat.of().parseHex("ab10000000000000000000000000000000000002");
         byte[] c = HexFormat.of().parseHex("ffffffffffffffffffffffffffffffffffffffff");
         for (byte[] p : List.of(a, b, c)) {
-            store.putSigned(signed(p, "l", Bytes.hex(p), 1));
+            putSigned(store, signed(p, "l", Bytes.hex(p), 1));
         }
         assertEquals(List.of(Bytes.hex(a), Bytes.hex(b), Bytes.hex(c)), valuesOf(store.findSigned("", "l", 10)));
         assertEquals(List.of(Bytes.hex(a), Bytes.hex(b)), valuesOf(store.findSigned("ab", "l", 10)));
@@ -485,6 +576,16 @@ abstract class ValueStoreContract {
     }
 
     // --- helpers
+
+    /** A put with no capacity limits. */
+    static ValueStore.PutResult put(ValueStore s, byte[] key, byte[] value, long expiresAtMillis, byte[] secretHash) {
+        return s.put(key, value, expiresAtMillis, secretHash, NOW, Capacity.UNLIMITED);
+    }
+
+    /** Whether a signed put with no capacity limit was stored. */
+    static boolean putSigned(ValueStore s, SignedValue value) {
+        return s.putSigned(value, Capacity.UNLIMITED) == ValueStore.SignedResult.STORED;
+    }
 
     static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);

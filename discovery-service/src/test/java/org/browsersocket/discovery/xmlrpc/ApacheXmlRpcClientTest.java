@@ -45,7 +45,7 @@ class ApacheXmlRpcClientTest {
         OpenDhtGateway gateway = GatewayFixture.newGateway();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/RPC2", exchange -> {
-            byte[] response = gateway.handle(exchange.getRequestBody().readAllBytes())
+            byte[] response = gateway.handle(exchange.getRequestBody().readAllBytes(), GatewayFixture.CLIENT)
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", XmlRpcCodec.CONTENT_TYPE + "; charset=UTF-8");
             exchange.sendResponseHeaders(200, response.length); // 200 for faults too, as XML-RPC has it

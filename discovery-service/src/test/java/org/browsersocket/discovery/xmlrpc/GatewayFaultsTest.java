@@ -29,10 +29,63 @@ class GatewayFaultsTest {
 
     @Test
     void malformedXmlIsAMalformedRequestFaultThatDoesNotQuoteTheBody() {
-        XmlRpcFault fault = fault(gateway.handle(bytes("<methodCall><methodName>put</methodName><params>QUOTED")));
+        XmlRpcFault fault = fault(gateway.handle(bytes("<methodCall><methodName>put</methodName><params>QUOTED"), GatewayFixture.CLIENT));
 
         assertEquals(XmlRpcFault.MALFORMED_REQUEST, fault.code());
         assertTrue(fault.getMessage().startsWith("malformed XML at line 1, column "), fault.getMessage());
+    }
+
+    @Test
+    void markupNestedNineThousandDeepInAMethodNameIsAReadableFaultNotAStackOverflow() {
+        String deep = "<a>".repeat(9000) + "</a>".repeat(9000);
+        assertTrue(deep.length() < XmlRpcCodec.MAX_BODY_BYTES);
+
+        XmlRpcFault fault = fault(assertTimeoutPreemptively(Duration.ofSeconds(5), () -> gateway.handle(
+                bytes("<methodCall><methodName>" + deep + "</methodName></methodCall>"), GatewayFixture.CLIENT)));
+
+        assertEquals(XmlRpcFault.MALFORMED_REQUEST, fault.code());
+        assertEquals("elements nested deeper than 128 levels", fault.getMessage());
+    }
+
+    @Test
+    void markupInAMethodNameOrAMemberNameIsAFault() {
+        assertEquals("a <methodName> holds text only", fault(gateway.handle(bytes(
+                "<methodCall><methodName><QUOTED>get</QUOTED></methodName></methodCall>"), GatewayFixture.CLIENT)).getMessage());
+        assertEquals("a <name> holds text only", fault(gateway.handle(bytes(
+                "<methodCall><methodName>get</methodName><params><param><value><struct><member><name><b>QUOTED</b></name>"
+                        + "<value>1</value></member></struct></value></param></params></methodCall>"), GatewayFixture.CLIENT))
+                .getMessage());
+    }
+
+    @Test
+    void valuesNestedAsDeepAsAllowedAreReadAndDeeperOnesAreAFault() {
+        String allowed = "<value><array><data>".repeat(ValueReader.MAX_DEPTH) + "<value>x</value>"
+                + "</data></array></value>".repeat(ValueReader.MAX_DEPTH);
+        String response = gateway.handle(bytes("<methodCall><methodName>get</methodName><params><param>" + allowed
+                + "</param></params></methodCall>"), GatewayFixture.CLIENT);
+        assertEquals("get takes 4 arguments (key, maxvals, placemark, application), not 1", fault(response).getMessage());
+
+        String deeper = "<value><array><data>".repeat(ValueReader.MAX_DEPTH + 1) + "<value>x</value>"
+                + "</data></array></value>".repeat(ValueReader.MAX_DEPTH + 1);
+        assertEquals("values nested deeper than 32 levels", fault(gateway.handle(bytes("<methodCall><methodName>get"
+                + "</methodName><params><param>" + deeper + "</param></params></methodCall>"), GatewayFixture.CLIENT)).getMessage());
+    }
+
+    @Test
+    void writesOverTheClientsRateAreFaultFiveAndReadsAreNotLimited() {
+        OpenDhtGateway strict = GatewayFixture.gatewayOn(GatewayFixture.newStore(),
+                new org.browsersocket.discovery.limits.DiscoveryLimits(0.1, 100, Long.MAX_VALUE, 8, 100));
+        for (int i = 0; i < 1; i++) {
+            assertEquals(0, Responses.value(call(strict, "put", KEY, bytes("v" + i), 60, "app")));
+        }
+        XmlRpcFault limited = fault(call(strict, "put", KEY, bytes("one too many"), 60, "app"));
+        assertEquals(XmlRpcFault.RATE_LIMITED, limited.code());
+        assertEquals("rate limit exceeded: 0.1 writes per second per client (bursts of 1)", limited.getMessage());
+        assertEquals(XmlRpcFault.RATE_LIMITED, fault(call(strict, "rm", KEY, Directory.sha1(bytes("v0")), "SHA",
+                bytes("s"), 60, "app")).code());
+        for (int i = 0; i < 20; i++) {
+            assertEquals(2, Responses.list(call(strict, "get", KEY, 10, new byte[0], "app")).size());
+        }
     }
 
     @Test
@@ -101,7 +154,7 @@ class GatewayFaultsTest {
         byte[] body = Arrays.copyOf(bytes(XmlRpcCodec.writeCall(new MethodCall("put", List.of()))),
                 XmlRpcCodec.MAX_BODY_BYTES + 1);
 
-        XmlRpcFault fault = fault(gateway.handle(body));
+        XmlRpcFault fault = fault(gateway.handle(body, GatewayFixture.CLIENT));
 
         assertEquals(XmlRpcFault.MALFORMED_REQUEST, fault.code());
         assertEquals("request body over 65536 bytes", fault.getMessage());
@@ -116,7 +169,7 @@ class GatewayFaultsTest {
             }
         };
 
-        String response = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> gateway.handle(endless));
+        String response = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> gateway.handle(endless, GatewayFixture.CLIENT));
 
         assertEquals("request body over 65536 bytes", fault(response).getMessage());
     }

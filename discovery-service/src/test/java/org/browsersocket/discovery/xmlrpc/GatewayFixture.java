@@ -7,6 +7,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.browsersocket.discovery.directory.Directory;
 import org.browsersocket.discovery.directory.ValueFeed;
+import org.browsersocket.discovery.limits.DiscoveryLimits;
+import org.browsersocket.discovery.limits.WriteLimits;
+import org.browsersocket.discovery.store.Capacity;
+import org.browsersocket.discovery.store.Limits;
 import org.browsersocket.discovery.store.StoreLocation;
 import org.browsersocket.discovery.store.ValueStore;
 
@@ -32,13 +36,23 @@ final class GatewayFixture {
         return gatewayOn(newStore());
     }
 
+    /** Rate limits no fixture test reaches. */
+    static final DiscoveryLimits GENEROUS = new DiscoveryLimits(1e6, 1e6, Long.MAX_VALUE, 8, 100);
+    /** The client every fixture call comes from. */
+    static final String CLIENT = "192.0.2.1";
+
     static OpenDhtGateway gatewayOn(ValueStore store) {
-        return new OpenDhtGateway(new Directory(store, CLOCK, ValueFeed.NONE));
+        return gatewayOn(store, GENEROUS);
+    }
+
+    static OpenDhtGateway gatewayOn(ValueStore store, DiscoveryLimits limits) {
+        return new OpenDhtGateway(new Directory(store, CLOCK, ValueFeed.NONE, new WriteLimits(limits, System::nanoTime),
+                new Capacity(Limits.MAX_VALUES_PER_KEY, limits.maxStoredBytes())));
     }
 
     /** {@code gateway}'s response to calling {@code method} with {@code params}, written by the codec. */
     static String call(OpenDhtGateway gateway, String method, Object... params) {
-        return gateway.handle(bytes(XmlRpcCodec.writeCall(new MethodCall(method, List.of(params)))));
+        return gateway.handle(bytes(XmlRpcCodec.writeCall(new MethodCall(method, List.of(params)))), CLIENT);
     }
 
     static byte[] bytes(String text) {

@@ -63,7 +63,7 @@ class XmlSecurityTest {
                 <methodCall><methodName>get</methodName><params>
                   <param><value><string>&xxe;</string></value></param>
                 </params></methodCall>
-                """));
+                """), GatewayFixture.CLIENT);
 
         assertRefusedDoctype(response);
         assertFalse(response.contains("root:"), response);
@@ -86,7 +86,7 @@ class XmlSecurityTest {
                 + "<param><value><base64>" + Base64.getEncoder().encodeToString(key) + "</base64></value></param>"
                 + "<param><value><base64>&xxe;</base64></value></param>"
                 + "<param><value><int>60</int></value></param><param><value>app</value></param>"
-                + "</params></methodCall>"));
+                + "</params></methodCall>"), GatewayFixture.CLIENT);
 
         assertRefusedDoctype(response);
         List<?> page = Responses.list(GatewayFixture.call(gateway, "get", key, 10, new byte[0], "app"));
@@ -111,7 +111,7 @@ class XmlSecurityTest {
                 "<!DOCTYPE methodCall [<!ENTITY leaked SYSTEM \"" + base + "/entity\">]>")) {
             String response = gateway.handle(bytes(doctype
                     + "<methodCall><methodName>get</methodName><params><param><value>&leaked;</value></param>"
-                    + "</params></methodCall>"));
+                    + "</params></methodCall>"), GatewayFixture.CLIENT);
 
             assertRefusedDoctype(response);
             assertFalse(response.contains("LURE-CONTENT"), response);
@@ -130,7 +130,7 @@ class XmlSecurityTest {
                 + "</params></methodCall>");
         assertTrue(bomb.length() < XmlRpcCodec.MAX_BODY_BYTES, "the bomb itself is small");
 
-        String response = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> gateway.handle(bytes(bomb.toString())));
+        String response = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> gateway.handle(bytes(bomb.toString()), GatewayFixture.CLIENT));
 
         assertRefusedDoctype(response);
         assertTrue(response.length() < 1000, "the answer is small");
@@ -139,7 +139,7 @@ class XmlSecurityTest {
     @Test
     void aQuadraticBlowupWithoutDoctypeCannotHappenBecauseUndeclaredEntitiesAreErrors() {
         String response = gateway.handle(bytes("<methodCall><methodName>get</methodName><params><param><value>"
-                + "&a;".repeat(10_000) + "</value></param></params></methodCall>"));
+                + "&a;".repeat(10_000) + "</value></param></params></methodCall>"), GatewayFixture.CLIENT);
 
         XmlRpcFault fault = Responses.fault(response);
         assertEquals(XmlRpcFault.MALFORMED_REQUEST, fault.code());
@@ -153,7 +153,7 @@ class XmlSecurityTest {
         String response = gateway.handle(bytes("<methodCall xmlns:xi=\"http://www.w3.org/2001/XInclude\">"
                 + "<methodName>get</methodName><params><param><value>"
                 + "<xi:include href=\"" + file.toUri() + "\" parse=\"text\"/>"
-                + "</value></param></params></methodCall>"));
+                + "</value></param></params></methodCall>"), GatewayFixture.CLIENT);
 
         XmlRpcFault fault = Responses.fault(response);
         assertEquals(XmlRpcFault.MALFORMED_REQUEST, fault.code());
@@ -163,7 +163,7 @@ class XmlSecurityTest {
     @Test
     void theInternalSubsetAloneIsEnoughToBeRefused() {
         String response = gateway.handle(bytes("<!DOCTYPE methodCall []><methodCall><methodName>get</methodName>"
-                + "</methodCall>"));
+                + "</methodCall>"), GatewayFixture.CLIENT);
 
         assertRefusedDoctype(response);
     }

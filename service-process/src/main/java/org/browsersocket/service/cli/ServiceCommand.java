@@ -1,10 +1,15 @@
 package org.browsersocket.service.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
+import org.browsersocket.service.http.BindAddress;
 import org.browsersocket.service.http.CannotListenException;
+import org.browsersocket.service.http.Listen;
+import org.browsersocket.service.http.ServerLimits;
 import org.browsersocket.service.http.ServiceServer;
 
 import picocli.CommandLine.Command;
@@ -13,9 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The command line every service shares: {@code --port}, {@code --help}, {@code --version}, and
- * starting the server. A subclass adds {@code @Command(name = ..., description = ...)}, its own
- * {@code @Option}s (listed after {@code --port} in the help) and {@link #newServer}.
+ * The command line every service shares: {@code --port}, {@code --bind}, {@code --help},
+ * {@code --version}, and starting the server. A subclass adds
+ * {@code @Command(name = ..., description = ...)}, its own {@code @Option}s (listed after
+ * {@code --bind} in the help) and {@link #newServer}.
  *
  * <p>On start-up it prints one line per bound address on {@code out}; when the port cannot be
  * bound it prints one line on {@code err} and returns {@link #EXIT_CANNOT_LISTEN}. An instance
@@ -40,6 +46,11 @@ public abstract class ServiceCommand<S extends ServiceServer> implements Callabl
                     + " 0 = any free port, the chosen one is printed).")
     private int port;
 
+    @Option(names = "--bind", paramLabel = "ADDRESS", converter = BindAddressConverter.class,
+            description = "Address to listen on: an IP address such as 127.0.0.1 or ::1, or * for"
+                    + " every IPv4 and IPv6 address (default: *); repeatable.")
+    private List<BindAddress> bind = new ArrayList<>();
+
     @Spec
     private CommandSpec spec; // injected by picocli
 
@@ -52,8 +63,8 @@ public abstract class ServiceCommand<S extends ServiceServer> implements Callabl
         this.port = defaultPort;
     }
 
-    /** Creates (but does not start) the server for {@code port}; 0 = any free port. */
-    protected abstract S newServer(int port);
+    /** Creates (but does not start) the server listening as {@code listen} says. */
+    protected abstract S newServer(Listen listen);
 
     /**
      * Called once the server listens, before the listening lines are printed; e.g. to log how
@@ -83,9 +94,14 @@ public abstract class ServiceCommand<S extends ServiceServer> implements Callabl
         return port;
     }
 
+    /** The addresses, port and (default) limits asked for on the command line. */
+    protected final Listen listen() {
+        return new Listen(bind.isEmpty() ? List.of(BindAddress.ANY) : bind, port, ServerLimits.DEFAULTS);
+    }
+
     @Override
     public final Integer call() {
-        S server = newServer(port);
+        S server = newServer(listen());
         try {
             server.start();
         } catch (CannotListenException e) {

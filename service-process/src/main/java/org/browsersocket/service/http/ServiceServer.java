@@ -1,20 +1,29 @@
 package org.browsersocket.service.http;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpStatus;
 import spark.Route;
 import spark.Service;
 import spark.route.HttpMethod;
+import spark.utils.urldecoding.UrlDecode;
 
 /**
- * A service's HTTP server on every IPv4 and IPv6 address of one port. It answers
- * {@code GET}/{@code HEAD /healthz} with {@code {"status":"ok","service":NAME}}, then the routes a
- * subclass adds in {@link #addRoutes}, and 404/405 with a JSON error for everything else. CORS
- * ({@link Cors}) applies to every response; an exception in a route becomes a logged 500 with a
- * JSON error.
+ * A service's HTTP server on one port of the addresses it is told ({@link Listen}; by default
+ * every IPv4 and IPv6 address). It answers {@code GET}/{@code HEAD /healthz} with
+ * {@code {"status":"ok","service":NAME}}, then the routes a subclass adds in {@link #addRoutes},
+ * and 404/405 with a JSON error for everything else. CORS ({@link Cors}) applies to every
+ * response; a request Jetty cannot parse (say, a malformed query string) is a 400; any other
+ * exception in a route becomes a logged 500 with a JSON error, never a stack trace.
+ *
+ * <p>Connections get the {@link ServerLimits} of the {@link Listen}: short idle time-outs, request
+ * bodies read in full (without a thread) before the routes run, and a cap on the connections of
+ * one client.
  *
  * <p>Each instance owns its own Spark {@link Service}; several can run in one JVM. Log records
  * carry the subclass's name.
@@ -24,20 +33,25 @@ public class ServiceServer {
 
     private final Logger log = Logger.getLogger(getClass().getName());
     private final String name;
-    private final int requestedPort;
-    private DualStackListener listener;
+    private final Listen listen;
+    private HttpListener listener;
     private int port = -1;
 
     /**
      * @param name the name the service reports in {@code /healthz} and its output
-     * @param port TCP port for IPv4 and IPv6; 0 = any free port
+     * @param port TCP port on every IPv4 and IPv6 address; 0 = any free port
      */
     public ServiceServer(String name, int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("not a port number: " + port);
-        }
+        this(name, Listen.everywhere(port));
+    }
+
+    /**
+     * @param name   the name the service reports in {@code /healthz} and its output
+     * @param listen addresses, port and connection limits
+     */
+    public ServiceServer(String name, Listen listen) {
         this.name = name;
-        this.requestedPort = port;
+        this.listen = listen;
     }
 
     /** The name the service reports in {@code /healthz} and its output. */
@@ -50,9 +64,8 @@ public class ServiceServer {
         if (listener != null) {
             throw new IllegalStateException(name + " already started");
         }
-        DualStackListener candidate = new DualStackListener(requestedPort);
-        mapRoutes(candidate.service());
-        port = candidate.listen();
+        HttpListener candidate = new HttpListener(name, listen, this::exemptFromClientLimits);
+        port = candidate.listen(this::mapRoutes);
         listener = candidate;
         log.fine(() -> name + " started on port " + port);
     }
@@ -63,6 +76,11 @@ public class ServiceServer {
             throw new IllegalStateException(name + " is not running");
         }
         return port;
+    }
+
+    /** Where the server listens (or is to listen) and with which limits. */
+    public final Listen listen() {
+        return listen;
     }
 
     /** One line per bound address, for printing on start-up; none when not running. */
@@ -88,6 +106,14 @@ public class ServiceServer {
     protected void addRoutes(Service http) {
     }
 
+    /**
+     * Whether a peer is spared the per-client connection cap, e.g. a trusted reverse proxy that
+     * carries many clients' requests. Nobody is, by default.
+     */
+    protected boolean exemptFromClientLimits(InetAddress peer) {
+        return false;
+    }
+
     /** Runs before the server stops: end long-running responses (streams) so the stop is quick. */
     protected void beforeStop() {
     }
@@ -110,6 +136,17 @@ public class ServiceServer {
     private void mapRoutes(Service http) {
         Cors.install(http);
 
+        // Spark decodes path parameters strictly, and a %-escape that is not UTF-8 would throw from
+        // inside a route; refuse such a path before any route runs, with Spark's own decoder.
+        http.before((request, response) -> {
+            try {
+                UrlDecode.path(request.raw().getRequestURI());
+            } catch (IllegalArgumentException notUtf8) {
+                response.type(JsonReplies.CONTENT_TYPE);
+                throw http.halt(400, JsonReplies.error("malformed request (400 Bad Request): the path's %-escapes are not UTF-8"));
+            }
+        });
+
         // Methods Spark has no route type for never reach a route; answer them here.
         http.before((request, response) -> {
             String method = request.requestMethod().toLowerCase(Locale.ROOT);
@@ -120,6 +157,15 @@ public class ServiceServer {
             }
         });
 
+        // Jetty throws this when it parses a part of the request lazily, e.g. a query string
+        // with a bad %-escape: the client's mistake, not the service's.
+        http.exception(BadMessageException.class, (exception, request, response) -> {
+            int status = exception.getCode() >= 400 && exception.getCode() < 500 ? exception.getCode() : 400;
+            response.status(status);
+            response.type(JsonReplies.CONTENT_TYPE);
+            response.body(JsonReplies.error("malformed request (" + status + " " + HttpStatus.getMessage(status)
+                    + "): check the URL's %-escapes and the headers"));
+        });
         http.exception(Exception.class, (exception, request, response) -> {
             log.log(Level.WARNING, request.requestMethod() + " " + request.pathInfo() + " failed",
                     exception);

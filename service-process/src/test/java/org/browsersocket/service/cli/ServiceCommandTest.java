@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.ServerSocket;
 import java.util.List;
 
+import org.browsersocket.service.http.BindAddress;
 import org.browsersocket.service.http.ServiceServer;
 import org.browsersocket.service.testing.CommandRun;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class ServiceCommandTest {
                     .filter(line -> line.startsWith("-"))
                     .map(line -> line.split("\\s{2,}")[0])
                     .toList();
-            assertEquals(List.of("--port=PORT", "--flavour=FLAVOUR", "--fail-with=MESSAGE",
+            assertEquals(List.of("--port=PORT", "--bind=ADDRESS", "--flavour=FLAVOUR", "--fail-with=MESSAGE",
                     "-h, --help", "-V, --version"), options);
             assertEquals("", run.err());
         }
@@ -107,6 +108,45 @@ class ServiceCommandTest {
                     "test-service listening on http://0.0.0.0:" + port + " (IPv4)",
                     "test-service listening on http://[::]:" + port + " (IPv6)"),
                     run.out().lines().toList());
+        }
+    }
+
+    @Test
+    void bindListensOnTheAddressesGivenAndPrintsEach() {
+        try (CommandRun<ServiceServer> run = run("--port=0", "--bind", "127.0.0.1", "--bind=::1")) {
+            run.assertRunning();
+            int port = run.server().port();
+            assertEquals(List.of(
+                    "test-service listening on http://127.0.0.1:" + port + " (IPv4)",
+                    "test-service listening on http://[::1]:" + port + " (IPv6)"),
+                    run.out().lines().toList());
+        }
+    }
+
+    @Test
+    void withoutBindEveryAddressIsAskedFor() {
+        TestServiceCommand command = new TestServiceCommand();
+        try (CommandRun<ServiceServer> run = CommandRun.of(command, "--port=0")) {
+            run.assertRunning();
+            assertEquals(List.of(BindAddress.ANY), command.listensAskedFor.get(0).addresses());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "example.org", "10.0.0.0/8", "", "127.0.0.1:80"})
+    void aBindThatIsNotAnIpAddressIsRejectedOnOneLine(String address) {
+        try (CommandRun<ServiceServer> run = run("--port=0", "--bind", address)) {
+            run.assertFailedWithOneLine(NAME);
+            assertTrue(run.err().contains("Invalid value for option '--bind' (ADDRESS): '" + address + "' is not an IP address"),
+                    run.err());
+        }
+    }
+
+    @Test
+    void anAddressThisMachineDoesNotHaveIsReportedOnOneLineWithExitCode2() {
+        try (CommandRun<ServiceServer> run = run("--port=0", "--bind", "192.0.2.1")) {
+            run.assertFailedWithOneLine(NAME);
+            assertEquals(ServiceCommand.EXIT_CANNOT_LISTEN, run.exitCode());
         }
     }
 

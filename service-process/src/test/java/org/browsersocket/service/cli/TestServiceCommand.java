@@ -3,6 +3,7 @@ package org.browsersocket.service.cli;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.browsersocket.service.http.Listen;
 import org.browsersocket.service.http.ServiceServer;
 
 import picocli.CommandLine.Command;
@@ -25,6 +26,8 @@ final class TestServiceCommand extends ServiceCommand<ServiceServer> {
 
     /** The port each newServer call was asked for. */
     final List<Integer> portsAskedFor = new ArrayList<>();
+    /** What each newServer call was asked for. */
+    final List<Listen> listensAskedFor = new ArrayList<>();
     /** What started(...) saw, one entry per call. */
     final List<String> startedCalls = new ArrayList<>();
     /** Listen on the port asked for (true) or on any free port, to test the default port. */
@@ -40,12 +43,13 @@ final class TestServiceCommand extends ServiceCommand<ServiceServer> {
     }
 
     @Override
-    protected ServiceServer newServer(int port) {
-        portsAskedFor.add(port);
+    protected ServiceServer newServer(Listen listen) {
+        portsAskedFor.add(listen.port());
+        listensAskedFor.add(listen);
         if (failure != null) {
             throw new IllegalStateException(failure);
         }
-        return new ServiceServer(NAME, bindThePortAskedFor ? port : 0);
+        return new ServiceServer(NAME, bindThePortAskedFor ? listen : new Listen(listen.addresses(), 0, listen.limits()));
     }
 
     @Override

@@ -9,10 +9,12 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.browsersocket.service.testing.Http;
+import org.browsersocket.service.testing.RawHttp;
 import org.browsersocket.service.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,6 +39,14 @@ class ServiceServerTest {
             http.get("/hello", (request, response) -> {
                 response.type(JsonReplies.CONTENT_TYPE);
                 return JsonReplies.health("hello");
+            });
+            http.get("/param", (request, response) -> {
+                response.type(JsonReplies.CONTENT_TYPE);
+                return JsonReplies.health(String.valueOf(request.queryParams("x")));
+            });
+            http.get("/named/:name", (request, response) -> {
+                response.type(JsonReplies.CONTENT_TYPE);
+                return JsonReplies.health(request.params(":name"));
             });
             http.get("/broken", (request, response) -> {
                 throw new IllegalStateException("a route that fails (expected in this test)");
@@ -85,6 +95,40 @@ class ServiceServerTest {
         assertEquals(500, response.statusCode());
         assertEquals(Map.of("error", "internal error"), Http.json(response));
         assertEquals(List.of("*"), response.headers().allValues("Access-Control-Allow-Origin"));
+    }
+
+    @Test
+    void aMalformedQueryStringIs400NotAServerError() throws Exception {
+        try (RawHttp client = RawHttp.connect(SERVER.server().port())) {
+            String response = client.send("GET /param?x=%zz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+                    .readAll(Duration.ofSeconds(5));
+            assertTrue(response.startsWith("HTTP/1.1 400 "), response);
+            assertTrue(response.contains("{\"error\":\"malformed request (400 Bad Request)"), response);
+            assertTrue(response.contains("Access-Control-Allow-Origin: *"), response);
+        }
+        assertEquals(Map.of("status", "ok", "service", "%"), Http.json(send("GET", "/param?x=%25")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"%C3%28", "%ED%A0%80", "%FF", "a%E2%82"})
+    void aPathWhoseEscapesAreNotUtf8Is400NotAServerError(String name) throws Exception {
+        HttpResponse<String> response = send("GET", "/named/" + name);
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals(Map.of("error", "malformed request (400 Bad Request): the path's %-escapes are not UTF-8"),
+                Http.json(response));
+        assertEquals(Map.of("status", "ok", "service", "caf\u00e9"), Http.json(send("GET", "/named/caf%C3%A9")));
+    }
+
+    /** CVE-2023-40167: Jetty before 9.4.52 took {@code Content-Length: +5} for 5. */
+    @ParameterizedTest
+    @ValueSource(strings = {"+5", "-5", " 5x", "0x5"})
+    void aContentLengthThatIsNotDigitsIsRefusedWith400(String length) throws Exception {
+        try (RawHttp client = RawHttp.connect(SERVER.server().port())) {
+            String response = client.send("POST /hello HTTP/1.1\r\nHost: test\r\nContent-Length: " + length
+                    + "\r\n\r\nhello").readAll(Duration.ofSeconds(5));
+            assertTrue(response.startsWith("HTTP/1.1 400 "), response);
+            assertTrue(response.contains("application/json"), response);
+        }
     }
 
     @ParameterizedTest
