@@ -4,7 +4,7 @@ JARS = host-runtime/target/host-runtime.jar address-service/target/address-servi
        discovery-service/target/discovery-service.jar browsersocket-api/target/browsersocket-api-demo-site.jar \
        selenium-tests/target/selenium-tests.jar
 
-.PHONY: all build run test bench experiments paper extension clean help
+.PHONY: all build run test bench soak experiments paper extension clean help
 # The runtime's public port that the packaged extension tells pages (make extension PUBLIC_PORT=…).
 PUBLIC_PORT ?= 7041
 
@@ -14,6 +14,7 @@ help:
 	@echo "make run    build and start the runtime, the services and the demo site"
 	@echo "make test   install missing packages (as root), then run every test"
 	@echo "make bench  page-hosted vs native echo; 10k idle peers; address and discovery service load"
+	@echo "make soak [SOAK_MINUTES=10]   hostile + normal load on a page-hosted echo; prints connections, memory, latency"
 	@echo "make build  build the runnable jars, the site's own copy of the library and the extension"
 	@echo "make extension [PUBLIC_PORT=7041]   build the browser extension (unpacked and zipped)"
 	@echo "make experiments [ONLY=latency,...] [QUICK=1]   run the evaluation, write paper/results/"
@@ -45,6 +46,11 @@ bench: build
 	@tools/bench-address.sh
 	@echo
 	java -cp selenium-tests/target/selenium-tests.jar org.browsersocket.bench.DiscoveryBench
+
+SOAK_MINUTES ?= 10
+soak: build
+	@tools/install-deps.sh bench
+	java -cp selenium-tests/target/selenium-tests.jar org.browsersocket.bench.Soak --minutes $(SOAK_MINUTES)
 
 experiments: build
 	@tools/install-deps.sh experiments

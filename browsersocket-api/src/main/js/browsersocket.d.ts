@@ -75,8 +75,12 @@ declare class BrowserSocket extends EventTarget {
   static readonly OPEN: 1;
   static readonly CLOSED: 3;
 
-  /** Registers a listener; `factory` is called once per incoming connection. */
-  constructor(factory: () => BrowserSocketConnectionHandler);
+  /**
+   * Registers a listener; `factory` is called once per incoming connection. With
+   * `options.credentialHeaders`, `onhandshake` sees peers' Cookie and Authorization headers
+   * (withheld by default).
+   */
+  constructor(factory: () => BrowserSocketConnectionHandler, options?: { credentialHeaders?: boolean });
 
   /**
    * TCP port the runtime listens on for this page. Set synchronously by the runtime's script and

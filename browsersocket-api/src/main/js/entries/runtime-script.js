@@ -21,3 +21,7 @@ var pageRuntime = {
 
 /** Where this BrowserSocket comes from: 'runtime' here ('site' or 'extension' in the others). */
 BrowserSocket.provider = 'runtime';
+
+// Claim the grant at once: a claimed grant lives as long as this page, while an unclaimed one
+// may expire or be crowded out by other tabs fetching the script before this page listens.
+if (config) channelFor(config);

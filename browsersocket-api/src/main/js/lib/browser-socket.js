@@ -5,6 +5,7 @@
 var internals = new WeakMap();
 var channel = null;      // the page's control channel, opened with the first listener
 
+/** The page's control channel, opened (and its grant claimed) on first use. */
 function channelFor(grant) {
   if (!channel) channel = new ControlChannel(pageRuntime, grant);
   return channel;
@@ -21,12 +22,17 @@ function channelGone(closed) {
  * otherwise (the site's own copy of the library) they are set when `ready` resolves.
  */
 class BrowserSocket extends EventTarget {
-  constructor(factory) {
+  /**
+   * `options.credentialHeaders`: let `onhandshake` see peers' Cookie and Authorization headers
+   * (withheld by default: they carry the peer's credentials for this host, not for the page).
+   */
+  constructor(factory, options) {
     super();
     if (typeof factory !== 'function') throw new TypeError('new BrowserSocket(factory): factory must be a function');
     var self = this;
     var settle = {};
-    var state = { index: -1, factory: factory, port: undefined, prefix: undefined };
+    var state = { index: -1, factory: factory, port: undefined, prefix: undefined,
+                  credentialHeaders: !!(options && options.credentialHeaders) };
     this.onerror = null;
     this.onopen = null;
     this.onclose = null;
@@ -72,7 +78,7 @@ class BrowserSocket extends EventTarget {
       state.prefix = grant.prefixes[state.index];
       var control = channelFor(grant);
       control.listeners.set(state.index, self);
-      control.send({ type: 'listen', listener: state.index });
+      control.send({ type: 'listen', listener: state.index, credentialHeaders: state.credentialHeaders });
       return true;
     };
     state.overLimit = function (grant) {

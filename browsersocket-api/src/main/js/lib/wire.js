@@ -6,7 +6,7 @@ var KIND_TEXT = 0;
 var KIND_BINARY = 1;
 var HEADER_BYTES = 5;
 var encoder = new TextEncoder();
-var decoder = new TextDecoder();
+var decoder = new TextDecoder('utf-8', { ignoreBOM: true }); // a leading U+FEFF is part of the message
 
 /** Encodes one message (string, ArrayBuffer or view) for connection `id`; checks the size limit. */
 function encodeDataFrame(id, data, maxMessageBytes) {

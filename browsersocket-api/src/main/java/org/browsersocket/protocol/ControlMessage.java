@@ -49,10 +49,19 @@ public sealed interface ControlMessage {
         }
     }
 
-    /** Opens listener number {@code listener}, i.e. binds the grant's prefix of that index. */
-    record Listen(int listener) implements ControlMessage {
+    /**
+     * Opens listener number {@code listener}, i.e. binds the grant's prefix of that index. With
+     * {@code credentialHeaders} the page sees its peers' {@code Cookie} and {@code Authorization}
+     * headers; otherwise they are withheld from it.
+     */
+    record Listen(int listener, Boolean credentialHeaders) implements ControlMessage {
         public Listen {
             require(listener >= 0, "listener must be >= 0");
+            credentialHeaders = Boolean.TRUE.equals(credentialHeaders);
+        }
+
+        public Listen(int listener) {
+            this(listener, false);
         }
     }
 

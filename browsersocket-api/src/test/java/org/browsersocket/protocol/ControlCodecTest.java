@@ -27,7 +27,7 @@ class ControlCodecTest {
 
     @Test
     void wireFormatUsesATypeField() {
-        assertEquals("{\"type\":\"listen\",\"listener\":3}", codec.encode(new ControlMessage.Listen(3)));
+        assertEquals("{\"type\":\"listen\",\"listener\":3,\"credentialHeaders\":false}", codec.encode(new ControlMessage.Listen(3)));
     }
 
     @Test

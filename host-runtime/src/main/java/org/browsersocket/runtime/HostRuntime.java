@@ -14,6 +14,9 @@ import org.browsersocket.runtime.consent.ConsentBook;
 import org.browsersocket.runtime.consent.ConsentDesk;
 import org.browsersocket.runtime.control.ControlServer;
 import org.browsersocket.runtime.extension.NativeHostFile;
+import org.browsersocket.runtime.limits.AcceptGate;
+import org.browsersocket.runtime.limits.MemoryBudget;
+import org.browsersocket.runtime.limits.PeerAdmission;
 import org.browsersocket.runtime.relay.Listener;
 import org.browsersocket.runtime.relay.PageSession;
 import org.browsersocket.runtime.relay.PublicServer;
@@ -37,6 +40,9 @@ public final class HostRuntime implements AutoCloseable {
     private PublicServer publicServer;
     private ControlServer controlServer;
     private ConsentDesk consent;
+    private MemoryBudget budget;
+    private PeerAdmission admission;
+    private AcceptGate acceptGate;
     private NativeHostFile nativeHost;
 
     private HostRuntime(RuntimeConfig config) {
@@ -49,16 +55,20 @@ public final class HostRuntime implements AutoCloseable {
         try {
             Router<Listener> router = new Router<>(new PrefixMinter(), config.maxListenersPerPage(),
                     UNCLAIMED_GRANT_MINUTES, TimeUnit.MINUTES, MAX_UNCLAIMED_GRANTS);
-            runtime.publicServer = PublicServer.bind(runtime.boss, runtime.workers, router, config);
+            runtime.budget = new MemoryBudget(config.peerLimits().memoryBudgetBytes());
+            runtime.admission = new PeerAdmission(config.peerLimits());
+            runtime.acceptGate = new AcceptGate();
+            runtime.publicServer = PublicServer.bind(runtime.boss, runtime.workers, router, config, runtime.acceptGate,
+                    runtime.admission, runtime.budget);
             // The control port is bound before the consent desk exists, so that the desk and the
             // native-host file can name the port really chosen (0 = any free).
             ConsentBook book = new ConsentBook(config.configDir() == null ? null
                     : config.configDir().resolve("consent.json"), config.allowedOrigins());
             runtime.consent = new ConsentDesk(book, runtime.workers, config.consentTimeout(), "");
             PageSession.Context pages = new PageSession.Context(router, config, new ControlCodec(),
-                    runtime.publicPort(), runtime.consent);
+                    runtime.publicPort(), runtime.consent, runtime.budget);
             runtime.controlServer = ControlServer.bind(runtime.boss, runtime.workers, config.controlPort(), pages,
-                    runtime.sessions, new StatusPage(), new ConsentActions(runtime.consent),
+                    runtime.sessions, new StatusPage(runtime::limitsStatus), new ConsentActions(runtime.consent),
                     config.configDir() == null ? null : runtime.nativeHostFor(config));
             runtime.consent.pointAt(runtime.controlUrl() + "/");
             if (runtime.nativeHost != null) {
@@ -79,6 +89,21 @@ public final class HostRuntime implements AutoCloseable {
     private NativeHostFile nativeHostFor(RuntimeConfig config) {
         nativeHost = NativeHostFile.create("ws://127.0.0.1:" + config.controlPort() + "/control");
         return nativeHost;
+    }
+
+    /** The bytes held for peers (messages arriving, messages peers are slow to read) against the budget. */
+    public MemoryBudget memoryBudget() {
+        return budget;
+    }
+
+    /** The public port's admission: connections open and shed. */
+    public PeerAdmission admission() {
+        return admission;
+    }
+
+    private StatusPage.LimitsStatus limitsStatus() {
+        return new StatusPage.LimitsStatus(budget.limit(), budget.used(), admission.openCount(),
+                admission.shedCount() + acceptGate.shedCount());
     }
 
     /** Pages waiting for the user, and the user's decisions. */

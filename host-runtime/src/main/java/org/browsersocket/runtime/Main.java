@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
 import org.browsersocket.runtime.extension.NativeHostInstaller;
+import org.browsersocket.runtime.limits.PeerLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -56,6 +57,31 @@ public final class Main {
             + "sending more is closed with 1009. Default: ${DEFAULT-VALUE}.")
     int maxMessageBytes = RuntimeConfig.DEFAULT_MAX_MESSAGE_BYTES;
 
+    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", description = "A peer must complete its "
+            + "WebSocket upgrade request within this. Default: ${DEFAULT-VALUE}.")
+    int handshakeTimeoutSeconds = (int) PeerLimits.DEFAULT_HANDSHAKE_TIMEOUT.toSeconds();
+
+    @Option(names = "--message-timeout", paramLabel = "SECONDS", description = "A message a peer started "
+            + "must be complete within this. Default: ${DEFAULT-VALUE}.")
+    int messageTimeoutSeconds = (int) PeerLimits.DEFAULT_MESSAGE_TIMEOUT.toSeconds();
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "A silent peer is pinged after "
+            + "this, and closed after twice this. Default: ${DEFAULT-VALUE}.")
+    int idleTimeoutSeconds = (int) PeerLimits.DEFAULT_IDLE_TIMEOUT.toSeconds();
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", description = "Connections one IPv4 "
+            + "address or IPv6 /64 may hold on the public port. Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerAddress = PeerLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+    @Option(names = "--max-public-connections", paramLabel = "N", description = "Connections on the public "
+            + "port altogether (new ones are also shed while file descriptors run short). Default: ${DEFAULT-VALUE}.")
+    int maxPublicConnections = PeerLimits.DEFAULT_MAX_PUBLIC_CONNECTIONS;
+
+    @Option(names = "--memory-budget", paramLabel = "MIB", description = "Memory held for peers at once "
+            + "(messages arriving, messages peers are slow to read); a peer that would exceed it is closed "
+            + "(1013 or 1008). Default: a quarter of the maximum heap, here ${DEFAULT-VALUE} MiB.")
+    long memoryBudgetMegabytes = PeerLimits.defaultMemoryBudget() >> 20;
+
     @Option(names = "--max-listeners-per-page", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     int maxListenersPerPage = 16;
 
@@ -101,7 +127,10 @@ public final class Main {
         configureLogging();
         RuntimeConfig config = new RuntimeConfig(main.controlPort, main.publicPort,
                 new LinkedHashSet<>(main.allowOrigins), main.maxMessageBytes, main.maxListenersPerPage,
-                main.maxConnectionsPerListener, 5_000, main.configDir, Duration.ofSeconds(main.consentTimeoutSeconds));
+                main.maxConnectionsPerListener, 5_000, main.configDir, Duration.ofSeconds(main.consentTimeoutSeconds),
+                new PeerLimits(Duration.ofSeconds(main.handshakeTimeoutSeconds), Duration.ofSeconds(main.messageTimeoutSeconds),
+                        Duration.ofSeconds(main.idleTimeoutSeconds), main.maxConnectionsPerAddress,
+                        main.maxPublicConnections, main.memoryBudgetMegabytes * 1024L * 1024L));
         HostRuntime runtime;
         try {
             runtime = HostRuntime.start(config);
@@ -123,6 +152,10 @@ public final class Main {
             runtime.close();
             out.println("host-runtime: stopped");
         }, "bs-shutdown"));
+        // SIGTERM and Ctrl-C are how the runtime is asked to stop: a clean stop, exit status 0.
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> System.exit(0));
+        }
         return Integer.MIN_VALUE;
     }
 
@@ -137,8 +170,11 @@ public final class Main {
                 return "--allow-origin " + origin + " is not an http(s) origin (scheme://host[:port], no path)";
             }
         }
-        if (consentTimeoutSeconds < 1) {
-            return "--consent-timeout must be at least 1 second";
+        if (consentTimeoutSeconds < 1 || handshakeTimeoutSeconds < 1 || messageTimeoutSeconds < 1 || idleTimeoutSeconds < 1) {
+            return "timeouts must be at least 1 second";
+        }
+        if (maxConnectionsPerAddress < 1 || maxPublicConnections < 1 || memoryBudgetMegabytes < 1) {
+            return "connection caps and the memory budget must be at least 1";
         }
         if (maxMessageBytes < 1 || maxListenersPerPage < 1 || maxConnectionsPerListener < 1) {
             return "limits must be at least 1";

@@ -3,6 +3,7 @@ package org.browsersocket.runtime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import org.browsersocket.runtime.limits.PeerLimits;
 
 /**
  * Settings of one host runtime.
@@ -20,11 +21,12 @@ import java.util.Set;
  *                                  connection file live; null keeps decisions in memory and serves no
  *                                  native-messaging host
  * @param consentTimeout            how long a page waits for the user to allow its origin
+ * @param peerLimits                deadlines and caps of the public port
  */
 public record RuntimeConfig(int controlPort, int publicPort, Set<String> allowedOrigins,
                             int maxMessageBytes, int maxListenersPerPage,
                             int maxConnectionsPerListener, int peerWaitMillis,
-                            Path configDir, Duration consentTimeout) {
+                            Path configDir, Duration consentTimeout, PeerLimits peerLimits) {
     public static final int DEFAULT_CONTROL_PORT = 7040;
     public static final int DEFAULT_PUBLIC_PORT = 7041;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -37,7 +39,7 @@ public record RuntimeConfig(int controlPort, int publicPort, Set<String> allowed
     /** Defaults, with free ports, no configuration directory and the given origins allowed: for tests. */
     public static RuntimeConfig ephemeral(String... allowedOrigins) {
         return new RuntimeConfig(0, 0, Set.of(allowedOrigins), DEFAULT_MAX_MESSAGE_BYTES, 16, 20_000, 5_000,
-                null, DEFAULT_CONSENT_TIMEOUT);
+                null, DEFAULT_CONSENT_TIMEOUT, PeerLimits.defaults());
     }
 
     /** The user's configuration directory: {@code $XDG_CONFIG_HOME/browsersocket} or {@code ~/.config/browsersocket}. */
@@ -49,26 +51,31 @@ public record RuntimeConfig(int controlPort, int publicPort, Set<String> allowed
 
     public RuntimeConfig withMaxMessageBytes(int bytes) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, bytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout);
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits);
     }
 
     public RuntimeConfig withMaxConnectionsPerListener(int connections) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                connections, peerWaitMillis, configDir, consentTimeout);
+                connections, peerWaitMillis, configDir, consentTimeout, peerLimits);
     }
 
     public RuntimeConfig withConfigDir(Path dir) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, dir, consentTimeout);
+                maxConnectionsPerListener, peerWaitMillis, dir, consentTimeout, peerLimits);
     }
 
     public RuntimeConfig withConsentTimeout(Duration timeout) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, timeout);
+                maxConnectionsPerListener, peerWaitMillis, configDir, timeout, peerLimits);
+    }
+
+    public RuntimeConfig withPeerLimits(PeerLimits limits) {
+        return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, limits);
     }
 
     public RuntimeConfig withPorts(int control, int pub) {
         return new RuntimeConfig(control, pub, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout);
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits);
     }
 }

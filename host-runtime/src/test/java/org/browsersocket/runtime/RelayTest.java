@@ -3,6 +3,7 @@ package org.browsersocket.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -101,12 +102,26 @@ class RelayTest {
     @Test
     void peerArrivingBeforeThePageBindsWaitsAndThenConnects() throws Exception {
         runtime(RuntimeConfig.ephemeral(ORIGIN));
-        JavaPage page = page().echoing();
+        JavaPage page = page(); // has its grant (the script), has not said hello, has no listener
         String early = "ws://127.0.0.1:" + page.publicPort() + page.prefixes().get(0) + "early";
-        JavaPeer peer = connecting(early, Map.of()); // arrives while listener 0 is only minted, not bound
-        page.listen();
+        JavaPeer peer = fixture.connecting(new JavaPeer(early).noticingRequestWritten());
+        peer.awaitRequestWritten(); // the peer's upgrade request is sent before the page does anything
+
+        page.send(new ControlMessage.Hello(page.token()));
+        assertInstanceOf(ControlMessage.Welcome.class, page.next());
+        assertFalse(peer.wasOpened() || peer.closedFuture().isDone(), "the early peer waits: neither opened nor refused");
+        page.send(new ControlMessage.Listen(0));
+        assertInstanceOf(ControlMessage.Listening.class, page.next(), "the listener opens first");
+        ControlMessage.Handshake handshake = assertInstanceOf(ControlMessage.Handshake.class, page.next(),
+                "then the peer that waited for it is offered to the page");
+        assertTrue(handshake.resource().endsWith("/early"), handshake.resource());
+        page.send(new ControlMessage.Accept(handshake.conn(), null, Map.of()));
         peer.awaitOpen();
+        assertEquals(handshake.conn(), page.expect(ControlMessage.Open.class).conn());
         peer.send("made it");
+        JavaPage.Data data = page.nextData();
+        assertEquals("made it", data.text());
+        page.sendData(data.kind(), data.conn(), data.payload());
         assertEquals("made it", peer.nextText());
     }
 
@@ -160,11 +175,12 @@ class RelayTest {
         assertEquals("chat.v2", page.expect(ControlMessage.Open.class).protocol());
         peer.awaitOpen();
         assertEquals("chat.v2", peer.protocol());
+        assertEquals("lobby", peer.handshakeHeader("X-Room"), "the header the page added reached the peer: " + peer.handshakeHeaders());
     }
 
     @Test
     void handshakeThePageNeverAnswersTimesOutWith504() throws Exception {
-        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 4, 100, 300, null, RuntimeConfig.DEFAULT_CONSENT_TIMEOUT));
+        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 4, 100, 300, null, RuntimeConfig.DEFAULT_CONSENT_TIMEOUT, org.browsersocket.runtime.limits.PeerLimits.defaults()));
         String url = page().listen();
         assertEquals(504, fixture.upgradeStatus(url));
     }
@@ -204,7 +220,7 @@ class RelayTest {
 
     @Test
     void listenerLimitPerPageIsEnforcedWithAClearError() throws Exception {
-        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 2, 100, 1000, null, RuntimeConfig.DEFAULT_CONSENT_TIMEOUT));
+        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 2, 100, 1000, null, RuntimeConfig.DEFAULT_CONSENT_TIMEOUT, org.browsersocket.runtime.limits.PeerLimits.defaults()));
         JavaPage page = page();
         page.listen();
         page.listen(1);

@@ -31,6 +31,12 @@ public final class RuntimeProcess implements AutoCloseable {
     }
 
     public static RuntimeProcess start(Path jar, String allowedOrigin, String... jvmOptions) throws IOException {
+        return start(jar, allowedOrigin, List.of(), jvmOptions);
+    }
+
+    /** Like {@link #start(Path, String, String...)}, with more flags for the runtime itself. */
+    public static RuntimeProcess start(Path jar, String allowedOrigin, List<String> runtimeFlags, String... jvmOptions)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (make build)");
         }
@@ -38,6 +44,7 @@ public final class RuntimeProcess implements AutoCloseable {
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", jar.toString(), "--control-port", "0", "--public-port", "0",
                 "--allow-origin", allowedOrigin));
+        command.addAll(runtimeFlags);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         int control = -1;

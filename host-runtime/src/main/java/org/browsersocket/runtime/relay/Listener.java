@@ -11,11 +11,18 @@ public final class Listener {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicLong bytesIn = new AtomicLong();
     final AtomicLong bytesOut = new AtomicLong();
+    private final boolean credentialHeaders;
     private volatile boolean closed;
 
-    Listener(PageSession session, Router.Slot<Listener> slot) {
+    Listener(PageSession session, Router.Slot<Listener> slot, boolean credentialHeaders) {
         this.session = session;
         this.slot = slot;
+        this.credentialHeaders = credentialHeaders;
+    }
+
+    /** Whether the page asked to see its peers' Cookie and Authorization headers. */
+    boolean credentialHeaders() {
+        return credentialHeaders;
     }
 
     public PageSession session() {

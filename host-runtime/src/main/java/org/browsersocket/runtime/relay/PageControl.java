@@ -46,7 +46,7 @@ final class PageControl {
         if (message instanceof ControlMessage.Hello hello) {
             hello(hello);
         } else if (message instanceof ControlMessage.Listen listen) {
-            session.listen(listen.listener());
+            session.listen(listen);
         } else if (message instanceof ControlMessage.Unlisten unlisten) {
             session.unlisten(unlisten.listener());
         } else if (message instanceof ControlMessage.Accept accept) {

@@ -1,6 +1,7 @@
 package org.browsersocket.runtime.relay;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.channel.ChannelFutureListener;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -25,6 +27,7 @@ import org.browsersocket.protocol.ControlMessage;
 import org.browsersocket.protocol.DataFrame;
 import org.browsersocket.runtime.RuntimeConfig;
 import org.browsersocket.runtime.consent.ConsentDesk;
+import org.browsersocket.runtime.limits.MemoryBudget;
 import org.browsersocket.runtime.routing.Grant;
 import org.browsersocket.runtime.routing.Router;
 
@@ -37,10 +40,12 @@ import org.browsersocket.runtime.routing.Router;
 public final class PageSession {
     /** What every page session of one runtime shares. */
     public record Context(Router<Listener> router, RuntimeConfig config, ControlCodec codec, int publicPort,
-                          ConsentDesk consent) {}
+                          ConsentDesk consent, MemoryBudget budget) {}
 
     private static final Logger LOG = Logger.getLogger("browsersocket.page");
     private static final AtomicInteger SESSION_NUMBERS = new AtomicInteger();
+    /** Request headers that carry a peer's credentials for this host, withheld unless the page asks. */
+    private static final List<String> CREDENTIAL_HEADERS = List.of("cookie", "authorization", "proxy-authorization");
 
     private final int number = SESSION_NUMBERS.incrementAndGet();
     private final Channel control;
@@ -52,7 +57,10 @@ public final class PageSession {
     private final ControlCodec codec;
     private final int publicPort;
     private final long slowPeerBytes;
+    private final MemoryBudget budget;
     private final Map<Integer, Listener> listeners = new ConcurrentHashMap<>();
+    /** Listeners asked for but not yet bound that want their peers' credential headers. */
+    private final Map<Integer, Boolean> credentialRequests = new ConcurrentHashMap<>();
     private final Map<Integer, PeerConnection> connections = new ConcurrentHashMap<>();
     private final Set<Channel> pausedPeers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextConnection = new AtomicInteger();
@@ -71,6 +79,7 @@ public final class PageSession {
         this.config = context.config();
         this.codec = context.codec();
         this.publicPort = context.publicPort();
+        this.budget = context.budget();
         this.gate = new ListenGate(this, context.consent(), control.eventLoop(), viaExtension);
         this.pageControl = new PageControl(this, context);
         // A peer may lag this far behind what the page sends it before it is cut off.
@@ -131,11 +140,27 @@ public final class PageSession {
         if (connection == null || !connection.isOpen()) {
             return; // the peer left while this message was on its way: nothing to deliver to
         }
+        if (kind == DataFrame.KIND_TEXT
+                && !ByteBufUtil.isText(content, start + DataFrame.HEADER_BYTES, length - DataFrame.HEADER_BYTES, StandardCharsets.UTF_8)) {
+            // RFC 6455 forbids sending invalid UTF-8 as text; browsers' TextEncoder never makes it.
+            sendError(null, "a text message for connection " + id + " is not valid UTF-8; it was not sent", false);
+            return;
+        }
         Channel peer = connection.channel();
         if (peer.bytesBeforeWritable() > slowPeerBytes) {
             LOG.warning(name() + " peer " + connection.remoteAddress() + " reads too slowly; closing it");
             closePeer(connection, 1008, "peer reads too slowly");
             return;
+        }
+        if (!peer.isWritable()) {
+            // Past its write buffer's high-water mark the peer lags: what it has not read is held
+            // against the runtime's memory budget, shared by all peers.
+            if (!budget.tryReserve(length)) {
+                LOG.warning(name() + " peer " + connection.remoteAddress() + " reads too slowly and the memory budget is spent; closing it");
+                closePeer(connection, 1008, "peer reads too slowly (the runtime's memory for peers is exhausted)");
+                return;
+            }
+            connection.lagging(length);
         }
         ByteBuf payload = content.retainedSlice(start + DataFrame.HEADER_BYTES, length - DataFrame.HEADER_BYTES);
         WebSocketFrame frame = kind == DataFrame.KIND_TEXT ? new TextWebSocketFrame(payload) : new BinaryWebSocketFrame(payload);
@@ -192,6 +217,9 @@ public final class PageSession {
                 : Arrays.stream(offered.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
         Map<String, String> headers = new LinkedHashMap<>();
         request.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(), h.getValue(), (a, b) -> a + ", " + b));
+        if (!listener.credentialHeaders()) {
+            CREDENTIAL_HEADERS.forEach(headers::remove); // a page sees them only if it asked
+        }
         send(new ControlMessage.Handshake(id, listener.index(), request.uri(),
                 request.headers().get(HttpHeaderNames.ORIGIN), protocols, headers, remoteAddress));
         return connection;
@@ -246,10 +274,14 @@ public final class PageSession {
 
     // ---------------------------------------------------------------- internals
 
-    void listen(int index) {
+    void listen(ControlMessage.Listen listen) {
+        int index = listen.listener();
         if (listeners.containsKey(index) || gate.holds(index)) {
             sendError(index, "listener " + index + " is already open", false);
             return;
+        }
+        if (listen.credentialHeaders() && credentialRequests.size() < config.maxListenersPerPage()) {
+            credentialRequests.put(index, true);
         }
         gate.request(index);
     }
@@ -267,7 +299,7 @@ public final class PageSession {
                     : "listener " + index + " was stopped; its prefix is not reused", false);
             return;
         }
-        Listener listener = new Listener(this, slot);
+        Listener listener = new Listener(this, slot, Boolean.TRUE.equals(credentialRequests.remove(index)));
         listeners.put(index, listener);
         router.bind(slot, listener);
         LOG.info(name() + " listener opened by origin " + origin + " on port " + publicPort
@@ -348,8 +380,11 @@ public final class PageSession {
     /** Sends a close frame to the peer and tells the page the connection is closed. */
     private void closePeer(PeerConnection connection, int code, String reason) {
         if (forget(connection)) {
-            connection.channel().writeAndFlush(new CloseWebSocketFrame(code, reason))
-                    .addListener(ChannelFutureListener.CLOSE);
+            // On the peer's own loop, after anything already queued there: an accepted handshake's
+            // 101 (queued by the page's accept in the same read) must go out before the close frame.
+            Channel peer = connection.channel();
+            peer.eventLoop().execute(() -> peer.writeAndFlush(new CloseWebSocketFrame(code, reason))
+                    .addListener(ChannelFutureListener.CLOSE));
             send(new ControlMessage.Close(connection.id(), code, reason, true));
         }
     }

@@ -14,6 +14,7 @@ public final class PeerConnection {
     private final Instant since = Instant.now();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
+    private final AtomicLong lagBytes = new AtomicLong();
     private volatile boolean open;
     private volatile boolean accepted;
 
@@ -60,6 +61,12 @@ public final class PeerConnection {
         return open;
     }
 
+    /** Bytes written to this peer and not yet sent: what it has not read. */
+    public long pendingOutboundBytes() {
+        var buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
     Channel channel() {
         return channel;
     }
@@ -79,6 +86,16 @@ public final class PeerConnection {
 
     void markAccepted() {
         accepted = true;
+    }
+
+    /** Bytes written to this peer while it was not keeping up, charged to the memory budget. */
+    void lagging(long bytes) {
+        lagBytes.addAndGet(bytes);
+    }
+
+    /** The peer caught up (or left): returns what {@link #lagging} charged. */
+    long caughtUp() {
+        return lagBytes.getAndSet(0);
     }
 
     void countIn(int bytes) {

@@ -1,5 +1,6 @@
 package org.browsersocket.runtime.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,34 +11,52 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.browsersocket.protocol.DataFrame;
+import org.browsersocket.runtime.limits.MemoryBudget;
+import org.browsersocket.runtime.limits.PeerWatch;
 
-/** Relays an open peer connection's messages to its page and answers pings and closes. */
+/**
+ * Relays an open peer connection's messages to its page and answers pings and closes. A peer that
+ * pings without reading the pongs gets only the latest pong, once it reads again (RFC 6455 §5.5.3
+ * allows answering only the most recent ping), so pings cannot pile up in memory.
+ */
 final class PeerFrameHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger("browsersocket.public");
 
     private final PeerConnection connection;
     private final PageSession session;
+    private final PeerWatch watch;
+    private final MemoryBudget budget;
+    private ByteBuf pendingPong;
 
-    PeerFrameHandler(PeerConnection connection) {
+    PeerFrameHandler(PeerConnection connection, PeerWatch watch, MemoryBudget budget) {
         this.connection = connection;
         this.session = connection.listener().session();
+        this.watch = watch;
+        this.budget = budget;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            watch.messageCompleted();
             if (msg instanceof TextWebSocketFrame text) {
                 session.relayToPage(connection, DataFrame.KIND_TEXT, text.content());
             } else if (msg instanceof BinaryWebSocketFrame binary) {
                 session.relayToPage(connection, DataFrame.KIND_BINARY, binary.content());
             } else if (msg instanceof PingWebSocketFrame ping) {
-                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                pong(ctx, ping.content());
             } else if (msg instanceof CloseWebSocketFrame close) {
                 int code = close.statusCode() < 0 ? 1005 : close.statusCode();
+                if (code != 1005 && !isSendableCloseCode(code)) {
+                    session.peerClosed(connection, 1002, "invalid close code " + code, false);
+                    closeWith(ctx, 1002, "invalid close code " + code);
+                    return;
+                }
                 String reason = close.statusCode() < 0 ? "" : close.reasonText();
                 session.peerClosed(connection, code, reason, true);
                 ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
@@ -47,8 +66,52 @@ final class PeerFrameHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void pong(ChannelHandlerContext ctx, ByteBuf payload) {
+        if (pendingPong != null) {
+            pendingPong.release();
+            pendingPong = null;
+        }
+        if (ctx.channel().isWritable()) {
+            ctx.writeAndFlush(new PongWebSocketFrame(payload.retain()), ctx.voidPromise());
+        } else {
+            pendingPong = payload.copy(); // at most 125 bytes, replaced by the next ping
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            budget.release(connection.caughtUp());
+            if (pendingPong != null) {
+                ctx.writeAndFlush(new PongWebSocketFrame(pendingPong), ctx.voidPromise());
+                pendingPong = null;
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof PeerWatch.Overrun overrun) {
+            LOG.info("closing peer " + connection.remoteAddress() + ": " + overrun.reason());
+            session.peerClosed(connection, overrun.code(), overrun.reason(), false);
+            closeWith(ctx, overrun.code(), overrun.reason());
+        } else if (event == PeerWatch.IDLE) {
+            if (ctx.channel().isWritable()) {
+                ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
+            }
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        budget.release(connection.caughtUp());
+        if (pendingPong != null) {
+            pendingPong.release();
+            pendingPong = null;
+        }
         session.peerClosed(connection, 1006, "", false);
         ctx.fireChannelInactive();
     }
@@ -56,17 +119,31 @@ final class PeerFrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof CorruptedWebSocketFrameException corrupt) {
-            // The decoder has already sent the peer a close frame with this status.
-            session.peerClosed(connection, corrupt.closeStatus().code(), corrupt.closeStatus().reasonText(), false);
-            ctx.close();
+            // A protocol violation (1002) or invalid UTF-8 (1007): say so in a close frame, then end.
+            int code = corrupt.closeStatus().code();
+            String reason = corrupt.closeStatus().reasonText();
+            session.peerClosed(connection, code, reason, false);
+            closeWith(ctx, code, reason);
         } else if (cause instanceof TooLongFrameException) {
             session.peerClosed(connection, 1009, "message too big", false);
-            ctx.writeAndFlush(new CloseWebSocketFrame(1009, "message exceeds " + connection.listener().session()
-                    .maxMessageBytes() + " bytes")).addListener(ChannelFutureListener.CLOSE);
+            closeWith(ctx, 1009, "message exceeds " + session.maxMessageBytes() + " bytes");
         } else {
             LOG.log(Level.FINE, "peer " + connection.remoteAddress() + " failed", cause);
             session.peerClosed(connection, 1006, "", false);
             ctx.close();
         }
+    }
+
+    /** Close codes a peer may send (RFC 6455 §7.4): 1000-1003, 1007-1011, 3000-4999. */
+    static boolean isSendableCloseCode(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011) || (code >= 3000 && code <= 4999);
+    }
+
+    private static void closeWith(ChannelHandlerContext ctx, int code, String reason) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        WebSocketFrame close = new CloseWebSocketFrame(code, reason);
+        ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -25,6 +25,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.browsersocket.runtime.RuntimeConfig;
 import org.browsersocket.runtime.http.HttpResponses;
+import org.browsersocket.runtime.limits.MemoryBudget;
+import org.browsersocket.runtime.limits.PeerWatch;
 import org.browsersocket.runtime.routing.PrefixMinter;
 import org.browsersocket.runtime.routing.Router;
 
@@ -38,14 +40,20 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements
 
     private final Router<Listener> router;
     private final RuntimeConfig config;
+    private final MemoryBudget budget;
     private ChannelHandlerContext ctx;
     private FullHttpRequest request;
     private ScheduledFuture<?> deadline;
     private PeerConnection connection;
 
-    PeerHandshakeHandler(Router<Listener> router, RuntimeConfig config) {
+    PeerHandshakeHandler(Router<Listener> router, RuntimeConfig config, MemoryBudget budget) {
         this.router = router;
         this.config = config;
+        this.budget = budget;
+    }
+
+    private PeerWatch watch() {
+        return ctx.pipeline().get(PeerWatch.class);
     }
 
     @Override
@@ -59,6 +67,7 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements
             ReferenceCountUtil.release(msg); // nothing may follow the upgrade request until we answer
             return;
         }
+        watch().messageCompleted(); // the request's bytes are held by this handler now (at most 8 KiB)
         if (!req.decoderResult().isSuccess()) {
             respond(req, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
             return;
@@ -119,8 +128,11 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements
                 respond(request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "the page chose a subprotocol the peer did not offer");
                 return;
             }
+            // Protocol violations are answered by PeerFrameHandler, with a close frame (Netty's own
+            // answer would end the connection without one).
             WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
-                    .maxFramePayloadLength(config.maxMessageBytes()).allowExtensions(false).build();
+                    .maxFramePayloadLength(config.maxMessageBytes()).allowExtensions(false)
+                    .closeOnProtocolViolation(false).build();
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                     "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(),
                     protocol, decoderConfig).newHandshaker(request);
@@ -130,19 +142,30 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements
                 release();
                 return;
             }
-            HttpHeaders extra = new DefaultHttpHeaders();
-            headers.forEach((name, value) -> {
-                if (isSettableHeader(name)) {
-                    extra.add(name, value);
+            HttpHeaders extra = new DefaultHttpHeaders(false);
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                if (!isSettableHeader(header.getKey())) {
+                    continue;
                 }
-            });
+                if (!isValidHeaderValue(header.getValue())) {
+                    session.handshakeAbandoned(connection, "the page's response header " + header.getKey()
+                            + " has a value with control characters");
+                    session.sendError(null, "response header " + header.getKey() + " was refused: its value may not"
+                            + " contain CR, LF or other control characters", false);
+                    respond(request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "the page answered with an invalid header");
+                    return;
+                }
+                extra.add(header.getKey(), header.getValue());
+            }
             Channel channel = ctx.channel();
-            ctx.pipeline().addAfter(ctx.name(), "ws-utf8", new Utf8FrameValidator(true));
+            ctx.pipeline().addAfter(ctx.name(), "ws-utf8", new Utf8FrameValidator(false));
             ctx.pipeline().addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
-            ctx.pipeline().addAfter("ws-aggregator", "peer", new PeerFrameHandler(connection));
+            PeerWatch watch = watch();
+            ctx.pipeline().addAfter("ws-aggregator", "peer", new PeerFrameHandler(connection, watch, budget));
             FullHttpRequest upgrade = request;
             request = null;
             ctx.pipeline().remove(this);
+            watch.upgraded();
             handshaker.handshake(channel, upgrade, extra, channel.newPromise()).addListener(done -> {
                 if (done.isSuccess()) {
                     session.opened(connection, handshaker.selectedSubprotocol());
@@ -181,6 +204,34 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.log(Level.FINE, "peer " + remoteAddress() + " failed during the handshake", cause);
         ctx.close();
+    }
+
+    /** The peer missed a deadline before its handshake completed (or the memory budget is spent). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof PeerWatch.Overrun overrun) {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            if (connection != null) {
+                connection.listener().session().handshakeAbandoned(connection, overrun.reason());
+            }
+            if (request != null) {
+                respond(request, overrun.code() == 1013 ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                        : HttpResponseStatus.REQUEST_TIMEOUT, overrun.reason());
+            } else {
+                HttpResponses.sendStatus(ctx, null, overrun.code() == 1013 ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                        : HttpResponseStatus.REQUEST_TIMEOUT, overrun.reason());
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    /** A header value may not contain CR, LF or other control characters (tab excepted). */
+    static boolean isValidHeaderValue(String value) {
+        return value != null && value.length() <= 4096
+                && value.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f));
     }
 
     private void respond(FullHttpRequest req, HttpResponseStatus status, String detail) {

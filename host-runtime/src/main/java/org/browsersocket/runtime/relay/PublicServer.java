@@ -12,6 +12,10 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import org.browsersocket.runtime.RuntimeConfig;
+import org.browsersocket.runtime.limits.AcceptGate;
+import org.browsersocket.runtime.limits.MemoryBudget;
+import org.browsersocket.runtime.limits.PeerAdmission;
+import org.browsersocket.runtime.limits.PeerWatch;
 import org.browsersocket.runtime.routing.Router;
 
 /**
@@ -25,21 +29,27 @@ public final class PublicServer {
         this.channel = channel;
     }
 
+    /** Binds the public port; {@code admission} sheds connections first, each then has its {@link PeerWatch}. */
     public static PublicServer bind(EventLoopGroup boss, EventLoopGroup workers, Router<Listener> router,
-                                    RuntimeConfig config) throws InterruptedException {
+                                    RuntimeConfig config, AcceptGate acceptGate, PeerAdmission admission,
+                                    MemoryBudget budget)
+            throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
+                .handler(acceptGate)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
+                                .addLast("admission", admission)
+                                .addLast("watch", new PeerWatch(config.peerLimits(), budget))
                                 .addLast("http", new HttpServerCodec(8192, 16384, 8192))
                                 .addLast("http-aggregator", new HttpObjectAggregator(8192))
-                                .addLast("handshake", new PeerHandshakeHandler(router, config));
+                                .addLast("handshake", new PeerHandshakeHandler(router, config, budget));
                     }
                 });
         return new PublicServer(bootstrap.bind(new InetSocketAddress(config.publicPort())).sync().channel());

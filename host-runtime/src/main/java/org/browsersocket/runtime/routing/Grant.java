@@ -37,6 +37,11 @@ public final class Grant {
         return claimed.compareAndSet(false, true);
     }
 
+    /** Marks an unclaimed grant as gone (so it can no longer be claimed); false if it was claimed. */
+    boolean releaseUnclaimed() {
+        return claimed.compareAndSet(false, true);
+    }
+
     boolean isClaimed() {
         return claimed.get();
     }

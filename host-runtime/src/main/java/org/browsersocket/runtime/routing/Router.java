@@ -55,6 +55,8 @@ public final class Router<L> {
     private final int maxUnclaimedGrants;
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
     private final Map<String, Slot<L>> slots = new ConcurrentHashMap<>();
+    /** Grants minted and neither claimed nor released: what the cap counts (live pages do not). */
+    private final java.util.concurrent.atomic.AtomicInteger unclaimed = new java.util.concurrent.atomic.AtomicInteger();
 
     public Router(PrefixMinter minter, int listenersPerGrant, long unclaimedTtl, TimeUnit unit,
                   int maxUnclaimedGrants) {
@@ -66,7 +68,7 @@ public final class Router<L> {
 
     /** Mints a grant for one script fetch; its prefixes are pending until bound. */
     public Grant mint() {
-        if (grants.size() >= maxUnclaimedGrants) {
+        if (unclaimed.get() >= maxUnclaimedGrants) {
             expireUnclaimed(System.nanoTime(), true);
         }
         List<String> prefixes = new ArrayList<>(listenersPerGrant);
@@ -78,6 +80,7 @@ public final class Router<L> {
             slots.put(prefixes.get(i), new Slot<>(grant, i));
         }
         grants.put(grant.token(), grant);
+        unclaimed.incrementAndGet();
         return grant;
     }
 
@@ -107,7 +110,11 @@ public final class Router<L> {
     /** Claims the grant with this token for one control channel; null if unknown or taken. */
     public Grant claim(String token) {
         Grant grant = grants.get(token);
-        return grant != null && grant.claim() ? grant : null;
+        if (grant != null && grant.claim()) {
+            unclaimed.decrementAndGet();
+            return grant;
+        }
+        return null;
     }
 
     /** The slot of a prefix, or null when nobody holds that prefix. */
@@ -136,7 +143,9 @@ public final class Router<L> {
 
     /** Frees every prefix of a grant and forgets its token: the page went away. */
     public void release(Grant grant) {
-        grants.remove(grant.token(), grant);
+        if (grants.remove(grant.token(), grant) && grant.releaseUnclaimed()) {
+            unclaimed.decrementAndGet();
+        }
         for (String prefix : grant.prefixes()) {
             Slot<L> slot = slots.get(prefix);
             if (slot != null) {

@@ -17,7 +17,17 @@ public final class StatusPage {
     /** One open peer connection. */
     public record ConnectionStatus(int id, String remoteAddress, String since, long bytesIn, long bytesOut) {}
 
+    /** The public port's limits as they stand: memory held for peers against the budget, connections. */
+    public record LimitsStatus(long memoryBudgetBytes, long memoryUsedBytes, int publicConnections,
+                               long shedConnections) {}
+
     private final ObjectMapper json = new ObjectMapper();
+    private final java.util.function.Supplier<LimitsStatus> limits;
+
+    /** A status page reporting the limits {@code limits} describes. */
+    public StatusPage(java.util.function.Supplier<LimitsStatus> limits) {
+        this.limits = limits;
+    }
 
     public List<ListenerStatus> snapshot(Collection<PageSession> sessions) {
         return sessions.stream().flatMap(session -> session.listeners().stream().map(l -> status(session, l))).toList();
@@ -25,7 +35,7 @@ public final class StatusPage {
 
     public String json(Collection<PageSession> sessions) {
         try {
-            return json.writeValueAsString(java.util.Map.of("listeners", snapshot(sessions)));
+            return json.writeValueAsString(java.util.Map.of("listeners", snapshot(sessions), "limits", limits.get()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.browsersocket.protocol.ControlCodec;
 import org.browsersocket.protocol.ControlMessage;
 import org.browsersocket.protocol.DataFrame;
@@ -25,6 +27,13 @@ import org.java_websocket.handshake.ServerHandshake;
  * A page as the runtime sees it, written in Java: it fetches {@code browsersocket.js} for its
  * grant, opens the control channel with an Origin, and speaks the control protocol. With
  * {@link #echoing()} it behaves like the original echo example.
+ *
+ * <p>Anything wrong on the control channel (a message from the runtime that does not decode, a
+ * data frame shorter than its header, a transport error) is recorded, and every wait
+ * ({@link #expect}, {@link #next}, {@link #nextData}) then fails at once with it instead of timing
+ * out; so does a wait on a control channel that has closed. {@link #pauseReading()} makes the page
+ * stop reading its control channel, as a page busy in a long script would: the runtime's frames
+ * back up in the socket until {@link #resumeReading()}.
  */
 public final class JavaPage extends WebSocketClient {
     /** A message for or from one connection, as carried in a binary control frame. */
@@ -34,13 +43,25 @@ public final class JavaPage extends WebSocketClient {
         }
     }
 
+    /** How long a wait lasts before it fails. */
+    public static final long WAIT_SECONDS = 10;
+    /** How long a paused page holds its reading thread at most (a bound, so a forgotten pause cannot hang a run). */
+    private static final long MAX_PAUSE_SECONDS = 60;
+
+    /** Queue entry: the control channel is over (failed or closed); nothing follows it. */
+    private record End(String why, Throwable cause) {}
+
     private static final ControlCodec CODEC = new ControlCodec();
     private final JsonNode config;
-    private final BlockingQueue<ControlMessage> messages = new LinkedBlockingQueue<>();
-    private final BlockingQueue<Data> data = new LinkedBlockingQueue<>();
+    private final BlockingDeque<Object> messages = new LinkedBlockingDeque<>();
+    private final BlockingDeque<Object> data = new LinkedBlockingDeque<>();
+    private final List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    private final AtomicLong dataBytesRead = new AtomicLong();
     private volatile boolean echo;
+    private volatile CountDownLatch readGate;
+    private volatile End end;
 
     private JavaPage(JsonNode config, Map<String, String> headers) {
         super(URI.create(config.get("control").asText()), headers);
@@ -55,10 +76,22 @@ public final class JavaPage extends WebSocketClient {
 
     /** Like {@link #open(String, String)}, with the control channel's request headers given. */
     public static JavaPage open(String controlUrl, Map<String, String> headers) throws Exception {
+        return open(controlUrl, headers, 0);
+    }
+
+    /**
+     * Like {@link #open(String, Map)}, with the control channel's socket receive buffer fixed at
+     * {@code receiveBufferBytes} (0: the system's default, which grows on demand), so that a
+     * paused page holds back a known, small amount.
+     */
+    public static JavaPage open(String controlUrl, Map<String, String> headers, int receiveBufferBytes) throws Exception {
         JavaPage page = new JavaPage(fetchConfig(controlUrl), headers);
+        if (receiveBufferBytes > 0) {
+            page.setReceiveBufferSize(receiveBufferBytes);
+        }
         page.connect();
         try {
-            page.opened.get(10, TimeUnit.SECONDS); // it may already be closed again (a refused origin)
+            page.opened.get(WAIT_SECONDS, TimeUnit.SECONDS); // it may already be closed again (a refused origin)
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("control channel did not open", e);
         }
@@ -111,39 +144,139 @@ public final class JavaPage extends WebSocketClient {
         send(CODEC.encode(message));
     }
 
+    /**
+     * Sends control messages with one write to the socket, so that the runtime reads them together
+     * and handles them back to back (for races: an answer and what immediately follows it).
+     */
+    public void sendTogether(ControlMessage... batch) {
+        org.java_websocket.WebSocketImpl connection = (org.java_websocket.WebSocketImpl) getConnection();
+        org.java_websocket.drafts.Draft draft = connection.getDraft();
+        List<ByteBuffer> frames = new ArrayList<>();
+        for (ControlMessage message : batch) {
+            for (org.java_websocket.framing.Framedata frame : draft.createFrames(CODEC.encode(message), true)) {
+                frames.add(draft.createBinaryFrame(frame));
+            }
+        }
+        ByteBuffer all = ByteBuffer.allocate(frames.stream().mapToInt(ByteBuffer::remaining).sum());
+        frames.forEach(all::put);
+        all.flip();
+        connection.outQueue.add(all); // the client's writer thread writes each queued buffer with one write
+    }
+
     public void sendData(byte kind, int conn, byte[] payload) {
         ByteBuffer frame = ByteBuffer.allocate(DataFrame.HEADER_BYTES + payload.length);
         frame.put(kind).putInt(conn).put(payload).flip();
         send(frame);
     }
 
-    /** The next control message of this type, skipping others; fails after 10 s. */
+    /** The next control message of this type, skipping others; fails after 10 s, or at once if the channel failed or closed. */
     public <T extends ControlMessage> T expect(Class<T> type) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         List<ControlMessage> skipped = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            ControlMessage message = messages.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        while (true) {
+            Object message = messages.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (message == null) {
+                throw new AssertionError("no " + type.getSimpleName() + " within " + WAIT_SECONDS + " s; got " + skipped);
+            }
+            if (message instanceof End over) {
+                throw ended(messages, over, "no " + type.getSimpleName() + " (got " + skipped + ")");
+            }
             if (type.isInstance(message)) {
                 return type.cast(message);
             }
-            if (message != null) {
-                skipped.add(message);
-            }
+            skipped.add((ControlMessage) message);
         }
-        throw new AssertionError("no " + type.getSimpleName() + " within 10 s; got " + skipped);
     }
 
-    public Data nextData() throws InterruptedException {
-        Data next = data.poll(10, TimeUnit.SECONDS);
-        if (next == null) {
-            throw new AssertionError("no data frame within 10 s");
+    /** The very next control message, whatever it is: for asserting order, and that nothing came in between. */
+    public ControlMessage next() throws InterruptedException {
+        Object message = messages.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        if (message == null) {
+            throw new AssertionError("no control message within " + WAIT_SECONDS + " s");
         }
-        return next;
+        if (message instanceof End over) {
+            throw ended(messages, over, "no further control message");
+        }
+        return (ControlMessage) message;
+    }
+
+    /** The next data frame; fails after 10 s, or at once if the channel failed or closed. */
+    public Data nextData() throws InterruptedException {
+        Object next = data.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        if (next == null) {
+            throw new AssertionError("no data frame within " + WAIT_SECONDS + " s");
+        }
+        if (next instanceof End over) {
+            throw ended(data, over, "no further data frame");
+        }
+        return (Data) next;
+    }
+
+    /** Control messages received and not yet taken by {@link #expect} or {@link #next}. */
+    public List<ControlMessage> pendingMessages() {
+        return messages.stream().filter(ControlMessage.class::isInstance).map(ControlMessage.class::cast).toList();
+    }
+
+    /** What went wrong on the control channel so far (malformed messages from the runtime, transport errors). */
+    public List<Throwable> errors() {
+        return List.copyOf(errors);
     }
 
     /** Close code of the control channel, once it closed. */
     public CompletableFuture<Integer> closedFuture() {
         return closed;
+    }
+
+    /**
+     * Stops reading the control channel: the next frame from the runtime is held (and everything
+     * after it stays in the socket) until {@link #resumeReading()}.
+     */
+    public void pauseReading() {
+        if (readGate == null) {
+            readGate = new CountDownLatch(1);
+        }
+    }
+
+    public void resumeReading() {
+        CountDownLatch gate = readGate;
+        readGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
+    /** Payload bytes of the data frames this page has read off its control channel (held ones excluded). */
+    public long dataBytesRead() {
+        return dataBytesRead.get();
+    }
+
+    /*
+     * Closing resumes reading: the runtime answers a close frame behind everything it queued for
+     * the page, so a page that stays paused would never see the answer (and the runtime, whose
+     * answer cannot drain, would keep the channel).
+     */
+    @Override
+    public void closeBlocking() throws InterruptedException {
+        resumeReading();
+        super.closeBlocking();
+    }
+
+    @Override
+    public void close() {
+        resumeReading();
+        super.close();
+    }
+
+    @Override
+    public void close(int code) {
+        resumeReading();
+        super.close(code);
+    }
+
+    @Override
+    public void close(int code, String message) {
+        resumeReading();
+        super.close(code, message);
     }
 
     @Override
@@ -153,23 +286,33 @@ public final class JavaPage extends WebSocketClient {
 
     @Override
     public void onMessage(String text) {
+        holdWhilePaused();
+        ControlMessage message;
         try {
-            ControlMessage message = CODEC.decode(text);
-            if (echo && message instanceof ControlMessage.Handshake handshake) {
-                send(new ControlMessage.Accept(handshake.conn(), null, Map.of()));
-            }
-            messages.add(message);
+            message = CODEC.decode(text);
         } catch (ControlCodec.MalformedControlMessage e) {
-            throw new AssertionError("runtime sent a malformed control message: " + text, e);
+            fail(new AssertionError("runtime sent a malformed control message: " + text, e));
+            return;
         }
+        if (echo && message instanceof ControlMessage.Handshake handshake) {
+            send(new ControlMessage.Accept(handshake.conn(), null, Map.of()));
+        }
+        messages.add(message);
     }
 
     @Override
     public void onMessage(ByteBuffer bytes) {
+        holdWhilePaused();
+        if (bytes.remaining() < DataFrame.HEADER_BYTES) {
+            fail(new AssertionError("runtime sent a data frame of " + bytes.remaining() + " bytes, shorter than its "
+                    + DataFrame.HEADER_BYTES + "-byte header"));
+            return;
+        }
         byte kind = bytes.get();
         int conn = bytes.getInt();
         byte[] payload = new byte[bytes.remaining()];
         bytes.get(payload);
+        dataBytesRead.addAndGet(payload.length);
         if (echo) {
             sendData(kind, conn, payload);
             return;
@@ -180,8 +323,50 @@ public final class JavaPage extends WebSocketClient {
     @Override
     public void onClose(int code, String reason, boolean remote) {
         closed.complete(code);
+        finish(new End("the control channel closed with " + code + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")"),
+                errors.isEmpty() ? null : errors.get(0)));
     }
 
     @Override
-    public void onError(Exception ex) {}
+    public void onError(Exception ex) {
+        fail(ex);
+    }
+
+    private void fail(Throwable error) {
+        errors.add(error);
+        finish(new End("the control channel failed: " + error, error));
+    }
+
+    /** Marks both queues as ended; the first reason sticks. */
+    private synchronized void finish(End over) {
+        if (end == null) {
+            end = over;
+            messages.add(over);
+            data.add(over);
+        }
+    }
+
+    /** The failure a wait reports once the channel is over; the end stays first in the queue, so later waits fail too. */
+    private static AssertionError ended(BlockingDeque<Object> queue, End over, String what) {
+        queue.offerFirst(over);
+        AssertionError error = new AssertionError(what + ": " + over.why());
+        if (over.cause() != null) {
+            error.initCause(over.cause());
+        }
+        return error;
+    }
+
+    private void holdWhilePaused() {
+        CountDownLatch gate = readGate;
+        if (gate == null) {
+            return;
+        }
+        try {
+            if (!gate.await(MAX_PAUSE_SECONDS, TimeUnit.SECONDS)) {
+                fail(new AssertionError("the page stayed paused for more than " + MAX_PAUSE_SECONDS + " s"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

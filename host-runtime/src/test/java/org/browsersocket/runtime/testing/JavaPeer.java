@@ -1,8 +1,14 @@
 package org.browsersocket.runtime.testing;
 
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -24,8 +30,10 @@ public class JavaPeer extends WebSocketClient {
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    private final CompletableFuture<Void> requestWritten = new CompletableFuture<>();
     private volatile int handshakeStatus;
     private volatile String handshakeProtocol;
+    private volatile Map<String, String> handshakeHeaders = Map.of();
 
     public JavaPeer(String url) {
         this(url, Map.of());
@@ -47,6 +55,9 @@ public class JavaPeer extends WebSocketClient {
     public void onOpen(ServerHandshake handshake) {
         handshakeStatus = handshake.getHttpStatus();
         handshakeProtocol = handshake.getFieldValue("Sec-WebSocket-Protocol");
+        Map<String, String> headers = new LinkedHashMap<>();
+        handshake.iterateHttpFields().forEachRemaining(name -> headers.put(name.toLowerCase(), handshake.getFieldValue(name)));
+        handshakeHeaders = Collections.unmodifiableMap(headers);
         opened.complete(null);
     }
 
@@ -121,5 +132,75 @@ public class JavaPeer extends WebSocketClient {
 
     public int handshakeStatus() {
         return handshakeStatus;
+    }
+
+    /** A header of the 101 response as this client parsed it (name case-insensitive), or null. */
+    public String handshakeHeader(String name) {
+        return handshakeHeaders.get(name.toLowerCase());
+    }
+
+    /** All headers of the 101 response, names in lower case. */
+    public Map<String, String> handshakeHeaders() {
+        return handshakeHeaders;
+    }
+
+    /**
+     * Call before {@code connect()}: makes {@link #awaitRequestWritten()} work, by giving the
+     * client a socket that notes when the upgrade request (the first bytes sent) was written and flushed.
+     */
+    public JavaPeer noticingRequestWritten() {
+        setSocketFactory(new javax.net.SocketFactory() {
+            @Override
+            public Socket createSocket() {
+                return new Socket() {
+                    @Override
+                    public OutputStream getOutputStream() throws IOException {
+                        return new FilterOutputStream(super.getOutputStream()) {
+                            @Override
+                            public void write(byte[] bytes, int offset, int length) throws IOException {
+                                out.write(bytes, offset, length);
+                            }
+
+                            @Override
+                            public void flush() throws IOException {
+                                out.flush();
+                                requestWritten.complete(null);
+                            }
+                        };
+                    }
+                };
+            }
+
+            @Override
+            public Socket createSocket(String host, int port) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Socket createSocket(String host, int port, java.net.InetAddress local, int localPort) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Socket createSocket(java.net.InetAddress host, int port) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Socket createSocket(java.net.InetAddress host, int port, java.net.InetAddress local, int localPort) {
+                throw new UnsupportedOperationException();
+            }
+        });
+        return this;
+    }
+
+    /** Waits until the upgrade request has been written to the socket (see {@link #noticingRequestWritten()}). */
+    public void awaitRequestWritten() throws Exception {
+        requestWritten.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the handshake completed (an open that later closed counts). */
+    public boolean wasOpened() {
+        return opened.isDone();
     }
 }

@@ -37,6 +37,13 @@ public final class RuntimeFixture implements AutoCloseable {
         return page;
     }
 
+    /** A page of the allowed origin whose control channel has a fixed, small socket receive buffer (see {@link JavaPage#pauseReading()}). */
+    public JavaPage page(int receiveBufferBytes) throws Exception {
+        JavaPage page = JavaPage.open(runtime.controlUrl(), Map.of("Origin", ORIGIN), receiveBufferBytes);
+        opened.add(page::closeBlocking);
+        return page;
+    }
+
     /** A peer whose handshake completed. */
     public JavaPeer peer(String url) throws Exception {
         return connecting(url, Map.of()).awaitOpen();
@@ -48,6 +55,41 @@ public final class RuntimeFixture implements AutoCloseable {
         opened.add(peer::closeBlocking);
         peer.connect();
         return peer;
+    }
+
+    /** Starts the handshake of a peer the test prepared (and closes it with the fixture). */
+    public <T extends JavaPeer> T connecting(T peer) {
+        opened.add(peer::closeBlocking);
+        peer.connect();
+        return peer;
+    }
+
+    /** Closes {@code closeable} with the fixture (before the runtime stops). */
+    public <T extends AutoCloseable> T closeLater(T closeable) {
+        opened.add(closeable);
+        return closeable;
+    }
+
+    /** The runtime's {@code /status.json}. */
+    public com.fasterxml.jackson.databind.JsonNode statusJson() throws Exception {
+        String json = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(runtime.controlUrl() + "/status.json")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    }
+
+    /** {@code config} with another {@code peerWaitMillis} (how long a peer waits for a binding page and for its answer). */
+    public static RuntimeConfig withPeerWaitMillis(RuntimeConfig config, int millis) {
+        return new RuntimeConfig(config.controlPort(), config.publicPort(), config.allowedOrigins(),
+                config.maxMessageBytes(), config.maxListenersPerPage(), config.maxConnectionsPerListener(), millis,
+                config.configDir(), config.consentTimeout(), config.peerLimits());
+    }
+
+    /** {@code config} with another listener limit per page (which is also the number of prefixes minted per grant). */
+    public static RuntimeConfig withMaxListenersPerPage(RuntimeConfig config, int listeners) {
+        return new RuntimeConfig(config.controlPort(), config.publicPort(), config.allowedOrigins(),
+                config.maxMessageBytes(), listeners, config.maxConnectionsPerListener(), config.peerWaitMillis(),
+                config.configDir(), config.consentTimeout(), config.peerLimits());
     }
 
     /** The HTTP status an upgrade to this {@code ws://} URL on the public port gets. */

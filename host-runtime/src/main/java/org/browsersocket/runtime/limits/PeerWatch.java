@@ -1,0 +1,129 @@
+package org.browsersocket.runtime.limits;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches one peer connection from its first byte: the bytes it sent since its last complete
+ * message are held by the runtime (in the HTTP and WebSocket decoders), so they are charged to the
+ * {@link MemoryBudget} until the message completes; and the peer must meet its deadlines (upgrade
+ * request, message completion, idleness). A peer that fails is told so by an {@link Overrun} event,
+ * which the handler in charge of the connection turns into a refusal or a close frame.
+ */
+public final class PeerWatch extends ChannelInboundHandlerAdapter {
+    /** The peer must be closed: with this WebSocket close code (or HTTP refusal) and reason. */
+    public record Overrun(int code, String reason) {}
+
+    /** The open connection has been silent for the idle timeout: ping it. */
+    public static final Object IDLE = new Object() {
+        @Override
+        public String toString() {
+            return "idle";
+        }
+    };
+
+    private final PeerLimits limits;
+    private final MemoryBudget budget;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> clock;
+    private long held;                 // bytes charged for the message in progress
+    private long messageStartedNanos;  // when the message in progress began (held > 0)
+    private final long connectedNanos = System.nanoTime();
+    private long lastReadNanos = connectedNanos;
+    private boolean upgraded;
+    private boolean pinged;
+    private boolean overrun;
+
+    public PeerWatch(PeerLimits limits, MemoryBudget budget) {
+        this.limits = limits;
+        this.budget = budget;
+    }
+
+    /** The upgrade request arrived and the connection is a WebSocket from now on. */
+    public void upgraded() {
+        upgraded = true;
+        messageCompleted();
+    }
+
+    /** A whole message (or control frame, or the upgrade request) arrived: its bytes are the page's now. */
+    public void messageCompleted() {
+        budget.release(held);
+        held = 0;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        long shortest = Math.min(limits.handshakeTimeout().toMillis(),
+                Math.min(limits.messageTimeout().toMillis(), limits.idleTimeout().toMillis()));
+        long period = Math.max(50, shortest / 4);
+        clock = ctx.executor().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf bytes && !overrun) {
+            int n = bytes.readableBytes();
+            lastReadNanos = System.nanoTime();
+            pinged = false;
+            if (held == 0) {
+                messageStartedNanos = lastReadNanos;
+            }
+            if (!budget.tryReserve(n)) {
+                bytes.release();
+                overrun(1013, "the runtime's memory for peers is exhausted; try again later");
+                return;
+            }
+            held += n;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (clock != null) {
+            clock.cancel(false);
+        }
+        messageCompleted();
+        ctx.fireChannelInactive();
+    }
+
+    private void tick() {
+        if (overrun) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (!upgraded) {
+            if (now - connectedNanos > limits.handshakeTimeout().toNanos()) {
+                overrun(1008, "no complete WebSocket upgrade request within " + seconds(limits.handshakeTimeout().toMillis()));
+            }
+        } else if (held > 0 && now - messageStartedNanos > limits.messageTimeout().toNanos()) {
+            overrun(1008, "a message was not completed within " + seconds(limits.messageTimeout().toMillis()));
+        } else if (now - lastReadNanos > limits.idleTimeout().toNanos()) {
+            if (pinged) {
+                overrun(1001, "idle for " + seconds(2 * limits.idleTimeout().toMillis()));
+            } else {
+                pinged = true;
+                lastReadNanos = now;
+                ctx.fireUserEventTriggered(IDLE);
+            }
+        }
+    }
+
+    private void overrun(int code, String reason) {
+        overrun = true;
+        ctx.fireUserEventTriggered(new Overrun(code, reason));
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+}
