@@ -17,6 +17,7 @@ import org.browsersocket.runtime.relay.PeerConnection;
 import org.browsersocket.runtime.testing.Await;
 import org.browsersocket.runtime.testing.JavaPage;
 import org.browsersocket.runtime.testing.JavaPeer;
+import org.browsersocket.runtime.testing.RawPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,7 @@ class PublicPortLimitsTest {
     }
 
     private RawPeer attacker() throws Exception {
-        RawPeer peer = RawPeer.connect(ATTACKER, runtime.publicPort());
+        RawPeer peer = RawPeer.connectFrom(ATTACKER, runtime.publicPort());
         opened.add(peer);
         return peer;
     }
@@ -71,6 +72,12 @@ class PublicPortLimitsTest {
         }
     }
 
+    /** Sends the upgrade request for {@code path}; the response's status. */
+    private static int upgrade(RawPeer peer, String path) throws java.io.IOException {
+        peer.sendUpgrade(path);
+        return peer.readResponse().status();
+    }
+
     private static String path(String url) {
         return url.substring(url.indexOf('/', "ws://".length()));
     }
@@ -84,7 +91,7 @@ class PublicPortLimitsTest {
         }
         wellBehavedPeerIsServed(url);
         for (RawPeer peer : silent) {
-            assertTrue(peer.closedByRuntime(), "a silent connection was closed");
+            assertTrue(peer.awaitEndOfStream(), "a silent connection was closed");
         }
         Await.until("the runtime's state", () -> runtime.admission().openCount() == 0); // every silent connection is gone
     }
@@ -98,7 +105,7 @@ class PublicPortLimitsTest {
             Await.until("the runtime's state", () -> runtime.admission().openCount() == admitted); // one at a time: the 21st is the one shed
         }
         RawPeer over = attacker();
-        String answer = new String(over.socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String answer = new String(over.socket().getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
         assertTrue(answer.contains("too many connections from " + ATTACKER), answer);
         wellBehavedPeerIsServed(url);
@@ -123,13 +130,12 @@ class PublicPortLimitsTest {
         byte[] fragment = new byte[1 << 20];
         for (int i = 0; i < 4; i++) {
             RawPeer peer = attacker();
-            assertEquals(101, peer.upgrade(path(url) + "h" + i));
+            assertEquals(101, upgrade(peer, path(url) + "h" + i));
             try {
-                peer.frame(false, 1, fragment);
+                peer.sendFrame(1, false, fragment);
                 for (int f = 0; f < 2; f++) {
-                    peer.frame(false, 0, fragment);
+                    peer.sendFrame(0, false, fragment);
                 }
-                peer.flush();
             } catch (java.net.SocketException closedWhileSending) {
                 // over the budget: the runtime closed it mid-message
             }
@@ -153,18 +159,17 @@ class PublicPortLimitsTest {
     void aPeerThatPingsWithoutReadingThePongsGetsOnlyTheLatestPong() throws Exception {
         String url = start(limits());
         RawPeer flooder = attacker();
-        assertEquals(101, flooder.upgrade(path(url) + "ping"));
-        flooder.socket.setReceiveBufferSize(4096);
+        assertEquals(101, upgrade(flooder, path(url) + "ping"));
+        flooder.socket().setReceiveBufferSize(4096);
         byte[] payload = new byte[125];
         java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
         // The flood runs beside the test: the runtime may also stop reading a peer that does not read.
         Thread flood = new Thread(() -> {
             try {
                 for (int i = 0; i < 60_000; i++) {
-                    flooder.frame(true, 9, payload);
+                    flooder.sendFrame(9, true, payload);
                     sent.addAndGet(131);
                 }
-                flooder.flush();
             } catch (java.io.IOException closed) {
                 // the runtime closed it
             }
@@ -186,8 +191,8 @@ class PublicPortLimitsTest {
         opened.add(page::closeBlocking);
         String url = page.listen();
         RawPeer sleeper = attacker();
-        sleeper.socket.setReceiveBufferSize(4096);
-        assertEquals(101, sleeper.upgrade(path(url) + "sleepy"));
+        sleeper.socket().setReceiveBufferSize(4096);
+        assertEquals(101, upgrade(sleeper, path(url) + "sleepy"));
         int conn = page.expect(ControlMessage.Open.class).conn();
         byte[] chunk = new byte[256 << 10];
         PageSession session = runtime.sessions().iterator().next();
@@ -207,10 +212,10 @@ class PublicPortLimitsTest {
         opened.add(page::closeBlocking);
         String url = page.listen();
         RawPeer peer = attacker();
-        peer.socket.setSoTimeout(5_000);
+        peer.socket().setSoTimeout(5_000);
         java.util.concurrent.CompletableFuture<Integer> status = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return peer.upgrade(path(url) + "x");
+                return upgrade(peer, path(url) + "x");
             } catch (java.io.IOException e) {
                 return -1;
             }
@@ -248,8 +253,8 @@ class PublicPortLimitsTest {
     void aSilentOpenConnectionIsPingedAndClosedWhenItStaysSilent() throws Exception {
         String url = start(limits().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(400)));
         RawPeer silent = attacker();
-        assertEquals(101, silent.upgrade(path(url) + "quiet"));
-        assertEquals(1001, silent.awaitClose(), "pinged, never answered: closed as going away");
+        assertEquals(101, upgrade(silent, path(url) + "quiet"));
+        assertEquals(1001, silent.awaitCloseCode(), "pinged, never answered: closed as going away");
         JavaPeer answering = new JavaPeer(url + "answers");
         answering.connect();
         answering.awaitOpen();

@@ -70,6 +70,14 @@ public final class RawPeer implements AutoCloseable {
         return new RawPeer(new Socket(host, port), host, port);
     }
 
+    /** A peer connected to 127.0.0.1:{@code port} from the loopback address {@code localAddress}. */
+    public static RawPeer connectFrom(String localAddress, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+        return new RawPeer(socket, "127.0.0.1", port);
+    }
+
     /** A peer whose upgrade to {@code path} was answered 101 (headers read): ready for frames. */
     public static RawPeer upgraded(String host, int port, String path, String... extraHeaders) throws IOException {
         RawPeer peer = connect(host, port);
@@ -192,6 +200,22 @@ public final class RawPeer implements AutoCloseable {
             return true;
         } catch (java.net.SocketTimeoutException e) {
             return false;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
+
+    /** The code of the server's close frame (frames before it skipped), or -1 if the connection ended without one. */
+    public int awaitCloseCode() {
+        try {
+            while (true) {
+                Frame frame = readFrame();
+                if (frame.opcode() == Frame.CLOSE) {
+                    return frame.closeCode();
+                }
+            }
+        } catch (IOException endedOrTimedOut) {
+            return -1;
         }
     }
 
