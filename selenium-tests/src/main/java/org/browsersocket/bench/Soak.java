@@ -142,7 +142,7 @@ public final class Soak implements Callable<Integer> {
         }
         Files.createDirectories(out);
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("soak.csv")))) {
-            csv.println("seconds,public_connections,shed_total,memory_held_bytes,memory_budget_bytes,rss_bytes,p50_ms,p99_ms,echoes,lost");
+            csv.println("seconds,attacked,public_connections,shed_total,memory_held_bytes,memory_budget_bytes,rss_bytes,p50_ms,p99_ms,echoes,lost");
             for (Sample s : samples) {
                 csv.printf(Locale.ROOT, "%.1f,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%d,%d%n", s.seconds(), s.attacked() ? 1 : 0,
                         s.connections(), s.shed(),
