@@ -24,6 +24,8 @@ public final class RuntimeProcess implements AutoCloseable {
     private final int controlPort;
     private final int publicPort;
 
+    private Path configDir;
+
     private RuntimeProcess(Process process, int controlPort, int publicPort) {
         this.process = process;
         this.controlPort = controlPort;
@@ -42,8 +44,13 @@ public final class RuntimeProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(jvmOptions));
+        Path configDir = Files.createTempDirectory("browsersocket-runtime-config-");
         command.addAll(List.of("-jar", jar.toString(), "--control-port", "0", "--public-port", "0",
-                "--allow-origin", allowedOrigin));
+                "--allow-origin", allowedOrigin, "--config-dir", configDir.toString()));
+        if (!runtimeFlags.contains("--max-connections-per-address")) {
+            // Load generators connect from one loopback address: the per-address cap is not what they measure.
+            command.addAll(List.of("--max-connections-per-address", "1000000"));
+        }
         command.addAll(runtimeFlags);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -65,7 +72,9 @@ public final class RuntimeProcess implements AutoCloseable {
         Thread drain = new Thread(() -> drain(out), "runtime-output");
         drain.setDaemon(true);
         drain.start();
-        return new RuntimeProcess(process, control, pub);
+        RuntimeProcess started = new RuntimeProcess(process, control, pub);
+        started.configDir = configDir;
+        return started;
     }
 
     /** Reads the runtime's log so its pipe never fills; the log itself is not needed here. */
@@ -102,6 +111,11 @@ public final class RuntimeProcess implements AutoCloseable {
         process.destroy(); // SIGTERM: the runtime stops cleanly
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
+        }
+        try (var files = Files.walk(configDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temporary directory is harmless
         }
     }
 }

@@ -208,7 +208,8 @@ public final class AddressingExperiment {
         for (String home : List.of("home1", "home2")) {
             specs.add(new Spec("host-runtime in " + home, home, List.of("org.browsersocket.runtime.Main",
                     "--control-port", "" + CONTROL_PORT, "--public-port", "" + PUBLIC_PORT,
-                    "--allow-origin", SITE), "ws://["));
+                    "--allow-origin", SITE, "--config-dir",
+                    Path.of(System.getProperty("java.io.tmpdir"), "browsersocket-lab-" + home).toString()), "ws://["));
             specs.add(new Spec("demo-site in " + home, home, List.of("org.browsersocket.demo.DemoSite",
                     "--port", "" + SITE_PORT, "--runtime", RUNTIME,
                     "--address-service-v4", v4 + ":" + ADDRESS_PORT,
