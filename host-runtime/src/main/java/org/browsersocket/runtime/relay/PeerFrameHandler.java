@@ -12,7 +12,9 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.browsersocket.protocol.DataFrame;
@@ -26,12 +28,15 @@ import org.browsersocket.runtime.limits.PeerWatch;
  */
 final class PeerFrameHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger("browsersocket.public");
+    /** How long a failed connection is read (and discarded) after its close frame. */
+    private static final long FAILED_LINGER_MILLIS = 1000;
 
     private final PeerConnection connection;
     private final PageSession session;
     private final PeerWatch watch;
     private final MemoryBudget budget;
     private ByteBuf pendingPong;
+    private boolean failed;
 
     PeerFrameHandler(PeerConnection connection, PeerWatch watch, MemoryBudget budget) {
         this.connection = connection;
@@ -44,6 +49,9 @@ final class PeerFrameHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             watch.messageCompleted();
+            if (failed) {
+                return; // the connection failed: what the peer still sends is discarded
+            }
             if (msg instanceof TextWebSocketFrame text) {
                 session.relayToPage(connection, DataFrame.KIND_TEXT, text.content());
             } else if (msg instanceof BinaryWebSocketFrame binary) {
@@ -119,11 +127,23 @@ final class PeerFrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof CorruptedWebSocketFrameException corrupt) {
-            // A protocol violation (1002) or invalid UTF-8 (1007): say so in a close frame, then end.
+            if (failed) {
+                return;
+            }
+            // A protocol violation (1002) or invalid UTF-8 (1007): fail the connection with a close
+            // frame, then end our side but keep reading (and discarding) for a moment, so that
+            // what the peer was still sending does not make the kernel reset the connection and
+            // lose the close frame before the peer has read it.
+            failed = true;
             int code = corrupt.closeStatus().code();
             String reason = corrupt.closeStatus().reasonText();
             session.peerClosed(connection, code, reason, false);
-            closeWith(ctx, code, reason);
+            ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(written -> {
+                if (ctx.channel() instanceof SocketChannel socket && socket.isActive()) {
+                    socket.shutdownOutput();
+                }
+                ctx.executor().schedule(() -> ctx.close(), FAILED_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            });
         } else if (cause instanceof TooLongFrameException) {
             session.peerClosed(connection, 1009, "message too big", false);
             closeWith(ctx, 1009, "message exceeds " + session.maxMessageBytes() + " bytes");

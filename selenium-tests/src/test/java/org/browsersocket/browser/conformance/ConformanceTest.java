@@ -562,7 +562,7 @@ class ConformanceTest {
     @MethodSource("invalidUtf8")
     void invalidUtf8SplitIntoOneByteFragmentsFailsTheConnectionWith1007(String name, byte[] text) throws IOException {
         RawWebSocket peer = peer("6-invalid-bytewise");
-        peer.send(fragments(TEXT, text, 1));
+        peer.sendIfStillOpen(fragments(TEXT, text, 1)); // the runtime fails fast: it may close before the last fragment
         peer.sendIfStillOpen(Frame.ping(utf8("not answered")));
         assertFailedWith(1007, peer);
     }
