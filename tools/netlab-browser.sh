@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A chromedriver (and the Chromium it starts) inside a home of a network lab (tools/netlab.sh),
-# driven from the root namespace over the home's management veth. Facts: shared/NETLAB.md.
+# driven from the root namespace over the home's management veth (see tools/netlab.sh).
 #
 #   netlab-browser.sh chromedriver LAB HOME PORT WORKDIR
 #

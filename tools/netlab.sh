@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Network lab: two homes behind NATs, a "public internet" namespace with a Teredo server and
-# relay, all inside network namespaces on this machine. Facts and safety rules: shared/NETLAB.md.
+# relay, all inside network namespaces on this machine. Nothing leaves it: guard routes (below)
+# keep every lab prefix off the machine's default route, and the lab has blackhole defaults.
 #
 #   netlab.sh check              exit 0 if this machine can run the lab, else say what is missing
 #   netlab.sh install            (root) apt-get install what is missing, keep miredo's service off

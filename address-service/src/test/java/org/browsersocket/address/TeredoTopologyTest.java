@@ -40,7 +40,7 @@ import inet.ipaddr.IPAddressString;
 /**
  * The address service in a real NAT and Teredo topology: {@code tools/netlab.sh} builds two homes
  * behind cone NATs, each with a miredo Teredo client, and a "public internet" namespace with a
- * Teredo server and relay (shared/NETLAB.md). The service runs inside that internet namespace and
+ * Teredo server and relay (tools/netlab.sh). The service runs inside that internet namespace and
  * the homes ask it with curl, over IPv4 through their NAT and over IPv6 through Teredo.
  *
  * <p>Needs root and the netlab packages ({@code tools/install-deps.sh test} installs them as

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 /**
  * E7: can a page-hosted listener behind a NAT be reached at the addresses the address service
  * tells it, once advertised in the discovery service? The original work proposed Teredo for
- * this; here it runs for real, in network namespaces (tools/netlab.sh, shared/NETLAB.md).
+ * this; here it runs for real, in network namespaces (tools/netlab.sh).
  *
  * <p>For nat2 cone and nat2 symmetric (nat1 is always a cone NAT), a fresh lab each:
  * <ul>

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One network lab of {@code tools/netlab.sh} (shared/NETLAB.md): two homes behind NATs, a
+ * One network lab of {@code tools/netlab.sh}: two homes behind NATs, a
  * "public internet" with the Teredo server and relay. Everything the lab holds (namespaces, the
  * processes in them, links, guard routes) goes away with {@link #down()}.
  */

@@ -11,7 +11,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.remote.RemoteWebDriver;
 
 /**
- * A headless Chromium inside a home of the lab (shared/NETLAB.md, "Browsers in namespaces"):
+ * A headless Chromium inside a home of the lab (tools/netlab-browser.sh):
  * {@code tools/netlab-browser.sh} starts chromedriver in the home's namespace, with its own
  * resolv.conf and temporary directory, accepting only the root side of the home's management
  * veth; this JVM drives it from the root namespace at the home's management address. Chromium
