@@ -27,9 +27,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The strict forms of cases where Autobahn also accepts a lenient answer ({@link ConformanceTest}
- * has those): an invalid close code or close reason is answered with a close frame (1002, 1007),
- * never a bare end of the connection; the page is told about every close; a leading byte order
+ * The strict forms of cases where Autobahn would also accept a lenient answer: an invalid close
+ * code or close reason is answered with a close frame (1002, 1007), never a bare end of the
+ * connection; the page is told about every close; a leading byte order
  * mark is part of a text message, as a browser's own WebSocket keeps it.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -55,9 +55,8 @@ class StrictCloseAndTextTest {
     /**
      * Autobahn 7.9.x, RFC 6455 §7.1.7 and §7.4.1: a close with an invalid code is a protocol error;
      * the server SHOULD send a close frame with 1002 before closing the TCP connection.
-     * Now: Netty's decoder marks the closing handshake as received before it validates the close
-     * body, and then answers a protocol violation with an empty buffer instead of a close frame:
-     * the TCP connection just ends, with no close frame (the page's handler is told 1002, not clean).
+     * (The runtime answers protocol violations itself: Netty's own answer ends the connection
+     * without a close frame.)
      */
     @ParameterizedTest(name = "code {0}")
     @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999})
@@ -67,7 +66,7 @@ class StrictCloseAndTextTest {
         assertFailedWith(1002, peer);
     }
 
-    /** Autobahn 7.5.1, RFC 6455 §8.1 (same cause): a close reason that is not UTF-8 gets a close 1007. Now: the TCP connection just ends. */
+    /** Autobahn 7.5.1, RFC 6455 §8.1 (same cause): a close reason that is not UTF-8 gets a close 1007. */
     @Test
     void aCloseReasonWithInvalidUtf8IsAnsweredWithAClose1007() throws IOException {
         RawWebSocket peer = peer("gap-7.5.1");
@@ -78,11 +77,7 @@ class StrictCloseAndTextTest {
     /**
      * Autobahn 7.13.1/7.13.2 leave codes above 4999 undefined; the runtime should still answer with
      * a close frame (1002: no such code is defined by RFC 6455 §7.4) and tell the page's handler
-     * that the connection closed. Now: Netty passes the close (its check accepts every code from
-     * 3000 up), {@code PageSession.peerClosed} forgets the connection and then builds a
-     * {@code ControlMessage.Close}, whose constructor throws for codes outside 1000..4999; the
-     * exception ends the peer's channel without a close frame, and the page's handler never gets
-     * {@code onclose} for that connection.
+     * that the connection closed. (The close codes a peer may send are checked by the runtime, not left to Netty.)
      */
     @ParameterizedTest(name = "code {0}")
     @ValueSource(ints = {5000, 65535})
@@ -103,9 +98,8 @@ class StrictCloseAndTextTest {
     /**
      * A text message starting with U+FEFF reaches the page's handler, and so the echo, byte for
      * byte: the WebSocket API that handlers imitate decodes text with "UTF-8 decode without BOM"
-     * (WHATWG WebSockets; a browser's own WebSocket keeps a leading U+FEFF). Now: wire.js decodes
-     * with {@code new TextDecoder()}, whose default ({@code ignoreBOM: false}) strips a leading BOM,
-     * so the handler gets the text without it and the echo lacks the first three bytes.
+     * (WHATWG WebSockets; a browser's own WebSocket keeps a leading U+FEFF). (wire.js decodes with
+     * {@code ignoreBOM: true}.)
      */
     @ParameterizedTest(name = "fragments of {0} bytes")
     @ValueSource(ints = {0, 1})
