@@ -24,6 +24,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ControlMessage.Open.class, name = "open"),
     @JsonSubTypes.Type(value = ControlMessage.Pending.class, name = "pending"),
     @JsonSubTypes.Type(value = ControlMessage.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = ControlMessage.Reachability.class, name = "reachability"),
 })
 public sealed interface ControlMessage {
 
@@ -128,6 +129,34 @@ public sealed interface ControlMessage {
      * null; {@code fatal} means the control channel is about to close.
      */
     record Error(Integer listener, String reason, boolean fatal) implements ControlMessage {}
+
+    /**
+     * The ways into this runtime's public port from other machines, best first; sent after
+     * {@link Welcome} and again whenever they change. A listener's URL on a candidate is
+     * {@code base + prefix}.
+     */
+    record Reachability(List<Candidate> candidates) implements ControlMessage {
+        public Reachability {
+            candidates = candidates == null ? List.of() : List.copyOf(candidates);
+        }
+    }
+
+    /**
+     * One way in. {@code kind}: {@code public} (the machine's own global address), {@code mapped}
+     * (a mapping on the gateway), {@code ipv6} (a native global IPv6 address), {@code teredo},
+     * {@code relay}. {@code base}: scheme, host and port, e.g. {@code wss://relay.example:443};
+     * {@code detail}: how it was obtained, for people.
+     */
+    record Candidate(String kind, int family, String base, String detail) {
+        public static final List<String> KINDS = List.of("public", "mapped", "ipv6", "teredo", "relay");
+
+        public Candidate {
+            require(KINDS.contains(kind), "candidate kind must be one of " + KINDS);
+            require(family == 4 || family == 6, "candidate family must be 4 or 6");
+            require(base != null && base.matches("wss?://[^/]+"), "candidate base must be ws[s]://host:port");
+            detail = detail == null ? "" : detail;
+        }
+    }
 
     /** A close reason must fit the 123 bytes a close frame leaves for it; longer ones are cut. */
     static String fitCloseReason(String reason) {

@@ -88,6 +88,35 @@ public final class Main {
     @Option(names = "--max-connections-per-listener", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     int maxConnectionsPerListener = 20_000;
 
+    @Option(names = "--no-port-mapping", description = "Do not ask the gateway (PCP, NAT-PMP, UPnP-IGD) to map "
+            + "the public port. By default the runtime asks, and renews the mapping until it stops.")
+    boolean noPortMapping;
+
+    @Option(names = "--relay", description = "Serve as a relay: runtimes behind NATs register here (--via-relay) "
+            + "and their pages become reachable through this runtime's public port.")
+    boolean relay;
+
+    @Option(names = "--relay-token", paramLabel = "TOKEN", description = "With --relay: registrants must present "
+            + "this token (a private relay; without it the relay is open, with per-registrant limits). With "
+            + "--via-relay: the token presented to the relays.")
+    String relayToken;
+
+    @Option(names = "--via-relay", paramLabel = "URL", description = "Register with the relay whose public port "
+            + "is at URL (ws://HOST:PORT or wss://HOST:PORT), so that peers that cannot reach this machine reach "
+            + "its pages through the relay. Repeatable.")
+    List<java.net.URI> viaRelays = new ArrayList<>();
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the public port, "
+            + "which then serves wss:// (pages on https origins can only open wss:// URLs). Needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--relay-trust", paramLabel = "FILE", description = "PEM certificates to trust, besides the "
+            + "system's, for wss:// relays of --via-relay (e.g. a relay's self-signed certificate).")
+    Path relayTrust;
+
     public static void main(String[] args) {
         int exit = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         if (exit != Integer.MIN_VALUE) {
@@ -130,7 +159,9 @@ public final class Main {
                 main.maxConnectionsPerListener, 5_000, main.configDir, Duration.ofSeconds(main.consentTimeoutSeconds),
                 new PeerLimits(Duration.ofSeconds(main.handshakeTimeoutSeconds), Duration.ofSeconds(main.messageTimeoutSeconds),
                         Duration.ofSeconds(main.idleTimeoutSeconds), main.maxConnectionsPerAddress,
-                        main.maxPublicConnections, main.memoryBudgetMegabytes * 1024L * 1024L));
+                        main.maxPublicConnections, main.memoryBudgetMegabytes * 1024L * 1024L),
+                new ReachabilityConfig(!main.noPortMapping, main.relay, main.relayToken, main.viaRelays,
+                        main.tlsCert, main.tlsKey, main.relayTrust));
         HostRuntime runtime;
         try {
             runtime = HostRuntime.start(config);
@@ -178,6 +209,23 @@ public final class Main {
         }
         if (maxMessageBytes < 1 || maxListenersPerPage < 1 || maxConnectionsPerListener < 1) {
             return "limits must be at least 1";
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            return "--tls-cert and --tls-key go together";
+        }
+        for (Path file : new Path[] {tlsCert, tlsKey, relayTrust}) {
+            if (file != null && !java.nio.file.Files.isReadable(file)) {
+                return "cannot read " + file;
+            }
+        }
+        for (java.net.URI relayUrl : viaRelays) {
+            if (!("ws".equals(relayUrl.getScheme()) || "wss".equals(relayUrl.getScheme())) || relayUrl.getHost() == null
+                    || (relayUrl.getPath() != null && !relayUrl.getPath().isEmpty() && !relayUrl.getPath().equals("/"))) {
+                return "--via-relay " + relayUrl + " is not ws://HOST:PORT or wss://HOST:PORT";
+            }
+        }
+        if (relayToken != null && (relayToken.length() < 8 || relayToken.length() > 256 || !relayToken.matches("[\\x21-\\x7e]+"))) {
+            return "--relay-token must be 8 to 256 printable characters without spaces";
         }
         return null;
     }

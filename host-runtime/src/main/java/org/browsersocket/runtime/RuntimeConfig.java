@@ -22,11 +22,13 @@ import org.browsersocket.runtime.limits.PeerLimits;
  *                                  native-messaging host
  * @param consentTimeout            how long a page waits for the user to allow its origin
  * @param peerLimits                deadlines and caps of the public port
+ * @param reach                     port mapping, relays and TLS of the public port
  */
 public record RuntimeConfig(int controlPort, int publicPort, Set<String> allowedOrigins,
                             int maxMessageBytes, int maxListenersPerPage,
                             int maxConnectionsPerListener, int peerWaitMillis,
-                            Path configDir, Duration consentTimeout, PeerLimits peerLimits) {
+                            Path configDir, Duration consentTimeout, PeerLimits peerLimits,
+                            ReachabilityConfig reach) {
     public static final int DEFAULT_CONTROL_PORT = 7040;
     public static final int DEFAULT_PUBLIC_PORT = 7041;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -39,7 +41,7 @@ public record RuntimeConfig(int controlPort, int publicPort, Set<String> allowed
     /** Defaults, with free ports, no configuration directory and the given origins allowed: for tests. */
     public static RuntimeConfig ephemeral(String... allowedOrigins) {
         return new RuntimeConfig(0, 0, Set.of(allowedOrigins), DEFAULT_MAX_MESSAGE_BYTES, 16, 20_000, 5_000,
-                null, DEFAULT_CONSENT_TIMEOUT, PeerLimits.defaults());
+                null, DEFAULT_CONSENT_TIMEOUT, PeerLimits.defaults(), ReachabilityConfig.none());
     }
 
     /** The user's configuration directory: {@code $XDG_CONFIG_HOME/browsersocket} or {@code ~/.config/browsersocket}. */
@@ -51,31 +53,36 @@ public record RuntimeConfig(int controlPort, int publicPort, Set<String> allowed
 
     public RuntimeConfig withMaxMessageBytes(int bytes) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, bytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits);
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits, reach);
     }
 
     public RuntimeConfig withMaxConnectionsPerListener(int connections) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                connections, peerWaitMillis, configDir, consentTimeout, peerLimits);
+                connections, peerWaitMillis, configDir, consentTimeout, peerLimits, reach);
     }
 
     public RuntimeConfig withConfigDir(Path dir) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, dir, consentTimeout, peerLimits);
+                maxConnectionsPerListener, peerWaitMillis, dir, consentTimeout, peerLimits, reach);
     }
 
     public RuntimeConfig withConsentTimeout(Duration timeout) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, timeout, peerLimits);
+                maxConnectionsPerListener, peerWaitMillis, configDir, timeout, peerLimits, reach);
     }
 
     public RuntimeConfig withPeerLimits(PeerLimits limits) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, limits);
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, limits, reach);
+    }
+
+    public RuntimeConfig withReach(ReachabilityConfig r) {
+        return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits, r);
     }
 
     public RuntimeConfig withPorts(int control, int pub) {
         return new RuntimeConfig(control, pub, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits);
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits, reach);
     }
 }

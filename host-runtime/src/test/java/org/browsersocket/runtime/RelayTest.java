@@ -180,7 +180,7 @@ class RelayTest {
 
     @Test
     void handshakeThePageNeverAnswersTimesOutWith504() throws Exception {
-        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 4, 100, 300, null, RuntimeConfig.DEFAULT_CONSENT_TIMEOUT, org.browsersocket.runtime.limits.PeerLimits.defaults()));
+        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 4, 100, 300, null, RuntimeConfig.DEFAULT_CONSENT_TIMEOUT, org.browsersocket.runtime.limits.PeerLimits.defaults(), ReachabilityConfig.none()));
         String url = page().listen();
         assertEquals(504, fixture.upgradeStatus(url));
     }
@@ -220,7 +220,7 @@ class RelayTest {
 
     @Test
     void listenerLimitPerPageIsEnforcedWithAClearError() throws Exception {
-        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 2, 100, 1000, null, RuntimeConfig.DEFAULT_CONSENT_TIMEOUT, org.browsersocket.runtime.limits.PeerLimits.defaults()));
+        runtime(new RuntimeConfig(0, 0, java.util.Set.of(ORIGIN), 1 << 20, 2, 100, 1000, null, RuntimeConfig.DEFAULT_CONSENT_TIMEOUT, org.browsersocket.runtime.limits.PeerLimits.defaults(), ReachabilityConfig.none()));
         JavaPage page = page();
         page.listen();
         page.listen(1);
