@@ -524,11 +524,10 @@ upnp_nat_postrouting_chain=postrouting_miniupnpd
 allow 1024-65535 10.$i.0.0/24 1024-65535
 deny 0-65535 0.0.0.0/0 0-65535
 CONF
-  if [[ $ipv6 == 1 ]]; then
-    echo "ipv6_listening_ip=2001:db8:$i::1" >>"$STATE/upnp$i.conf"
-  else
-    echo "ipv6_disable=yes" >>"$STATE/upnp$i.conf"
-  fi
+  # With IPv6, no ipv6_listening_ip: given one, miniupnpd binds its HTTP socket to that
+  # address only and UPnP over IPv4 stops answering. Without it, it listens on [::] (both
+  # families) and tells IPv6 control points the LAN interface's global address.
+  if [[ $ipv6 == 0 ]]; then echo "ipv6_disable=yes" >>"$STATE/upnp$i.conf"; fi
   # -d: foreground, logging to stderr (no syslog here); -P: a pidfile per gateway and lab.
   setsid ip netns exec "$(ns "nat$i")" miniupnpd -d -f "$STATE/upnp$i.conf" -P "$STATE/upnp$i.pid" \
     </dev/null >"$STATE/upnp$i.log" 2>&1 9>&- &
@@ -664,6 +663,72 @@ cmd_portmap() {
   fi
   [[ -f $STATE/pmp.py ]] || write_pmp_client
   nsx "$home" python3 "$STATE/pmp.py" "$kind" "$gw" "$client" "$proto" "$iport" "$eport" "$life"
+}
+
+http_code() { # home url -> the HTTP status curl got, or 000 if it could not connect
+  nsx "$1" curl -s -m 3 -o /dev/null -w '%{http_code}' "$2" 2>/dev/null || true
+}
+
+expect() { # what want(open|closed) home url
+  local got; got=$(http_code "$3" "$4")
+  if [[ ($2 == open && $got == 200) || ($2 == closed && $got != 200) ]]; then
+    echo "ok   $1 ($3 -> $4: $2)"
+  else
+    echo "FAIL $1 ($3 -> $4: want $2, got HTTP $got)"; SELFTEST_FAILED=1
+  fi
+}
+
+cmd_selftest() {
+  set_lab "${1:-}"
+  [[ -f $STATE/slot ]] || die "lab $LAB is not up"
+  SELFTEST_FAILED=0
+  local pids=() n i j
+  # HTTP listeners on port 7380 (both families): relay host in inet, each home.
+  for n in inet home1 home2; do
+    setsid ip netns exec "$(ns "$n")" python3 -m http.server -b :: 7380 </dev/null &>/dev/null &
+    pids+=($!)
+  done
+  for n in inet home1 home2; do wait_for "a listener in $n" 10 tcp_listening "$n" 7380; done
+  for i in 1 2; do
+    expect "relay over IPv4" open "home$i" http://203.0.113.30:7380/
+    expect "relay over IPv6" open "home$i" "http://[2001:db8:100::30]:7380/"
+  done
+  for i in 1 2; do
+    j=$((3 - i))
+    expect "nat$i drops unsolicited IPv4" closed "home$j" "http://203.0.113.1$i:7380/"
+    if [[ $(opt IPV6) == 1 ]]; then
+      if [[ $(opt "V6FW$i") == 1 ]]; then
+        expect "nat$i's IPv6 firewall" closed "home$j" "http://[2001:db8:$i::2]:7380/"
+      else
+        expect "nat$i forwards IPv6" open "home$j" "http://[2001:db8:$i::2]:7380/"
+      fi
+    fi
+    [[ $(opt "GATEWAY$i") == upnp ]] || continue
+    local url=http://10.$i.0.1:5000/rootDesc.xml e=4${i}001
+    nsx "home$i" upnpc -u "$url" -e netlab -a "10.$i.0.2" 7380 "$e" TCP >/dev/null 2>&1 || true
+    expect "UPnP mapping $e" open "home$j" "http://203.0.113.1$i:$e/"
+    nsx "home$i" upnpc -u "$url" -d "$e" TCP >/dev/null 2>&1 || true
+    expect "UPnP mapping $e deleted" closed "home$j" "http://203.0.113.1$i:$e/"
+    e=4${i}002
+    cmd_portmap "$LAB" "home$i" natpmp tcp 7380 "$e" 600 >/dev/null || true
+    expect "NAT-PMP mapping $e" open "home$j" "http://203.0.113.1$i:$e/"
+    cmd_portmap "$LAB" "home$i" natpmp tcp 7380 0 0 >/dev/null || true
+    expect "NAT-PMP mapping $e deleted" closed "home$j" "http://203.0.113.1$i:$e/"
+    e=4${i}003
+    cmd_portmap "$LAB" "home$i" pcp tcp 7380 "$e" 600 >/dev/null || true
+    expect "PCP mapping $e" open "home$j" "http://203.0.113.1$i:$e/"
+    cmd_portmap "$LAB" "home$i" pcp tcp 7380 "$e" 0 >/dev/null || true
+    expect "PCP mapping $e deleted" closed "home$j" "http://203.0.113.1$i:$e/"
+    if [[ $(opt IPV6) == 1 && $(opt "V6FW$i") == 1 ]]; then
+      cmd_portmap "$LAB" "home$i" pcp6 tcp 7380 7380 600 >/dev/null || true
+      expect "PCP IPv6 pinhole" open "home$j" "http://[2001:db8:$i::2]:7380/"
+      cmd_portmap "$LAB" "home$i" pcp6 tcp 7380 7380 0 >/dev/null || true
+      expect "PCP IPv6 pinhole deleted" closed "home$j" "http://[2001:db8:$i::2]:7380/"
+    fi
+  done
+  kill_pids "${pids[@]}"
+  ((SELFTEST_FAILED == 0)) || die "selftest failed"
+  echo "selftest passed"
 }
 
 # ---------------------------------------------------------------------------------------------
