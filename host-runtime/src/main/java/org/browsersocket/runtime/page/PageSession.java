@@ -1,30 +1,23 @@
 package org.browsersocket.runtime.page;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.channel.ChannelFutureListener;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.browsersocket.protocol.ControlCodec;
 import org.browsersocket.protocol.ControlMessage;
-import org.browsersocket.protocol.DataFrame;
 import org.browsersocket.runtime.RuntimeConfig;
 import org.browsersocket.runtime.consent.ConsentDesk;
 import org.browsersocket.runtime.limits.MemoryBudget;
@@ -57,13 +50,11 @@ public final class PageSession {
     private final RuntimeConfig config;
     private final ControlCodec codec;
     private final int publicPort;
-    private final long slowPeerBytes;
-    private final MemoryBudget budget;
+    private final DataPath dataPath;
     private final Map<Integer, Listener> listeners = new ConcurrentHashMap<>();
     /** Listeners asked for but not yet bound that want their peers' credential headers. */
     private final Map<Integer, Boolean> credentialRequests = new ConcurrentHashMap<>();
     private final Map<Integer, PeerConnection> connections = new ConcurrentHashMap<>();
-    private final Set<Channel> pausedPeers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final PageControl pageControl;
     private volatile boolean gone;
@@ -80,11 +71,9 @@ public final class PageSession {
         this.config = context.config();
         this.codec = context.codec();
         this.publicPort = context.publicPort();
-        this.budget = context.budget();
         this.gate = new ListenGate(this, context.consent(), control.eventLoop(), viaExtension);
         this.pageControl = new PageControl(this, context);
-        // A peer may lag this far behind what the page sends it before it is cut off.
-        this.slowPeerBytes = Math.max(64L << 20, 4L * config.maxMessageBytes());
+        this.dataPath = new DataPath(this, control, context.budget(), config.maxMessageBytes());
     }
 
     int maxMessageBytes() {
@@ -125,48 +114,7 @@ public final class PageSession {
 
     /** One binary frame from the page: a message for one of its connections. */
     public void onDataFrame(ByteBuf content) {
-        int length = content.readableBytes();
-        if (length < DataFrame.HEADER_BYTES) {
-            sendError(null, "data frame shorter than its " + DataFrame.HEADER_BYTES + "-byte header", false);
-            return;
-        }
-        int start = content.readerIndex();
-        byte kind = content.getByte(start);
-        int id = content.getInt(start + 1);
-        if (kind != DataFrame.KIND_TEXT && kind != DataFrame.KIND_BINARY) {
-            sendError(null, "data frame of unknown kind " + kind, false);
-            return;
-        }
-        PeerConnection connection = connections.get(id);
-        if (connection == null || !connection.isOpen()) {
-            return; // the peer left while this message was on its way: nothing to deliver to
-        }
-        if (kind == DataFrame.KIND_TEXT
-                && !ByteBufUtil.isText(content, start + DataFrame.HEADER_BYTES, length - DataFrame.HEADER_BYTES, StandardCharsets.UTF_8)) {
-            // RFC 6455 forbids sending invalid UTF-8 as text; browsers' TextEncoder never makes it.
-            sendError(null, "a text message for connection " + id + " is not valid UTF-8; it was not sent", false);
-            return;
-        }
-        Channel peer = connection.channel();
-        if (peer.bytesBeforeWritable() > slowPeerBytes) {
-            LOG.warning(name() + " peer " + connection.remoteAddress() + " reads too slowly; closing it");
-            closePeer(connection, 1008, "peer reads too slowly");
-            return;
-        }
-        if (!peer.isWritable()) {
-            // Past its write buffer's high-water mark the peer lags: what it has not read is held
-            // against the runtime's memory budget, shared by all peers.
-            if (!budget.tryReserve(length)) {
-                LOG.warning(name() + " peer " + connection.remoteAddress() + " reads too slowly and the memory budget is spent; closing it");
-                closePeer(connection, 1008, "peer reads too slowly (the runtime's memory for peers is exhausted)");
-                return;
-            }
-            connection.lagging(length);
-        }
-        ByteBuf payload = content.retainedSlice(start + DataFrame.HEADER_BYTES, length - DataFrame.HEADER_BYTES);
-        WebSocketFrame frame = kind == DataFrame.KIND_TEXT ? new TextWebSocketFrame(payload) : new BinaryWebSocketFrame(payload);
-        connection.countOut(length - DataFrame.HEADER_BYTES);
-        peer.writeAndFlush(frame, peer.voidPromise());
+        dataPath.fromPage(content);
     }
 
     /** The page's control channel closed: navigation, tab closed, crash, or {@code stop} of the runtime. */
@@ -193,10 +141,7 @@ public final class PageSession {
 
     /** The control channel drained: peers paused for its sake may send again. */
     public void controlWritable() {
-        for (Channel peer : pausedPeers) {
-            pausedPeers.remove(peer);
-            peer.config().setAutoRead(true);
-        }
+        dataPath.controlWritable();
     }
 
     // ---------------------------------------------------------------- peers -> runtime
@@ -248,28 +193,14 @@ public final class PageSession {
         send(new ControlMessage.Open(connection.id(), protocol));
     }
 
-    /** A message from a peer, relayed to the page with a 5-byte header and the payload as it is. */
+    /** A message from a peer, relayed to the page. */
     void relayToPage(PeerConnection connection, byte kind, ByteBuf payload) {
-        int bytes = payload.readableBytes();
-        ByteBuf header = control.alloc().buffer(DataFrame.HEADER_BYTES);
-        header.writeByte(kind).writeInt(connection.id());
-        CompositeByteBuf frame = control.alloc().compositeBuffer(2).addComponents(true, header, payload.retain());
-        connection.countIn(bytes);
-        control.writeAndFlush(new BinaryWebSocketFrame(frame), control.voidPromise());
-        if (!control.isWritable()) {
-            // Backpressure: stop reading this peer until the page drains the control channel.
-            Channel peer = connection.channel();
-            peer.config().setAutoRead(false);
-            pausedPeers.add(peer);
-            if (control.isWritable()) {
-                controlWritable();
-            }
-        }
+        dataPath.toPage(connection, kind, payload);
     }
 
     /** The peer closed (cleanly with its code, or not: 1006) or was closed by the runtime. */
     void peerClosed(PeerConnection connection, int code, String reason, boolean wasClean) {
-        pausedPeers.remove(connection.channel());
+        dataPath.forget(connection.channel());
         if (forget(connection)) {
             LOG.info(name() + " listener " + shortPrefix(connection.listener().prefix()) + ": peer "
                     + connection.remoteAddress() + " closed with code " + code
@@ -383,8 +314,13 @@ public final class PageSession {
         closePeer(connection, close.code(), close.reason());
     }
 
+    /** The connection with this id, or null. */
+    PeerConnection connection(int id) {
+        return connections.get(id);
+    }
+
     /** Sends a close frame to the peer and tells the page the connection is closed. */
-    private void closePeer(PeerConnection connection, int code, String reason) {
+    void closePeer(PeerConnection connection, int code, String reason) {
         if (forget(connection)) {
             // On the peer's own loop, after anything already queued there: an accepted handshake's
             // 101 (queued by the page's accept in the same read) must go out before the close frame.
