@@ -17,6 +17,8 @@ import org.browsersocket.runtime.extension.NativeHostFile;
 import org.browsersocket.runtime.limits.AcceptGate;
 import org.browsersocket.runtime.limits.MemoryBudget;
 import org.browsersocket.runtime.limits.PeerAdmission;
+import org.browsersocket.runtime.mapping.MappingStatus;
+import org.browsersocket.runtime.mapping.PortMapper;
 import org.browsersocket.runtime.relay.Listener;
 import org.browsersocket.runtime.relay.PageSession;
 import org.browsersocket.runtime.relay.PublicServer;
@@ -44,6 +46,7 @@ public final class HostRuntime implements AutoCloseable {
     private PeerAdmission admission;
     private AcceptGate acceptGate;
     private NativeHostFile nativeHost;
+    private PortMapper portMapper;
 
     private HostRuntime(RuntimeConfig config) {
         this.config = config;
@@ -78,6 +81,9 @@ public final class HostRuntime implements AutoCloseable {
             }
             runtime.workers.scheduleAtFixedRate(() -> router.expireUnclaimed(System.nanoTime(), false),
                     1, 1, TimeUnit.MINUTES);
+            if (config.reach().portMapping()) {
+                runtime.portMapper = PortMapper.start(runtime.publicPort(), status -> { });
+            }
             return runtime;
         } catch (Exception e) {
             runtime.close();
@@ -140,6 +146,11 @@ public final class HostRuntime implements AutoCloseable {
         return List.of(control, "public   ws://0.0.0.0:" + pub.getPort() + "/ (IPv4 only: IPv6 unavailable)");
     }
 
+    /** What the gateway granted for the public port, or why nothing (off with --no-port-mapping). */
+    public MappingStatus portMapping() {
+        return portMapper == null ? MappingStatus.off() : portMapper.status();
+    }
+
     /** Pages currently connected. */
     public Set<PageSession> sessions() {
         return Set.copyOf(sessions);
@@ -149,6 +160,9 @@ public final class HostRuntime implements AutoCloseable {
     public void close() {
         if (workers.isShuttingDown()) {
             return;
+        }
+        if (portMapper != null) {
+            portMapper.close(); // deletes the gateway's mappings, within seconds
         }
         if (nativeHost != null) {
             nativeHost.removeFrom(config.configDir());
