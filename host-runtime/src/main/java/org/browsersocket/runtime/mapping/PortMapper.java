@@ -59,7 +59,7 @@ public final class PortMapper implements AutoCloseable {
         /** This host's gateways, from its routing tables. */
         static Settings ofThisHost(Set<Protocol> protocols) {
             return new Settings(Gateways.defaultIpv4().orElse(null), Gateways.defaultIpv6().orElse(null),
-                    Gateways.globalIpv6().orElse(null), 5351, protocols, 2_000, 3_000, REQUESTED_LIFETIME_SECONDS,
+                    Gateways.globalIpv6().orElse(null), 5351, protocols, 2_000, 5_000, REQUESTED_LIFETIME_SECONDS,
                     TimeUnit.MINUTES.toMillis(10));
         }
     }

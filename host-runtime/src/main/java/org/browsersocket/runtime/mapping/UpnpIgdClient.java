@@ -38,7 +38,7 @@ final class UpnpIgdClient implements AutoCloseable {
     private static final ServiceType[] WAN_SERVICES = {new UDAServiceType("WANIPConnection", 2),
             new UDAServiceType("WANIPConnection", 1), new UDAServiceType("WANPPPConnection", 1)};
     private static final ServiceType FIREWALL = new UDAServiceType("WANIPv6FirewallControl", 1);
-    private static final int MAX_THREADS = 12;
+    private static final int MAX_THREADS = 24;
     /** jUPnP logs through SLF4J into java.util.logging; its chatter is not the runtime's. */
     private final java.util.logging.Logger jupnpLog = java.util.logging.Logger.getLogger("org.jupnp");
     private final ThreadPoolExecutor executor;
@@ -53,7 +53,7 @@ final class UpnpIgdClient implements AutoCloseable {
             Thread t = new Thread(r, "bs-upnp-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
         upnp = new UpnpServiceImpl(new Configuration(executor));
         ((UpnpServiceImpl) upnp).startup();
     }
