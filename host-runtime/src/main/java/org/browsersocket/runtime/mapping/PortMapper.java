@@ -144,7 +144,7 @@ public final class PortMapper implements AutoCloseable {
             scheduleRenewal();
         } else if (refusals.isEmpty()) {
             publish(new MappingStatus(MappingStatus.State.NONE_FOUND, List.of(), "no gateway answered ("
-                    + settings.protocols().stream().map(PortMapper::label).collect(Collectors.joining(", "))
+                    + java.util.Arrays.stream(Protocol.values()).filter(settings.protocols()::contains).map(PortMapper::label).collect(Collectors.joining(", "))
                     + "); peers outside this network need a relay"), Level.INFO);
             next = executor.schedule(this::map, settings.retryMillis(), TimeUnit.MILLISECONDS);
         } else {
