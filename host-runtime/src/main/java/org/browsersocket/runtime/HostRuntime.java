@@ -27,6 +27,9 @@ import org.browsersocket.runtime.relay.link.RelayLink;
 import org.browsersocket.runtime.relay.link.RelayLinks;
 import org.browsersocket.runtime.status.ReachabilityStatus;
 import org.browsersocket.runtime.tls.TlsContexts;
+import org.browsersocket.runtime.mapping.Mapping;
+import org.browsersocket.runtime.mapping.MappingStatus;
+import org.browsersocket.runtime.mapping.PortMapper;
 import org.browsersocket.runtime.routing.PrefixMinter;
 import org.browsersocket.runtime.routing.Router;
 import org.browsersocket.runtime.status.ConsentActions;
@@ -54,6 +57,7 @@ public final class HostRuntime implements AutoCloseable {
     private RelayHub relayHub;
     private RelayLinks relayLinks;
     private Candidates candidates;
+    private PortMapper portMapper;
 
     private HostRuntime(RuntimeConfig config) {
         this.config = config;
@@ -104,6 +108,10 @@ public final class HostRuntime implements AutoCloseable {
                         runtime.candidates::refresh);
                 runtime.candidates.add(runtime::relayCandidates);
             }
+            if (reach.portMapping()) {
+                runtime.portMapper = PortMapper.start(runtime.publicPort(), status -> runtime.candidates.refresh());
+                runtime.candidates.add(runtime::mappedCandidates);
+            }
             // Addresses come and go (a laptop changes networks, a Teredo tunnel comes up).
             runtime.workers.scheduleAtFixedRate(runtime.candidates::refresh, 30, 30, TimeUnit.SECONDS);
             return runtime;
@@ -141,6 +149,15 @@ public final class HostRuntime implements AutoCloseable {
                 .toList();
     }
 
+    private List<org.browsersocket.protocol.ControlMessage.Candidate> mappedCandidates() {
+        String scheme = config.reach().tls() ? "wss://" : "ws://";
+        return portMapper.status().mappings().stream()
+                .map(m -> new org.browsersocket.protocol.ControlMessage.Candidate(m.family() == 6 ? "ipv6" : "mapped",
+                        m.family(), scheme + (m.family() == 6 ? "[" + m.externalAddress() + "]" : m.externalAddress())
+                        + ":" + m.externalPort(), m.describe()))
+                .toList();
+    }
+
     /** How other networks reach this runtime, as the status page shows it. */
     public ReachabilityStatus reachabilityStatus() {
         List<RelayLink.Status> relays = relayLinks == null ? List.of()
@@ -150,7 +167,13 @@ public final class HostRuntime implements AutoCloseable {
                         .map(r -> new ReachabilityStatus.RegistrantStatus(r.name(), r.connected(), r.since().toString(),
                                 r.routeCount(), r.connectionCount(), r.relayedPeers(), r.relayedBytes()))
                         .toList());
-        return new ReachabilityStatus(candidates.current(), relays, served);
+        MappingStatus mapping = portMapping();
+        ReachabilityStatus.PortMappingStatus mappingStatus = new ReachabilityStatus.PortMappingStatus(
+                mapping.state().name().toLowerCase(), mapping.reason(), mapping.mappings().stream()
+                .map(m -> new ReachabilityStatus.MappingView(m.protocol(), m.family(), m.externalAddress(), m.externalPort(),
+                        m.internalPort(), m.lifetimeSeconds(), m.expires() == null ? null : m.expires().toString(), m.gateway()))
+                .toList());
+        return new ReachabilityStatus(candidates.current(), mappingStatus, relays, served);
     }
 
     /** Pages waiting for the user, and the user's decisions. */
@@ -187,6 +210,11 @@ public final class HostRuntime implements AutoCloseable {
         return List.of(control, "public   ws://0.0.0.0:" + pub.getPort() + "/ (IPv4 only: IPv6 unavailable)");
     }
 
+    /** What the gateway granted for the public port, or why nothing (off with --no-port-mapping). */
+    public MappingStatus portMapping() {
+        return portMapper == null ? MappingStatus.off() : portMapper.status();
+    }
+
     /** Pages currently connected. */
     public Set<PageSession> sessions() {
         return Set.copyOf(sessions);
@@ -196,6 +224,9 @@ public final class HostRuntime implements AutoCloseable {
     public void close() {
         if (workers.isShuttingDown()) {
             return;
+        }
+        if (portMapper != null) {
+            portMapper.close(); // deletes the gateway's mappings, within seconds
         }
         if (nativeHost != null) {
             nativeHost.removeFrom(config.configDir());

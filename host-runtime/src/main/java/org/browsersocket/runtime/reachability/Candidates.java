@@ -35,8 +35,9 @@ public final class Candidates {
 
     /** The candidates now, best first, each base once. */
     public List<Candidate> current() {
-        List<Candidate> all = new ArrayList<>(InterfaceAddresses.candidates(publicPort, tls));
-        sources.forEach(source -> all.addAll(source.get()));
+        List<Candidate> all = new ArrayList<>();
+        sources.forEach(source -> all.addAll(source.get())); // first: a pinhole says more than the bare address
+        all.addAll(InterfaceAddresses.candidates(publicPort, tls));
         Map<String, Candidate> unique = new LinkedHashMap<>();
         all.stream().sorted(Comparator.comparingInt(c -> Candidate.KINDS.indexOf(c.kind())))
                 .forEach(c -> unique.putIfAbsent(c.base(), c));

@@ -8,7 +8,15 @@ import org.browsersocket.runtime.relay.link.RelayLink;
  * How other networks reach this runtime, for the status page: the live candidates, the relays it
  * is registered with, and (when it serves as a relay) who is registered with it.
  */
-public record ReachabilityStatus(List<Candidate> candidates, List<RelayLink.Status> relays, RelayServed relayServed) {
+public record ReachabilityStatus(List<Candidate> candidates, PortMappingStatus portMapping, List<RelayLink.Status> relays,
+                                 RelayServed relayServed) {
+    /** What the gateway was asked and granted: state off, searching, mapped, none_found or failed. */
+    public record PortMappingStatus(String state, String reason, List<MappingView> mappings) {}
+
+    /** One mapping (family 4) or IPv6 pinhole (family 6) on the gateway. */
+    public record MappingView(String protocol, int family, String externalAddress, int externalPort, int internalPort,
+                              long lifetimeSeconds, String expires, String gateway) {}
+
     /** This runtime as a relay: open or private, and its registrants. */
     public record RelayServed(boolean open, List<RegistrantStatus> registrants) {}
 

@@ -152,6 +152,10 @@ public final class StatusPage {
                     .append(escape(c.base())).append("</code></td><td>").append(escape(c.detail())).append("</td></tr>"));
             out.append("</table>");
         }
+        var mapping = r.portMapping();
+        out.append("<p>Port mapping: ").append(escape(mapping.state().replace('_', ' ')))
+                .append(mapping.reason() == null || mapping.reason().isEmpty() ? "" : " — " + escape(mapping.reason()))
+                .append("</p>");
         if (!r.relays().isEmpty()) {
             out.append("<table><tr><th>relay</th><th>state</th><th>since</th><th class=num>routes</th>")
                     .append("<th class=num>peers through it</th><th>last error</th></tr>");

@@ -1,0 +1,159 @@
+package org.browsersocket.runtime.mapping;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.browsersocket.runtime.Main;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Port mapping against a real gateway: tools/netlab.sh runs miniupnpd (UPnP-IGD, NAT-PMP, PCP) in
+ * nat1. The runtime runs in home1 restricted to one protocol; a peer in home2 (another home, behind
+ * its own NAT) reaches it at nat1's public address through the mapping, and after SIGTERM the
+ * mapping is gone. home1 also has native IPv6 behind a stateful firewall (V6FW1=1), so a pinhole
+ * is needed for IPv6 peers. Needs root and the netlab packages; skipped with the reason otherwise.
+ */
+class MappingLabTest {
+    private static final int PUBLIC_PORT = 7041;
+    private static Path netlab;
+    private static String skipReason;
+    private static String lab;
+    private static final Map<String, String> addresses = new HashMap<>();
+
+    @BeforeAll
+    static void buildTheLab() throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (root != null && !Files.exists(root.resolve("tools/netlab.sh"))) {
+            root = root.getParent();
+        }
+        if (root == null) {
+            skipReason = "no tools/netlab.sh";
+            return;
+        }
+        netlab = root.resolve("tools/netlab.sh");
+        Run check = run(Map.of(), 30, netlab.toString(), "check");
+        if (check.exit != 0) {
+            skipReason = check.out.strip().lines().findFirst().orElse("netlab.sh check failed")
+                    + " — the port mapping lab test needs root and the netlab packages";
+            return;
+        }
+        lab = String.format(Locale.ROOT, "pm%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+        Run up = run(Map.of("GATEWAY1", "upnp", "IPV6", "1", "V6FW1", "1"), 120, netlab.toString(), "up", lab);
+        assertEquals(0, up.exit, up.out);
+        for (String line : run(Map.of(), 30, netlab.toString(), "addresses", lab).out.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                addresses.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+    }
+
+    @AfterAll
+    static void takeTheLabDown() throws Exception {
+        if (lab != null) {
+            run(Map.of(), 60, netlab.toString(), "down", lab);
+        }
+    }
+
+    @BeforeEach
+    void skipWithoutTheLab() {
+        if (skipReason != null) {
+            Assumptions.abort(skipReason);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"pcp", "nat-pmp", "upnp"})
+    void aPeerInAnotherHomeReachesTheRuntimeThroughTheMappingUntilItStops(String protocol) throws Exception {
+        Path configDir = Files.createTempDirectory("mapping-lab");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process runtime = new ProcessBuilder("ip", "netns", "exec", addresses.get("NS_HOME1"), java,
+                "-D" + PortMapper.PROTOCOLS_PROPERTY + "=" + protocol, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--config-dir", configDir.toString(), "--control-port", "0",
+                "--public-port", Integer.toString(PUBLIC_PORT)).redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        String result;
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(runtime.getInputStream(), StandardCharsets.UTF_8));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            result = null;
+            while (result == null && System.nanoTime() < deadline) {
+                String line = lines.readLine(); // the runtime says its mapping within seconds
+                if (line == null) {
+                    break;
+                }
+                output.append(line).append('\n');
+                if (line.contains("port mapping: ")) {
+                    result = line;
+                }
+            }
+            Thread drain = new Thread(() -> lines.lines().forEach(l -> output.append(l).append('\n')));
+            drain.setDaemon(true);
+            drain.start();
+            assertTrue(result != null, "no port mapping line:\n" + output);
+            String name = protocol.equals("upnp") ? "UPnP" : protocol.toUpperCase(Locale.ROOT);
+            Matcher mapped = Pattern.compile(Pattern.quote(name) + " on 10\\.1\\.0\\.1 mapped TCP "
+                    + Pattern.quote(addresses.get("NAT1_PUBLIC")) + ":(\\d+) → :" + PUBLIC_PORT).matcher(result);
+            assertTrue(mapped.find(), result);
+            String external = addresses.get("NAT1_PUBLIC") + ":" + mapped.group(1);
+            // a peer in home2: an upgrade request for an unknown prefix gets the runtime's own 404
+            assertTrue(peer(external).startsWith("HTTP/1.1 404"), "through the mapping: " + peer(external));
+            boolean pinhole = result.contains("opened an IPv6 pinhole");
+            if (pinhole) {
+                assertTrue(peer("[" + addresses.get("HOME1_V6") + "]:" + PUBLIC_PORT).startsWith("HTTP/1.1 404"));
+            }
+            runtime.destroy(); // SIGTERM: a clean stop deletes the mapping
+            assertTrue(runtime.waitFor(20, TimeUnit.SECONDS), output.toString());
+            assertEquals("", peer(external), "after the stop the mapping is gone");
+            if (pinhole) {
+                assertEquals("", peer("[" + addresses.get("HOME1_V6") + "]:" + PUBLIC_PORT), "the pinhole is closed");
+            }
+            String listed = run(Map.of(), 30, netlab.toString(), "exec", lab, "home1", "upnpc", "-u",
+                    addresses.get("GATEWAY1_UPNP_URL"), "-l").out;
+            assertFalse(listed.matches("(?s).*TCP\\s+" + mapped.group(1) + "->.*"), listed);
+        } finally {
+            runtime.destroyForcibly();
+        }
+    }
+
+    /** The status line (and headers) home2 gets for an upgrade request to {@code hostPort}; "" if none. */
+    private static String peer(String hostPort) throws Exception {
+        return run(Map.of(), 20, netlab.toString(), "exec", lab, "home2", "curl", "-s", "-i", "-m", "4",
+                "-H", "Connection: Upgrade", "-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13",
+                "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "http://" + hostPort + "/no-such-prefix").out;
+    }
+
+    private record Run(int exit, String out) {
+    }
+
+    private static Run run(Map<String, String> env, int seconds, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not end in " + seconds + " s");
+        }
+        return new Run(p.exitValue(), out);
+    }
+}
