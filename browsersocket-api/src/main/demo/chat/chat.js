@@ -167,6 +167,7 @@
       setStatus('Hosting: ' + thisRoom.url);
       startAdvertising(thisRoom);
       findReachableCandidates(thisRoom);
+      bs.addEventListener('reachability', function () { if (hosted === thisRoom) findReachableCandidates(thisRoom); });
     }, function () { /* onerror reports it */ });
   }
 
@@ -196,54 +197,42 @@
 
   // ---- the room's candidate addresses --------------------------------------
 
-  function isLoopbackUrl(url) {
-    return /^wss?:\/\/(127\.[0-9.]+|\[::1\]|localhost)(:|\/)/i.test(url);
-  }
-
-  /** The kind of a reachable URL: given by the library, or guessed from an older library's answer. */
-  function kindOf(u) {
-    if (u.kind) return u.kind;
-    if (u.teredo) return 'teredo';
-    return u.family === 6 ? 'ipv6' : 'public';
-  }
-
   var KIND_LABELS = {
     public: 'public address', mapped: 'port mapped on the router', ipv6: 'IPv6',
     teredo: 'IPv6 through Teredo', relay: 'through a relay', 'same-machine': 'this machine only'
   };
 
   function describeCandidate(c) {
-    return (KIND_LABELS[c.kind] || c.kind) + (c.detail ? ', ' + c.detail : '');
+    return (KIND_LABELS[c.kind] || c.kind) + (c.confirmed === false ? ', seen by an address service only' : '')
+      + (c.detail ? ', ' + c.detail : '');
   }
 
   /**
-   * Asks the library for the room's reachable URLs (never loopback ones: those only work on this
-   * machine), lists them, and advertises them in the lobby ahead of the same-machine URL.
+   * Asks the library for the room's ways in from other machines (it never gives loopback ones),
+   * lists them, and advertises them in the lobby ahead of the same-machine URL. Asked again when
+   * the runtime's ways in change (a gateway mapping made or lost, a relay joined).
    */
   function findReachableCandidates(thisRoom) {
-    var list = $('reachable');
-    var services = window.BrowserSocketDemo && window.BrowserSocketDemo.addressServices;
-    if (typeof thisRoom.bs.reachableUrls !== 'function') return;
-    thisRoom.bs.reachableUrls(services || undefined).then(function (urls) {
-      if (hosted !== thisRoom) return;
-      var reachable = urls.filter(function (u) { return !isLoopbackUrl(u.url); }).map(function (u) {
-        return { url: u.url.replace(/\/?$/, '/') + 'room', kind: kindOf(u), detail: u.detail || null };
+    thisRoom.bs.reachableUrls(window.BrowserSocketDemo && window.BrowserSocketDemo.addressServices || undefined)
+      .then(function (urls) {
+        if (hosted !== thisRoom) return;
+        var reachable = urls.map(function (u) {
+          return { url: u.url + 'room', kind: u.kind, confirmed: u.confirmed, detail: u.detail || null };
+        });
+        showReachable(reachable, null);
+        updateAd(thisRoom, reachable);
+      }, function (e) {
+        if (hosted === thisRoom) showReachable([], e.message);
       });
-      showReachable(reachable);
-      if (reachable.length) updateAd(thisRoom, reachable);
-    }, function (e) {
-      if (hosted !== thisRoom) return;
-      list.textContent = '';
-      list.appendChild(el('li', 'reachable error', 'No address for other machines: ' + e.message));
-      $('reachable-box').hidden = false;
-    });
   }
 
-  function showReachable(candidates) {
+  function showReachable(candidates, why) {
     var list = $('reachable');
     list.textContent = '';
     if (!candidates.length) {
-      list.appendChild(el('li', 'reachable', 'None found: only browsers on this machine can join.'));
+      var none = el('li', 'reachable', 'None found: only browsers on this machine can join.');
+      if (why) none.title = why;
+      list.appendChild(none);
     }
     candidates.forEach(function (c) {
       var item = el('li', 'reachable', '');
@@ -270,7 +259,7 @@
    * a browser on the host's own machine can use. Candidates that do not fit are left out.
    */
   function adText(thisRoom, reachable) {
-    var candidates = reachable.slice();
+    var candidates = reachable.map(function (c) { return { url: c.url, kind: c.kind }; });
     var sameMachine = { url: thisRoom.url, kind: 'same-machine' };
     for (;;) {
       var text = JSON.stringify({ id: thisRoom.id, room: thisRoom.name + "'s room", host: thisRoom.name,
@@ -310,8 +299,9 @@
   // A new entry replaces the old one; lobbies match them by the room's id, so the room stays put.
   function updateAd(thisRoom, reachable) {
     if (!thisRoom.ad) return;
-    var old = thisRoom.ad;
-    thisRoom.ad = { text: adText(thisRoom, reachable), secret: old.secret };
+    var old = thisRoom.ad, text = adText(thisRoom, reachable);
+    if (text === old.text) return;
+    thisRoom.ad = { text: text, secret: old.secret };
     putAd(thisRoom.ad).then(function () { withdrawAd(old); }, function () { /* renewal retries */ });
   }
 
@@ -435,47 +425,24 @@
 
   // ---- guest role: a plain WebSocket to the hosting page --------------------
 
-  var STAGGER_MS = 250;
-  var CONNECT_TIMEOUT_MS = 10000;
-
   /**
-   * Opens a WebSocket to the first of `urls` that answers. Uses the library's Happy Eyeballs
-   * `BrowserSocket.connect` when the library is loaded; a guest needs no runtime of its own, so
-   * without it the page tries the URLs itself: one every STAGGER_MS, first open wins.
+   * Opens a WebSocket to the first of the room's candidates that answers (Happy Eyeballs: the
+   * library tries them best first, a little apart). A guest needs no runtime of its own, so the
+   * standalone connect script is loaded too; either one will do.
    */
-  function connectToFirst(urls) {
-    if (typeof BrowserSocket !== 'undefined' && typeof BrowserSocket.connect === 'function') {
-      return BrowserSocket.connect(urls);
-    }
-    return new Promise(function (resolve, reject) {
-      var sockets = [], failures = 0, settled = false;
-      var timers = urls.map(function (url, i) { return setTimeout(function () { attempt(url); }, i * STAGGER_MS); });
-      timers.push(setTimeout(function () { settle(null, new Error('no answer in ' + CONNECT_TIMEOUT_MS / 1000 + ' s')); },
-        CONNECT_TIMEOUT_MS));
-      function settle(winner, error) {
-        if (settled) return;
-        settled = true;
-        timers.forEach(clearTimeout);
-        sockets.forEach(function (s) { if (s !== winner) s.close(); });
-        if (winner) { winner.onopen = winner.onclose = null; resolve(winner); } else reject(error);
-      }
-      function failed() { if (++failures === urls.length) settle(null, new Error('nothing answered')); }
-      function attempt(url) {
-        var ws;
-        try { ws = new WebSocket(url); } catch (e) { return failed(); }
-        sockets.push(ws);
-        ws.onopen = function () { settle(ws); };
-        ws.onclose = failed;
-      }
-    });
+  function connectToFirst(candidates) {
+    var connector = typeof BrowserSocketConnect !== 'undefined' ? BrowserSocketConnect
+      : typeof BrowserSocket !== 'undefined' && BrowserSocket.connect ? BrowserSocket : null;
+    if (!connector) return Promise.reject(new Error('the connect script did not load'));
+    return connector.connect(candidates);
   }
 
   function lobbyTarget(ad) {
-    return { id: ad.id, title: ad.title, urls: ad.candidates.map(function (c) { return c.url; }) };
+    return { id: ad.id, title: ad.title, candidates: ad.candidates };
   }
 
   function urlTarget(url) {
-    return { id: null, title: 'the room at ' + url, urls: [url] };
+    return { id: null, title: 'the room at ' + url, candidates: [{ url: url }] };
   }
 
   function onHostMessage(msg) {
@@ -503,7 +470,7 @@
     role = 'guest';
     showRoomState();
     setStatus('Connecting to ' + target.title + '\u2026');
-    connectToFirst(target.urls).then(function (ws) {
+    connectToFirst(target.candidates).then(function (ws) {
       if (visit !== thisVisit) return ws.close(1000, 'left'); // left while connecting
       entered(thisVisit, ws);
     }, function () {
@@ -517,11 +484,11 @@
 
   function joinFailure(target) {
     if (!target.id) {
-      return 'Could not join: nothing answered at ' + target.urls[0] +
+      return 'Could not join: nothing answered at ' + target.candidates[0].url +
         '. Check the URL, or ask the host whether the room is still open.';
     }
     return 'Could not join ' + target.title + ': nothing answered at its ' +
-      (target.urls.length === 1 ? 'address' : target.urls.length + ' addresses') +
+      (target.candidates.length === 1 ? 'address' : target.candidates.length + ' addresses') +
       '. Its host has probably closed it or lost the connection, so it was removed from the list.';
   }
 

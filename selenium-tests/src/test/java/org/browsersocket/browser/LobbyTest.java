@@ -3,6 +3,7 @@ package org.browsersocket.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,6 +72,35 @@ class LobbyTest {
             WebElement room = ada.awaitLobbyRoom("ada's room");
             assertTrue(room.getText().contains("your room"), room.getText());
             assertTrue(ChatPage.joinButton(room).isEmpty(), "the host cannot join its own room");
+        }
+    }
+
+    @Test
+    void theRoomIsAdvertisedWithItsSameMachineUrlLastAndNoLoopbackAddressIsCalledReachable() throws Exception {
+        try (Chromium bettyBrowser = Chromium.start()) {
+            ChatPage betty = chat(bettyBrowser, "betty");
+            String roomUrl = betty.host();
+            betty.awaitLobbyRoom("betty's room");
+            betty.await(Chromium.WAIT, d -> betty.element("reachable-box").isDisplayed() ? true : null);
+            String reachable = betty.element("reachable").getText();
+            assertTrue(!reachable.contains("127.0.0.1") && !reachable.contains("[::1]"), reachable);
+
+            HttpResponse<String> lobby = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + SETUP.stack().discoveryService().port() + "/v1/values/browsersocket-chat-lobby")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            ObjectMapper json = new ObjectMapper();
+            JsonNode ad = null;
+            for (JsonNode value : json.readTree(lobby.body()).get("values")) {
+                JsonNode candidate = json.readTree(value.get("value").asText());
+                if ("betty's room".equals(candidate.path("room").asText())) {
+                    ad = candidate;
+                }
+            }
+            assertTrue(ad != null, lobby.body());
+            JsonNode candidates = ad.get("candidates");
+            JsonNode last = candidates.get(candidates.size() - 1);
+            assertEquals(roomUrl, last.get("url").asText());
+            assertEquals("same-machine", last.get("kind").asText());
         }
     }
 
