@@ -103,18 +103,45 @@ declare class BrowserSocket extends EventTarget {
   onclose: ((event: Event) => void) | null;
   /** Called while the listener waits for the user to allow the site; `ready` settles afterwards. */
   onpending: ((event: BrowserSocketPendingEvent) => void) | null;
+  /**
+   * Called when the listener opens if the runtime already named its ways in, and whenever they
+   * change (a gateway mapping made or lost, a relay joined): `event.urls` are this listener's URLs
+   * on the runtime's candidates, best first. Also dispatched as a 'reachability' event.
+   */
+  onreachability: ((event: BrowserSocketReachabilityEvent) => void) | null;
+
+  addEventListener<K extends keyof BrowserSocketEventMap>(type: K,
+      listener: (this: BrowserSocket, event: BrowserSocketEventMap[K]) => void,
+      options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null,
+      options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof BrowserSocketEventMap>(type: K,
+      listener: (this: BrowserSocket, event: BrowserSocketEventMap[K]) => void,
+      options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null,
+      options?: boolean | EventListenerOptions): void;
 
   /** Closes the listener and every connection it accepted (peers see 1001). */
   stop(): void;
 
   /**
-   * The URLs other machines can reach this listener at, learned from the address service(s).
-   * Rejects only when no endpoint answered; failed endpoints are listed in the result's `errors`.
+   * Every way other machines can reach this listener, best first: the runtime's candidates
+   * (`confirmed: true`, kinds in the order public, mapped, ipv6, teredo, relay), and what the
+   * address services (`endpoints`, default `BrowserSocket.addressServices`) saw that the runtime did
+   * not name (`confirmed: false`, before the relays). Never loopback, link-local or private
+   * addresses. Failed services and left-out answers are listed in the result's `errors`; rejects
+   * only when there is no way in at all.
    */
   reachableUrls(endpoints?: BrowserSocketAddressServices): Promise<BrowserSocketReachableUrl[] & { errors: string[] }>;
 
   /** Default endpoints for `reachableUrls()`. */
   static addressServices: BrowserSocketAddressServices | null;
+
+  /**
+   * Opens a WebSocket to the first of `candidates` that answers, Happy Eyeballs style: the same
+   * function as `BrowserSocketConnect.connect`.
+   */
+  static connect: typeof BrowserSocketConnect.connect;
 
   /** Where this BrowserSocket comes from: the runtime's script, the site's own copy, or the extension. */
   static readonly provider: 'runtime' | 'site' | 'extension';
@@ -171,13 +198,91 @@ interface BrowserSocketTeredo {
   readonly flags: string;
 }
 
-/** One URL a peer elsewhere may use to reach the listener. */
-interface BrowserSocketReachableUrl {
+/** How a way in reaches the machine (best first in this order). */
+type BrowserSocketReachabilityKind = 'public' | 'mapped' | 'ipv6' | 'teredo' | 'relay';
+
+/** One URL a peer elsewhere may use to reach the listener; a candidate for `connect()`. */
+interface BrowserSocketReachableUrl extends BrowserSocketCandidate {
+  /** `ws[s]://host:port` + the listener's resource prefix. */
   readonly url: string;
+  /**
+   * public: the machine's own global address; mapped: a mapping on the gateway (UPnP-IGD, NAT-PMP,
+   * PCP); ipv6: a native global IPv6 address; teredo: a Teredo address; relay: through a relay.
+   */
+  readonly kind: BrowserSocketReachabilityKind;
   readonly family: 4 | 6;
-  readonly address: string;
-  /** Non-null when the address is a Teredo address. */
-  readonly teredo: BrowserSocketTeredo | null;
-  /** The address-service endpoint that answered. */
-  readonly service: string;
+  /** The URL's host: an address (IPv6 without brackets) or, for a relay, possibly a name. */
+  readonly host: string;
+  readonly port: number;
+  /** true for wss:// */
+  readonly secure: boolean;
+  /** How the runtime got this way in (e.g. "NAT-PMP, 7200 s"), or which address service saw it. */
+  readonly detail: string;
+  /** true when the runtime named it; false for an address only an address service saw. */
+  readonly confirmed: boolean;
+  /** The decoded parts of a Teredo address an address service saw (unconfirmed ones only). */
+  readonly teredo?: BrowserSocketTeredo | null;
+  /** The address-service endpoint that saw it (unconfirmed ones only). */
+  readonly service?: string;
 }
+
+/** The runtime named other ways in: this listener's URLs on them, best first. */
+interface BrowserSocketReachabilityEvent extends Event {
+  readonly urls: BrowserSocketReachableUrl[];
+}
+
+interface BrowserSocketEventMap {
+  open: Event;
+  error: BrowserSocketErrorEvent;
+  close: Event;
+  pending: BrowserSocketPendingEvent;
+  reachability: BrowserSocketReachabilityEvent;
+}
+
+// @connect-declarations-begin
+/** A way to try: a ws:// or wss:// URL, or an object with one (such as `reachableUrls()` gives). */
+interface BrowserSocketCandidate {
+  readonly url: string;
+}
+
+interface BrowserSocketConnectOptions {
+  /** How long an attempt has before the next one starts, in ms (default 250); a failure starts the next at once. */
+  stagger?: number;
+  /** When to give up on every attempt, in ms (default 10000). */
+  timeout?: number;
+  /** Cancels the attempts still running (the promise rejects). */
+  signal?: AbortSignal;
+}
+
+/** The WebSocket `connect()` opened, with the candidate that won. */
+type BrowserSocketConnectedWebSocket<C extends BrowserSocketCandidate = BrowserSocketCandidate> = WebSocket & {
+  readonly candidate: C;
+};
+
+/** Why one candidate failed: its message starts with the URL. */
+interface BrowserSocketAttemptError extends Error {
+  readonly url: string;
+  readonly candidate: BrowserSocketCandidate;
+}
+
+/** `connect()` failed: one error per candidate, in the candidates' order. */
+interface BrowserSocketConnectError extends Error {
+  readonly errors: BrowserSocketAttemptError[];
+}
+
+/**
+ * The peer's side of a listener's many ways in (also in browsersocket-connect.js, for pages that
+ * do not load the runtime's script).
+ */
+declare var BrowserSocketConnect: {
+  /**
+   * Opens a WebSocket to the first of `candidates` (best first) that answers: starts the first,
+   * the next after `options.stagger` ms or as soon as one fails; the first to open wins and every
+   * other attempt is closed (1000) or aborted. Resolves to the open WebSocket, whose `candidate`
+   * tells which one won; rejects with a `BrowserSocketConnectError` (an AggregateError) listing
+   * each candidate's failure when all fail, on `options.timeout` (default 10 s) or when cancelled.
+   */
+  connect<C extends BrowserSocketCandidate>(candidates: ReadonlyArray<string | C>, protocols?: string | string[],
+                                            options?: BrowserSocketConnectOptions): Promise<BrowserSocketConnectedWebSocket<C>>;
+};
+// @connect-declarations-end

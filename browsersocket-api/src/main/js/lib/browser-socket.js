@@ -37,6 +37,7 @@ class BrowserSocket extends EventTarget {
     this.onopen = null;
     this.onclose = null;
     this.onpending = null;
+    this.onreachability = null;
     this.ready = new Promise(function (resolve, reject) { settle.resolve = resolve; settle.reject = reject; });
     this.ready.catch(function () {}); // a page that only uses onerror must not see unhandled rejections
     var readyState = CONNECTING;
@@ -48,6 +49,12 @@ class BrowserSocket extends EventTarget {
       readyState = OPEN;
       settle.resolve(self);
       emit(self, 'open', {});
+      if (channel && channel.candidates && channel.candidates.length) state.reachabilityChanged();
+    };
+    // The runtime named new candidates: tell the page this listener's URLs on them.
+    state.reachabilityChanged = function () {
+      if (readyState !== OPEN) return; // an opening listener hears of them when it opens
+      emit(self, 'reachability', { urls: runtimeUrls(channel && channel.candidates, state.prefix) });
     };
     state.fail = function (reason) {
       if (readyState === CLOSED) return;
@@ -102,18 +109,22 @@ class BrowserSocket extends EventTarget {
   }
 
   /**
-   * The URLs other machines can reach this listener at, from the address service(s): asks each
-   * configured endpoint (`{ipv4: 'http://…:7050', ipv6: 'http://[…]:7050'}`, default
-   * `BrowserSocket.addressServices`) for this machine's address as seen from outside. Resolves
-   * to `[{url, family, address, teredo, service}]` (`teredo` is null or the decoded Teredo parts);
-   * an endpoint that fails is left out and listed in the array's `errors`; rejects only when all fail.
+   * Every way other machines can reach this listener, best first: `[{url, kind, family, host, port,
+   * secure, detail, confirmed}]`, `kind` one of public, mapped, ipv6, teredo, relay. The runtime's
+   * candidates come first (`confirmed: true`, in its order); if address services are configured
+   * (`endpoints`, `{ipv4: 'http://…:7050', ipv6: 'http://[…]:7050'}`, default
+   * `BrowserSocket.addressServices`) their answers are added: a Teredo address as `teredo`, any
+   * other address the runtime did not name as `public` with `confirmed: false`, after the confirmed
+   * ones and before the relays. Loopback, link-local and private addresses are never listed.
+   * Failed services (and answers left out) are listed in the array's `errors`; rejects only when
+   * there is no way in at all.
    */
   reachableUrls(endpoints) {
     var self = this;
+    if (this.port === undefined || this.resourcePrefix === undefined) return Promise.reject(new Error('this listener has no address'));
     endpoints = endpoints || BrowserSocket.addressServices || {};
     var services = Object.keys(endpoints).map(function (k) { return endpoints[k]; }).filter(Boolean);
-    if (!services.length) return Promise.reject(new Error('no address service configured (set BrowserSocket.addressServices)'));
-    if (this.port === undefined || this.resourcePrefix === undefined) return Promise.reject(new Error('this listener has no address'));
+    var confirmed = runtimeUrls(channel && channel.candidates, this.resourcePrefix);
     var errors = [];
     return Promise.all(services.map(function (service) {
       return fetch(service.replace(/\/+$/, '') + '/address', { mode: 'cors', credentials: 'omit', cache: 'no-store' })
@@ -122,19 +133,26 @@ class BrowserSocket extends EventTarget {
           return response.json();
         })
         .then(function (answer) {
-          var host = answer.version === 6 ? '[' + answer.ip + ']' : answer.ip;
-          return { url: 'ws://' + host + ':' + self.port + self.resourcePrefix, family: answer.version,
-                   address: answer.ip, teredo: answer.teredo || null, service: service };
+          return { ip: answer.ip, version: answer.version, teredo: answer.teredo || null, service: service };
         }, function (e) { errors.push(service + ': ' + e.message); return null; });
     })).then(function (answers) {
-      var seen = new Set();
-      var urls = answers.filter(function (a) { return a && !seen.has(a.url) && seen.add(a.url); });
-      if (!urls.length) throw new Error('no address service answered: ' + errors.join('; '));
+      var urls = mergeServiceAnswers(confirmed, answers.filter(Boolean), self.port, self.resourcePrefix, errors);
+      if (!urls.length) {
+        throw new Error('no way in from other machines: '
+          + (channel && channel.candidates ? 'the runtime named no reachable address' : 'the runtime named no candidates')
+          + (services.length ? '; ' + errors.join('; ') : '; no address service configured (BrowserSocket.addressServices)'));
+      }
       urls.errors = errors;
       return urls;
     });
   }
 }
+
+/**
+ * Opens a WebSocket to the first of `candidates` that answers, Happy Eyeballs style (see connect.js);
+ * the same function as `BrowserSocketConnect.connect` of the standalone browsersocket-connect.js.
+ */
+BrowserSocket.connect = connect;
 
 /** Default address-service endpoints for `reachableUrls()`, e.g. `{ipv4: 'http://198.51.100.7:7050'}`. */
 BrowserSocket.addressServices = null;

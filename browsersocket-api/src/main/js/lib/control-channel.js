@@ -15,6 +15,7 @@ function ControlChannel(runtime, grant) {
   this.connections = new Map();  // connection id -> Connection
   this.queue = [];
   this.failure = null;
+  this.candidates = null;        // the runtime's ways in, best first, from its latest reachability message
   this.link = runtime.connect(grant);
   this.link.binaryType = 'arraybuffer';
   this.link.onopen = function () {
@@ -59,6 +60,10 @@ ControlChannel.prototype.onControl = function (m) {
   switch (m.type) {
     case 'welcome': if (m.maxMessageBytes) this.maxMessageBytes = m.maxMessageBytes; break;
     case 'listening': if (bs) internals.get(bs).opened(); break;
+    case 'reachability':
+      this.candidates = Array.isArray(m.candidates) ? m.candidates : [];
+      this.listeners.forEach(function (l) { internals.get(l).reachabilityChanged(); });
+      break;
     case 'pending': // the user has yet to allow this site; null names every listener of the page
       (bs ? [bs] : Array.from(this.listeners.values())).forEach(function (l) {
         emit(l, 'pending', { message: m.reason, consentUrl: m.consentUrl || null });

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import org.browsersocket.packaging.ScriptBundle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,6 +88,12 @@ public final class DemoSite implements AutoCloseable {
             }
             if (path.equals("/demo-config.js")) {
                 reply(exchange, 200, TYPES.get("js"), demoConfig().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            // The standalone connect helper, for pages that connect to listeners without the runtime.
+            if (path.equals("/lib/browsersocket-connect.js") || path.equals("/lib/browsersocket-connect.mjs")) {
+                String script = path.endsWith(".mjs") ? ScriptBundle.CONNECT.module() : ScriptBundle.CONNECT.classicScript();
+                reply(exchange, 200, TYPES.get("js"), script.getBytes(StandardCharsets.UTF_8));
                 return;
             }
             if (path.endsWith("/")) {

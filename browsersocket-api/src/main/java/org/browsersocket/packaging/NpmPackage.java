@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * The library as a package a site serves itself ({@code browsersocket-api/target/npm/browsersocket}):
  * an ES module, a classic script (which reads the runtime's URL from its tag's
- * {@code data-runtime}), and the TypeScript declarations of both.
+ * {@code data-runtime}), the standalone connect helper (module and classic script) for pages that
+ * only connect, and the TypeScript declarations of each.
  */
 public final class NpmPackage {
     private NpmPackage() {}
@@ -17,10 +18,12 @@ public final class NpmPackage {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("browsersocket.mjs"), ScriptBundle.SITE.module());
         Files.writeString(dir.resolve("browsersocket.js"), ScriptBundle.SITE.classicScript());
-        String declarations = ScriptBundle.read("browsersocket/browsersocket.d.ts");
-        Files.writeString(dir.resolve("browsersocket.d.ts"), declarations);
-        Files.writeString(dir.resolve("browsersocket.d.mts"), declarations
-                + "\nexport { BrowserSocket, BrowserSocketDiscovery };\n");
+        Files.writeString(dir.resolve("browsersocket.d.ts"), ScriptBundle.SITE.declarations(false));
+        Files.writeString(dir.resolve("browsersocket.d.mts"), ScriptBundle.SITE.declarations(true));
+        Files.writeString(dir.resolve("browsersocket-connect.mjs"), ScriptBundle.CONNECT.module());
+        Files.writeString(dir.resolve("browsersocket-connect.js"), ScriptBundle.CONNECT.classicScript());
+        Files.writeString(dir.resolve("browsersocket-connect.d.ts"), ScriptBundle.CONNECT.declarations(false));
+        Files.writeString(dir.resolve("browsersocket-connect.d.mts"), ScriptBundle.CONNECT.declarations(true));
         Files.writeString(dir.resolve("package.json"), """
                 {
                   "name": "@browsersocket/client",
@@ -36,9 +39,16 @@ public final class NpmPackage {
                       "import": { "types": "./browsersocket.d.mts", "default": "./browsersocket.mjs" },
                       "default": { "types": "./browsersocket.d.ts", "default": "./browsersocket.js" }
                     },
-                    "./classic": "./browsersocket.js"
+                    "./classic": "./browsersocket.js",
+                    "./connect": {
+                      "import": { "types": "./browsersocket-connect.d.mts", "default": "./browsersocket-connect.mjs" },
+                      "default": { "types": "./browsersocket-connect.d.ts", "default": "./browsersocket-connect.js" }
+                    },
+                    "./connect/classic": "./browsersocket-connect.js"
                   },
-                  "files": ["browsersocket.mjs", "browsersocket.js", "browsersocket.d.ts", "browsersocket.d.mts", "README.md"]
+                  "files": ["browsersocket.mjs", "browsersocket.js", "browsersocket.d.ts", "browsersocket.d.mts",
+                            "browsersocket-connect.mjs", "browsersocket-connect.js", "browsersocket-connect.d.ts",
+                            "browsersocket-connect.d.mts", "README.md"]
                 }
                 """.formatted(version));
         Files.writeString(dir.resolve("README.md"), """
@@ -63,6 +73,23 @@ public final class NpmPackage {
                 another runtime). `port` and `resourcePrefix` are known once `ready` resolves; a
                 refused permission, an http page or an absent runtime reject `ready` and call
                 `onerror` with a message that says what to do.
+
+                ## Reaching a listener
+
+                `bs.reachableUrls()` lists every way other machines can reach a listener, best first
+                (`{url, kind, family, host, port, secure, detail, confirmed}`; kinds `public`, `mapped`,
+                `ipv6`, `teredo`, `relay`); `bs.onreachability` tells when they change. A peer opens
+                the first that answers with `BrowserSocket.connect(candidates, protocols, options)`,
+                trying them Happy Eyeballs style (staggered starts, first to open wins, the others
+                closed). Pages that do not listen can load only that helper: `browsersocket-connect.js`
+                (a classic script defining `BrowserSocketConnect.connect`) or
+                `import { connect } from '@browsersocket/client/connect';`.
+
+                ```js
+                BrowserSocketConnect.connect(urls, ['chat.v1'], { stagger: 250, timeout: 10000 })
+                  .then(function (ws) { console.log('connected via ' + ws.candidate.url); ws.send('hi'); },
+                        function (e) { console.log(e.errors.map(function (x) { return x.message; })); });
+                ```
                 """);
     }
 }

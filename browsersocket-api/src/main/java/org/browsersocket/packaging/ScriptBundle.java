@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,29 +14,45 @@ import java.util.List;
  */
 public enum ScriptBundle {
     /** What the runtime serves as {@code /browsersocket.js}, with the page's grant minted in. */
-    RUNTIME("runtime-script.js", List.of()),
+    RUNTIME(library("runtime-script.js"), List.of("BrowserSocket", "BrowserSocketDiscovery", "BrowserSocketConnect")),
     /** The site's own copy (the npm package): asks the runtime for a grant. */
-    SITE("site-copy.js", List.of()),
+    SITE(library("site-copy.js"), List.of("BrowserSocket", "BrowserSocketDiscovery", "BrowserSocketConnect")),
     /** The extension's page script: reaches the runtime through the extension. */
-    EXTENSION("extension-page.js", List.of("extension-link.js"));
+    EXTENSION(library("extension-page.js", "lib/extension-link.js"),
+            List.of("BrowserSocket", "BrowserSocketDiscovery", "BrowserSocketConnect")),
+    /**
+     * {@code browsersocket-connect.js}: only the peer's side ({@code BrowserSocketConnect.connect}), for
+     * pages that connect to listeners without loading the runtime's script.
+     */
+    CONNECT(List.of("lib/connect.js"), List.of("BrowserSocketConnect"));
 
-    private static final List<String> CORE = List.of("wire.js", "events.js", "connection.js",
-            "control-channel.js", "browser-socket.js");
-    private static final String EXPORTS = "BrowserSocket, BrowserSocketDiscovery";
+    /** Where the declarations of the standalone connect script begin and end in browsersocket.d.ts. */
+    static final String CONNECT_DECLARATIONS_BEGIN = "// @connect-declarations-begin";
+    static final String CONNECT_DECLARATIONS_END = "// @connect-declarations-end";
 
-    private final String entry;
-    private final List<String> extraFragments;
+    private final List<String> fragments;
+    private final List<String> globals;
 
-    ScriptBundle(String entry, List<String> extraFragments) {
-        this.entry = entry;
-        this.extraFragments = extraFragments;
+    ScriptBundle(List<String> fragments, List<String> globals) {
+        this.fragments = fragments;
+        this.globals = globals;
+    }
+
+    /** The library's fragments in the order they must run, with the entry (how the page reaches its runtime). */
+    private static List<String> library(String entry, String... extraFragments) {
+        List<String> all = new ArrayList<>(List.of("lib/wire.js", "lib/events.js", "lib/connect.js",
+                "lib/candidates.js", "lib/connection.js", "lib/control-channel.js", "lib/browser-socket.js"));
+        all.addAll(List.of(extraFragments));
+        all.add("entries/" + entry);
+        all.add("lib/discovery.js");
+        return List.copyOf(all);
     }
 
     /** The bundle as a classic script: one function scope, the API set on the global object. */
     public String classicScript() {
         StringBuilder out = new StringBuilder(header())
                 .append("(function (global) {\n'use strict';\n\n").append(body());
-        for (String name : EXPORTS.split(", ")) {
+        for (String name : globals) {
             out.append("global.").append(name).append(" = ").append(name).append(";\n");
         }
         return out.append("})(typeof window !== 'undefined' ? window : self);\n").toString();
@@ -43,11 +60,47 @@ public enum ScriptBundle {
 
     /** The bundle as an ES module exporting the API (and setting no globals). */
     public String module() {
+        String exports = String.join(", ", globals) + (this == CONNECT ? ", connect" : "");
         return header() + "var global = typeof window !== 'undefined' ? window : self;\n\n" + body()
-                + "export { " + EXPORTS + " };\n";
+                + "export { " + exports + " };\n";
     }
 
-    private static String header() {
+    /**
+     * The TypeScript declarations of this bundle's globals (of the module's exports, with
+     * {@code moduleExports}): the whole browsersocket.d.ts, or for {@link #CONNECT} its part between
+     * the connect markers.
+     */
+    public String declarations(boolean moduleExports) {
+        String all = read("browsersocket/browsersocket.d.ts");
+        if (this != CONNECT) {
+            return moduleExports ? all + "\nexport { " + String.join(", ", globals) + " };\n" : all;
+        }
+        int begin = all.indexOf(CONNECT_DECLARATIONS_BEGIN);
+        int end = all.indexOf(CONNECT_DECLARATIONS_END);
+        if (begin < 0 || end < begin) {
+            throw new IllegalStateException("browsersocket.d.ts lacks the connect declarations' markers");
+        }
+        String part = """
+                /**
+                 * TypeScript declarations of browsersocket-connect.js: connecting to a BrowserSocket listener
+                 * through the first of its ways in that answers (no host runtime needed).
+                 */
+                """ + all.substring(begin + CONNECT_DECLARATIONS_BEGIN.length(), end).strip() + "\n";
+        return moduleExports ? part + "\nexport { BrowserSocketConnect };\n"
+                + "export declare const connect: typeof BrowserSocketConnect.connect;\n" : part;
+    }
+
+    private String header() {
+        if (this == CONNECT) {
+            return """
+                    /**
+                     * BrowserSocket connect: open a WebSocket to the first of a listener's ways in that answers.
+                     *
+                     *   BrowserSocketConnect.connect(['ws://203.0.113.11:7041/…/', 'wss://relay.example:443/…/'])
+                     *     .then(function (ws) { ws.onmessage = …; ws.send('hello'); });
+                     */
+                    """;
+        }
         return """
                 /**
                  * BrowserSocket: a WebSocket *server* in a web page.
@@ -61,14 +114,9 @@ public enum ScriptBundle {
 
     private String body() {
         StringBuilder out = new StringBuilder();
-        for (String fragment : CORE) {
-            out.append(read("browsersocket/lib/" + fragment)).append('\n');
+        for (String fragment : fragments) {
+            out.append(read("browsersocket/" + fragment)).append('\n');
         }
-        for (String fragment : extraFragments) {
-            out.append(read("browsersocket/lib/" + fragment)).append('\n');
-        }
-        out.append(read("browsersocket/entries/" + entry)).append('\n');
-        out.append(read("browsersocket/lib/discovery.js")).append('\n');
         return out.toString();
     }
 

@@ -1,13 +1,13 @@
 package org.browsersocket.browser;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
 
 /**
  * The chat demo in independent Chromium sessions, as a newcomer would use it: one hosts a room,
@@ -17,79 +17,153 @@ class ChatDemoTest {
     @RegisterExtension
     static final StackAndBrowser SETUP = StackAndBrowser.stackOnly();
 
-
-    static void enterName(Chromium browser, String name) {
-        browser.open(SETUP.stack().url("/chat/"));
-        WebElement field = browser.driver().findElement(By.id("name"));
-        field.clear();
-        field.sendKeys(name);
-    }
-
-    static String host(Chromium browser, String name) {
-        enterName(browser, name);
-        browser.driver().findElement(By.id("host")).click();
-        browser.await(d -> d.findElement(By.id("status")).getText().startsWith("Hosting"));
-        return browser.driver().findElement(By.id("room-url")).getAttribute("value");
-    }
-
-    static void join(Chromium browser, String name, String roomUrl) {
-        enterName(browser, name);
-        browser.driver().findElement(By.id("join-url")).sendKeys(roomUrl);
-        browser.driver().findElement(By.id("join")).click();
-    }
-
-    static void say(Chromium browser, String text) {
-        browser.driver().findElement(By.id("text")).sendKeys(text, Keys.ENTER);
-    }
-
-    static void awaitLine(Chromium browser, String cssClass, String text) {
-        browser.await(d -> {
-            List<String> lines = d.findElements(By.cssSelector("#log ." + cssClass)).stream().map(WebElement::getText).toList();
-            return lines.contains(text) ? lines : null;
-        });
+    static ChatPage chat(Chromium browser, String name) {
+        return ChatPage.open(browser, SETUP.stack(), name);
     }
 
     @Test
     void twoBrowsersChatBothWaysAndAThirdJoinsAndLeaves() throws Exception {
-        try (Chromium alice = Chromium.start(); Chromium bob = Chromium.start()) {
-            String roomUrl = host(alice, "alice");
+        try (Chromium aliceBrowser = Chromium.start(); Chromium bobBrowser = Chromium.start()) {
+            ChatPage alice = chat(aliceBrowser, "alice");
+            String roomUrl = alice.host();
             assertTrue(roomUrl.matches("ws://127\\.0\\.0\\.1:\\d+/[A-Za-z0-9_-]{22}/room"), roomUrl);
 
-            join(bob, "bob", roomUrl);
-            awaitLine(alice, "notice", "bob joined");
-            awaitLine(bob, "notice", "bob joined");
+            ChatPage bob = chat(bobBrowser, "bob");
+            bob.joinByUrl(roomUrl);
+            alice.awaitLine("notice", "bob joined");
+            bob.awaitLine("notice", "bob joined");
 
-            say(bob, "hi alice, bob here");
-            awaitLine(alice, "msg", "bob: hi alice, bob here");
-            awaitLine(bob, "msg", "bob: hi alice, bob here");
-            say(alice, "hello bob");
-            awaitLine(bob, "msg", "alice: hello bob");
-            awaitLine(alice, "msg", "alice: hello bob");
+            bob.say("hi alice, bob here");
+            alice.awaitLine("msg", "bob: hi alice, bob here");
+            bob.awaitLine("msg", "bob: hi alice, bob here");
+            alice.say("hello bob");
+            bob.awaitLine("msg", "alice: hello bob");
+            alice.awaitLine("msg", "alice: hello bob");
 
-            try (Chromium carol = Chromium.start()) {
-                join(carol, "carol", roomUrl);
-                awaitLine(alice, "notice", "carol joined");
-                awaitLine(bob, "notice", "carol joined");
-                say(carol, "<b>carol</b> says hi");
-                awaitLine(alice, "msg", "carol: <b>carol</b> says hi");
-                awaitLine(bob, "msg", "carol: <b>carol</b> says hi");
+            try (Chromium carolBrowser = Chromium.start()) {
+                ChatPage carol = chat(carolBrowser, "carol");
+                carol.joinByUrl(roomUrl);
+                alice.awaitLine("notice", "carol joined");
+                bob.awaitLine("notice", "carol joined");
+                carol.awaitJoined();
+                carol.say("<b>carol</b> says hi");
+                alice.awaitLine("msg", "carol: <b>carol</b> says hi");
+                bob.awaitLine("msg", "carol: <b>carol</b> says hi");
             } // carol's browser closes
-            awaitLine(alice, "notice", "carol left");
-            awaitLine(bob, "notice", "carol left");
+            alice.awaitLine("notice", "carol left");
+            bob.awaitLine("notice", "carol left");
 
-            say(bob, "still here");
-            awaitLine(alice, "msg", "bob: still here");
+            bob.say("still here");
+            alice.awaitLine("msg", "bob: still here");
         }
     }
 
     @Test
     void joinLinkOpensTheChatWithTheRoomFilledIn() throws Exception {
-        try (Chromium host = Chromium.start()) {
-            String roomUrl = host(host, "hostess");
-            String link = host.driver().findElement(By.id("room-link")).getAttribute("href");
-            host.open(link);
-            String prefilled = host.driver().findElement(By.id("join-url")).getAttribute("value");
-            assertTrue(prefilled.equals(roomUrl), prefilled);
+        try (Chromium browser = Chromium.start()) {
+            ChatPage host = chat(browser, "hostess");
+            String roomUrl = host.host();
+            String link = host.element("room-link").getAttribute("href");
+            browser.open(link);
+            String prefilled = host.element("join-url").getAttribute("value");
+            assertEquals(roomUrl, prefilled);
+        }
+    }
+
+    @Test
+    void clickingJoinAgainWhileJoinedOpensNoSecondConnectionAndEveryMessageArrivesOnce() throws Exception {
+        try (Chromium aliceBrowser = Chromium.start(); Chromium bobBrowser = Chromium.start()) {
+            ChatPage alice = chat(aliceBrowser, "alice");
+            String roomUrl = alice.host();
+            ChatPage bob = chat(bobBrowser, "bob");
+            bob.element("join-url").sendKeys(roomUrl);
+            // a double click, both clicks in one go, before the page could redraw
+            bob.browser.script("var join = document.getElementById('join'); join.click(); join.click();");
+            bob.awaitJoined();
+            bob.browser.script("document.getElementById('join').click();"); // and a third, once joined
+            assertFalse(bob.element("join").isEnabled(), "Join is disabled while in a room");
+
+            alice.say("one");
+            bob.awaitLine("msg", "alice: one");
+            bob.say("two");
+            alice.awaitLine("msg", "bob: two");
+            bob.awaitLine("msg", "bob: two");
+            assertEquals(1, alice.count("notice", "bob joined"), String.valueOf(alice.lines("notice")));
+            assertEquals(1, bob.count("notice", "bob joined"), String.valueOf(bob.lines("notice")));
+            assertEquals(1, bob.count("msg", "alice: one"));
+            assertEquals(1, alice.count("msg", "bob: two"));
+            assertEquals(1, bob.count("msg", "bob: two"));
+        }
+    }
+
+    @Test
+    void aGuestThatNavigatesAwayIsShownAsLeftToTheHostWithinTwoSeconds() throws Exception {
+        try (Chromium aliceBrowser = Chromium.start(); Chromium bobBrowser = Chromium.start()) {
+            ChatPage alice = chat(aliceBrowser, "alice");
+            String roomUrl = alice.host();
+            ChatPage bob = chat(bobBrowser, "bob");
+            bob.joinByUrl(roomUrl);
+            alice.awaitLine("notice", "bob joined");
+
+            bobBrowser.open(SETUP.stack().url("/")); // a same-site page: eligible for the back/forward cache
+            alice.awaitLine("notice", "bob left", Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void aGuestComingBackThroughTheBackButtonIsShownAsHavingLeftAndCanJoinAgain() throws Exception {
+        try (Chromium aliceBrowser = Chromium.start(); Chromium bobBrowser = Chromium.start()) {
+            ChatPage alice = chat(aliceBrowser, "alice");
+            String roomUrl = alice.host();
+            ChatPage bob = chat(bobBrowser, "bob");
+            bob.joinByUrl(roomUrl);
+            alice.awaitLine("notice", "bob joined");
+
+            bobBrowser.open(SETUP.stack().url("/"));
+            alice.awaitLine("notice", "bob left");
+            bobBrowser.driver().navigate().back();
+            bob.awaitStatusStartingWith("You left the room");
+            bob.element("join").click();
+            alice.await(Chromium.WAIT, d -> alice.count("notice", "bob joined") == 2 ? true : null);
+            bob.say("back again");
+            alice.awaitLine("msg", "bob: back again");
+        }
+    }
+
+    @Test
+    void aGuestWhoClicksLeaveIsShownAsLeftToTheHostAndCanNoLongerSend() throws Exception {
+        try (Chromium aliceBrowser = Chromium.start(); Chromium bobBrowser = Chromium.start()) {
+            ChatPage alice = chat(aliceBrowser, "alice");
+            String roomUrl = alice.host();
+            ChatPage bob = chat(bobBrowser, "bob");
+            bob.joinByUrl(roomUrl);
+            bob.awaitJoined();
+            assertFalse(bob.element("stop-hosting").isDisplayed(), "a guest has nothing to stop hosting");
+
+            bob.element("leave").click();
+            alice.awaitLine("notice", "bob left");
+            bob.awaitLine("notice", "You left the room.");
+            assertFalse(bob.element("text").isEnabled(), "the message box is disabled outside a room");
+            assertTrue(bob.element("join").isEnabled(), "Join is offered again");
+        }
+    }
+
+    @Test
+    void aHostWhoStopsHostingClosesTheRoomForItsGuests() throws Exception {
+        try (Chromium aliceBrowser = Chromium.start(); Chromium bobBrowser = Chromium.start()) {
+            ChatPage alice = chat(aliceBrowser, "alice");
+            String roomUrl = alice.host();
+            assertFalse(alice.element("leave").isDisplayed(), "a host stops hosting rather than leaves");
+            ChatPage bob = chat(bobBrowser, "bob");
+            bob.joinByUrl(roomUrl);
+            alice.awaitLine("notice", "bob joined");
+
+            alice.element("stop-hosting").click();
+            bob.awaitLine("notice", "The room was closed.");
+            bob.awaitStatusStartingWith("The host closed");
+            assertTrue(alice.element("host").isEnabled(), "the host may open a new room");
+            assertTrue(aliceBrowser.driver().findElements(By.cssSelector("#lobby .room")).isEmpty(),
+                    "the host's own lobby no longer lists the room");
         }
     }
 }

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.logging.Logger;
+import org.browsersocket.packaging.ScriptBundle;
 import org.browsersocket.protocol.ControlMessage;
 import org.browsersocket.protocol.DataFrame;
 import org.browsersocket.runtime.consent.ConsentBook;
@@ -37,6 +38,8 @@ final class ControlHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private static final Logger LOG = Logger.getLogger("browsersocket.control");
     private static final String JS = "application/javascript; charset=utf-8";
     private static final String JSON = "application/json";
+    /** The standalone connect helper: the same for every page, so made once. */
+    private static final String CONNECT_SCRIPT = ScriptBundle.CONNECT.classicScript();
 
     private final ControlServer.Shared shared;
 
@@ -72,6 +75,7 @@ final class ControlHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             case "/browsersocket.js" -> HttpResponses.send(ctx, request, HttpResponseStatus.OK, JS,
                     shared.script().render(pages.router().mint(), "ws://" + host + "/control",
                             pages.publicPort(), pages.config().maxMessageBytes()));
+            case "/browsersocket-connect.js" -> HttpResponses.send(ctx, request, HttpResponseStatus.OK, JS, CONNECT_SCRIPT);
             case "/grant" -> sendGrant(ctx, request, host);
             case "/browsersocket.d.ts" -> HttpResponses.send(ctx, request, HttpResponseStatus.OK,
                     "application/typescript; charset=utf-8", shared.script().declarations());
