@@ -38,7 +38,8 @@ if ((${#need[@]})); then
 fi
 
 # The Teredo topology test (address-service) builds NATs and miredo Teredo clients in network
-# namespaces: as root, netlab.sh installs what it needs (and keeps miredo's system service off).
+# namespaces: as root, netlab.sh installs what it needs (miredo, miniupnpd-nftables, miniupnpc, ...)
+# and keeps their system services off.
 # Not root: nothing to do, that test skips. Nor does a machine that cannot run the lab (say, no
 # /dev/net/tun) fail the other tests: the test skips there too, saying what is missing.
 if [[ ($target == test || $target == experiments) && $(id -u) -eq 0 ]]; then

@@ -17,9 +17,16 @@ import org.browsersocket.runtime.extension.NativeHostFile;
 import org.browsersocket.runtime.limits.AcceptGate;
 import org.browsersocket.runtime.limits.MemoryBudget;
 import org.browsersocket.runtime.limits.PeerAdmission;
-import org.browsersocket.runtime.relay.Listener;
-import org.browsersocket.runtime.relay.PageSession;
-import org.browsersocket.runtime.relay.PublicServer;
+import org.browsersocket.runtime.page.Listener;
+import org.browsersocket.runtime.page.PageSession;
+import org.browsersocket.runtime.publicport.PublicServer;
+import org.browsersocket.runtime.reachability.Candidates;
+import org.browsersocket.runtime.relay.RelayEndpoints;
+import org.browsersocket.runtime.relay.RelayHub;
+import org.browsersocket.runtime.relay.link.RelayLink;
+import org.browsersocket.runtime.relay.link.RelayLinks;
+import org.browsersocket.runtime.status.ReachabilityStatus;
+import org.browsersocket.runtime.tls.TlsContexts;
 import org.browsersocket.runtime.routing.PrefixMinter;
 import org.browsersocket.runtime.routing.Router;
 import org.browsersocket.runtime.status.ConsentActions;
@@ -44,6 +51,9 @@ public final class HostRuntime implements AutoCloseable {
     private PeerAdmission admission;
     private AcceptGate acceptGate;
     private NativeHostFile nativeHost;
+    private RelayHub relayHub;
+    private RelayLinks relayLinks;
+    private Candidates candidates;
 
     private HostRuntime(RuntimeConfig config) {
         this.config = config;
@@ -58,17 +68,26 @@ public final class HostRuntime implements AutoCloseable {
             runtime.budget = new MemoryBudget(config.peerLimits().memoryBudgetBytes());
             runtime.admission = new PeerAdmission(config.peerLimits());
             runtime.acceptGate = new AcceptGate();
+            ReachabilityConfig reach = config.reach();
+            RelayEndpoints relay = null;
+            if (reach.relay()) {
+                runtime.relayHub = new RelayHub(reach.relayToken(), reach.relayLimits(), runtime.admission);
+                relay = new RelayEndpoints(runtime.relayHub, config.peerWaitMillis());
+            }
             runtime.publicServer = PublicServer.bind(runtime.boss, runtime.workers, router, config, runtime.acceptGate,
-                    runtime.admission, runtime.budget);
+                    runtime.admission, runtime.budget, reach.tls() ? TlsContexts.server(reach.tlsCert(), reach.tlsKey()) : null,
+                    relay);
+            runtime.candidates = new Candidates(runtime.publicPort(), reach.tls(),
+                    message -> runtime.sessions.forEach(session -> session.reachabilityChanged(message)));
             // The control port is bound before the consent desk exists, so that the desk and the
             // native-host file can name the port really chosen (0 = any free).
             ConsentBook book = new ConsentBook(config.configDir() == null ? null
                     : config.configDir().resolve("consent.json"), config.allowedOrigins());
             runtime.consent = new ConsentDesk(book, runtime.workers, config.consentTimeout(), "");
             PageSession.Context pages = new PageSession.Context(router, config, new ControlCodec(),
-                    runtime.publicPort(), runtime.consent, runtime.budget);
+                    runtime.publicPort(), runtime.consent, runtime.budget, runtime.candidates::message);
             runtime.controlServer = ControlServer.bind(runtime.boss, runtime.workers, config.controlPort(), pages,
-                    runtime.sessions, new StatusPage(runtime::limitsStatus), new ConsentActions(runtime.consent),
+                    runtime.sessions, new StatusPage(runtime::limitsStatus, runtime::reachabilityStatus), new ConsentActions(runtime.consent),
                     config.configDir() == null ? null : runtime.nativeHostFor(config));
             runtime.consent.pointAt(runtime.controlUrl() + "/");
             if (runtime.nativeHost != null) {
@@ -78,6 +97,15 @@ public final class HostRuntime implements AutoCloseable {
             }
             runtime.workers.scheduleAtFixedRate(() -> router.expireUnclaimed(System.nanoTime(), false),
                     1, 1, TimeUnit.MINUTES);
+            if (!reach.viaRelays().isEmpty()) {
+                boolean anySecure = reach.viaRelays().stream().anyMatch(uri -> "wss".equals(uri.getScheme()));
+                runtime.relayLinks = new RelayLinks(reach.viaRelays(), reach.relayToken(), runtime.workers,
+                        anySecure ? TlsContexts.client(reach.relayTrust()) : null, router, runtime.publicServer::adopt,
+                        runtime.candidates::refresh);
+                runtime.candidates.add(runtime::relayCandidates);
+            }
+            // Addresses come and go (a laptop changes networks, a Teredo tunnel comes up).
+            runtime.workers.scheduleAtFixedRate(runtime.candidates::refresh, 30, 30, TimeUnit.SECONDS);
             return runtime;
         } catch (Exception e) {
             runtime.close();
@@ -104,6 +132,25 @@ public final class HostRuntime implements AutoCloseable {
     private StatusPage.LimitsStatus limitsStatus() {
         return new StatusPage.LimitsStatus(budget.limit(), budget.used(), admission.openCount(),
                 admission.shedCount() + acceptGate.shedCount());
+    }
+
+    private List<org.browsersocket.protocol.ControlMessage.Candidate> relayCandidates() {
+        return relayLinks.links().stream().filter(RelayLink::registered)
+                .map(link -> new org.browsersocket.protocol.ControlMessage.Candidate("relay", link.relay().family(),
+                        link.relay().base(), "through the relay at " + link.relay().base()))
+                .toList();
+    }
+
+    /** How other networks reach this runtime, as the status page shows it. */
+    public ReachabilityStatus reachabilityStatus() {
+        List<RelayLink.Status> relays = relayLinks == null ? List.of()
+                : relayLinks.links().stream().map(RelayLink::status).toList();
+        ReachabilityStatus.RelayServed served = relayHub == null ? null
+                : new ReachabilityStatus.RelayServed(!relayHub.isPrivate(), relayHub.registrants().stream()
+                        .map(r -> new ReachabilityStatus.RegistrantStatus(r.name(), r.connected(), r.since().toString(),
+                                r.routeCount(), r.connectionCount(), r.relayedPeers(), r.relayedBytes()))
+                        .toList());
+        return new ReachabilityStatus(candidates.current(), relays, served);
     }
 
     /** Pages waiting for the user, and the user's decisions. */
@@ -152,6 +199,9 @@ public final class HostRuntime implements AutoCloseable {
         }
         if (nativeHost != null) {
             nativeHost.removeFrom(config.configDir());
+        }
+        if (relayLinks != null) {
+            relayLinks.close();
         }
         if (controlServer != null) {
             controlServer.close();

@@ -106,6 +106,18 @@ public final class Main {
             + "its pages through the relay. Repeatable.")
     List<java.net.URI> viaRelays = new ArrayList<>();
 
+    @Option(names = "--relay-max-registrants", paramLabel = "N", description = "With --relay: runtimes registered "
+            + "at once. Default: ${DEFAULT-VALUE}.")
+    int relayMaxRegistrants = org.browsersocket.runtime.relay.RelayLimits.defaults().maxRegistrants();
+
+    @Option(names = "--relay-max-connections", paramLabel = "N", description = "With --relay: peers relayed to one "
+            + "registrant at once; more get 503. Default: ${DEFAULT-VALUE}.")
+    int relayMaxConnections = org.browsersocket.runtime.relay.RelayLimits.defaults().maxConnections();
+
+    @Option(names = "--relay-kib-per-second", paramLabel = "KIB", description = "With --relay: bytes relayed for one "
+            + "registrant per second (both directions, in KiB); its peers are slowed down beyond it. Default: ${DEFAULT-VALUE}.")
+    long relayKibPerSecond = org.browsersocket.runtime.relay.RelayLimits.defaults().bytesPerSecond() >> 10;
+
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the public port, "
             + "which then serves wss:// (pages on https origins can only open wss:// URLs). Needs --tls-key.")
     Path tlsCert;
@@ -161,7 +173,10 @@ public final class Main {
                         Duration.ofSeconds(main.idleTimeoutSeconds), main.maxConnectionsPerAddress,
                         main.maxPublicConnections, main.memoryBudgetMegabytes * 1024L * 1024L),
                 new ReachabilityConfig(!main.noPortMapping, main.relay, main.relayToken, main.viaRelays,
-                        main.tlsCert, main.tlsKey, main.relayTrust));
+                        main.tlsCert, main.tlsKey, main.relayTrust,
+                        new org.browsersocket.runtime.relay.RelayLimits(main.relayMaxRegistrants,
+                                org.browsersocket.runtime.relay.RelayLimits.defaults().maxRoutes(), main.relayMaxConnections,
+                                main.relayKibPerSecond << 10, org.browsersocket.runtime.relay.RelayLimits.defaults().reclaim())));
         HostRuntime runtime;
         try {
             runtime = HostRuntime.start(config);
@@ -209,6 +224,9 @@ public final class Main {
         }
         if (maxMessageBytes < 1 || maxListenersPerPage < 1 || maxConnectionsPerListener < 1) {
             return "limits must be at least 1";
+        }
+        if (relayMaxRegistrants < 1 || relayMaxConnections < 1 || relayKibPerSecond < 1) {
+            return "relay limits must be at least 1";
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             return "--tls-cert and --tls-key go together";

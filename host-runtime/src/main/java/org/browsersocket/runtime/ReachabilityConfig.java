@@ -3,6 +3,7 @@ package org.browsersocket.runtime;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import org.browsersocket.runtime.relay.RelayLimits;
 
 /**
  * How a runtime makes itself reachable from other networks, and whether it helps others to be.
@@ -15,16 +16,17 @@ import java.util.List;
  * @param tlsCert     PEM certificate chain of the public port (null: plain {@code ws://})
  * @param tlsKey      PEM private key of {@code tlsCert}
  * @param relayTrust  PEM certificates trusted for {@code wss://} relays besides the system's (null: none)
+ * @param relayLimits with {@code relay}: what each registrant may use
  */
 public record ReachabilityConfig(boolean portMapping, boolean relay, String relayToken, List<URI> viaRelays,
-                                 Path tlsCert, Path tlsKey, Path relayTrust) {
+                                 Path tlsCert, Path tlsKey, Path relayTrust, RelayLimits relayLimits) {
     public ReachabilityConfig {
         viaRelays = List.copyOf(viaRelays);
     }
 
     /** What tests start with: no gateway asked, no relay served or used, no TLS. */
     public static ReachabilityConfig none() {
-        return new ReachabilityConfig(false, false, null, List.of(), null, null, null);
+        return new ReachabilityConfig(false, false, null, List.of(), null, null, null, RelayLimits.defaults());
     }
 
     /** Whether the public port speaks TLS. */
@@ -33,22 +35,26 @@ public record ReachabilityConfig(boolean portMapping, boolean relay, String rela
     }
 
     public ReachabilityConfig withRelay(boolean serve, String token) {
-        return new ReachabilityConfig(portMapping, serve, token, viaRelays, tlsCert, tlsKey, relayTrust);
+        return new ReachabilityConfig(portMapping, serve, token, viaRelays, tlsCert, tlsKey, relayTrust, relayLimits);
     }
 
     public ReachabilityConfig withViaRelays(List<URI> relays, String token) {
-        return new ReachabilityConfig(portMapping, relay, token, relays, tlsCert, tlsKey, relayTrust);
+        return new ReachabilityConfig(portMapping, relay, token, relays, tlsCert, tlsKey, relayTrust, relayLimits);
     }
 
     public ReachabilityConfig withTls(Path cert, Path key) {
-        return new ReachabilityConfig(portMapping, relay, relayToken, viaRelays, cert, key, relayTrust);
+        return new ReachabilityConfig(portMapping, relay, relayToken, viaRelays, cert, key, relayTrust, relayLimits);
     }
 
     public ReachabilityConfig withRelayTrust(Path trust) {
-        return new ReachabilityConfig(portMapping, relay, relayToken, viaRelays, tlsCert, tlsKey, trust);
+        return new ReachabilityConfig(portMapping, relay, relayToken, viaRelays, tlsCert, tlsKey, trust, relayLimits);
+    }
+
+    public ReachabilityConfig withRelayLimits(RelayLimits limits) {
+        return new ReachabilityConfig(portMapping, relay, relayToken, viaRelays, tlsCert, tlsKey, relayTrust, limits);
     }
 
     public ReachabilityConfig withPortMapping(boolean map) {
-        return new ReachabilityConfig(map, relay, relayToken, viaRelays, tlsCert, tlsKey, relayTrust);
+        return new ReachabilityConfig(map, relay, relayToken, viaRelays, tlsCert, tlsKey, relayTrust, relayLimits);
     }
 }

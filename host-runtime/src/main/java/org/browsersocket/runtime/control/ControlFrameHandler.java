@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.browsersocket.runtime.relay.PageSession;
+import org.browsersocket.runtime.page.PageSession;
 
 /** WebSocket side of a page's control channel: text frames are control messages, binary frames data. */
 final class ControlFrameHandler extends ChannelInboundHandlerAdapter {

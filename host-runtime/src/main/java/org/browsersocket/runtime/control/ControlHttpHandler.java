@@ -28,7 +28,7 @@ import org.browsersocket.runtime.consent.ConsentBook;
 import org.browsersocket.runtime.consent.Origins;
 import org.browsersocket.runtime.extension.NativeHostFile;
 import org.browsersocket.runtime.http.HttpResponses;
-import org.browsersocket.runtime.relay.PageSession;
+import org.browsersocket.runtime.page.PageSession;
 
 /**
  * HTTP side of the control endpoint: Host check, the script and grants, the status page and its

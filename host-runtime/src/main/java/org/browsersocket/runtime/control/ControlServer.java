@@ -14,7 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import org.browsersocket.runtime.extension.NativeHostFile;
-import org.browsersocket.runtime.relay.PageSession;
+import org.browsersocket.runtime.page.PageSession;
 import org.browsersocket.runtime.status.ConsentActions;
 import org.browsersocket.runtime.status.StatusPage;
 

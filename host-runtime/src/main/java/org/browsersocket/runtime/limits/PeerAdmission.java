@@ -24,6 +24,8 @@ public final class PeerAdmission extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger("browsersocket.public");
     private static final AttributeKey<String> ADDRESS = AttributeKey.valueOf("browsersocket.address");
     private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+    /** The address key of a connection that no longer counts against its address. */
+    private static final String EXEMPT = "";
 
     private final PeerLimits limits;
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
@@ -64,14 +66,31 @@ public final class PeerAdmission extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
     }
 
+    /**
+     * An admitted connection stops counting against its address (it still counts in the total):
+     * a relay's registrant opens one connection per relayed peer, all from its own address.
+     */
+    public void exempt(io.netty.channel.Channel channel) {
+        String key = channel.attr(ADDRESS).get();
+        if (key != null && !key.equals(EXEMPT) && channel.attr(ADDRESS).compareAndSet(key, EXEMPT)) {
+            release(key);
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         String key = ctx.channel().attr(ADDRESS).getAndSet(null);
         if (key != null) {
             total.decrementAndGet();
-            perAddress.computeIfPresent(key, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+            if (!key.equals(EXEMPT)) {
+                release(key);
+            }
             ctx.fireChannelInactive();
         }
+    }
+
+    private void release(String key) {
+        perAddress.computeIfPresent(key, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
     @Override

@@ -57,15 +57,25 @@ public final class PeerWatch extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            startClock(); // a connection handed over after it opened (a relayed peer)
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        startClock();
+        ctx.fireChannelActive();
+    }
+
+    private void startClock() {
+        if (clock != null) {
+            return;
+        }
         long shortest = Math.min(limits.handshakeTimeout().toMillis(),
                 Math.min(limits.messageTimeout().toMillis(), limits.idleTimeout().toMillis()));
         long period = Math.max(50, shortest / 4);
         clock = ctx.executor().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -89,11 +99,20 @@ public final class PeerWatch extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        stop();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stop();
+    }
+
+    private void stop() {
         if (clock != null) {
             clock.cancel(false);
         }
         messageCompleted();
-        ctx.fireChannelInactive();
     }
 
     private void tick() {

@@ -49,6 +49,14 @@ public final class Router<L> {
         }
     }
 
+    /** Told when a listener binds a prefix and when a bound prefix goes away (e.g. to route it through relays). */
+    public interface Bindings {
+        void bound(String prefix);
+
+        void released(String prefix);
+    }
+
+    private final java.util.List<Bindings> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final PrefixMinter minter;
     private final int listenersPerGrant;
     private final long unclaimedTtlNanos;
@@ -132,13 +140,31 @@ public final class Router<L> {
 
     /** Binds a pending slot to its listener; false if it was already bound or is gone. */
     public boolean bind(Slot<L> slot, L listener) {
-        return slots.get(slot.prefix()) == slot && slot.bound.complete(listener);
+        boolean bound = slots.get(slot.prefix()) == slot && slot.bound.complete(listener);
+        if (bound) {
+            watchers.forEach(w -> w.bound(slot.prefix()));
+        }
+        return bound;
     }
 
     /** Frees one prefix for good (a stopped listener's prefix is never reused). */
     public void release(Slot<L> slot) {
-        slots.remove(slot.prefix(), slot);
+        boolean wasBound = slots.remove(slot.prefix(), slot) && slot.bound.isDone() && !slot.bound.isCompletedExceptionally();
         slot.bound.completeExceptionally(new PrefixGone());
+        if (wasBound) {
+            watchers.forEach(w -> w.released(slot.prefix()));
+        }
+    }
+
+    /** Adds a watcher of bindings; it is told only of later ones (see {@link #boundPrefixes}). */
+    public void watch(Bindings watcher) {
+        watchers.add(watcher);
+    }
+
+    /** Prefixes bound to a listener now. */
+    public List<String> boundPrefixes() {
+        return slots.values().stream().filter(s -> s.bound.isDone() && !s.bound.isCompletedExceptionally())
+                .map(Slot::prefix).toList();
     }
 
     /** Frees every prefix of a grant and forgets its token: the page went away. */

@@ -18,7 +18,7 @@ import org.browsersocket.runtime.consent.ConsentBook;
 import org.browsersocket.runtime.consent.ConsentDesk;
 import org.browsersocket.runtime.consent.Decision;
 import org.browsersocket.runtime.consent.Origins;
-import org.browsersocket.runtime.relay.PageSession;
+import org.browsersocket.runtime.page.PageSession;
 
 /**
  * The status page's consent actions ({@code POST /consent}): allow, allow once, deny or revoke an

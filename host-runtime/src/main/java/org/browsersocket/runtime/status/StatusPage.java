@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Collection;
 import java.util.List;
-import org.browsersocket.runtime.relay.Listener;
-import org.browsersocket.runtime.relay.PageSession;
-import org.browsersocket.runtime.relay.PeerConnection;
+import org.browsersocket.runtime.page.Listener;
+import org.browsersocket.runtime.page.PageSession;
+import org.browsersocket.runtime.page.PeerConnection;
 
 /** The runtime's status page: live listeners, their connections and byte counters (HTML and JSON). */
 public final class StatusPage {
@@ -23,10 +23,13 @@ public final class StatusPage {
 
     private final ObjectMapper json = new ObjectMapper();
     private final java.util.function.Supplier<LimitsStatus> limits;
+    private final java.util.function.Supplier<ReachabilityStatus> reachability;
 
-    /** A status page reporting the limits {@code limits} describes. */
-    public StatusPage(java.util.function.Supplier<LimitsStatus> limits) {
+    /** A status page reporting the limits and the reachability these describe. */
+    public StatusPage(java.util.function.Supplier<LimitsStatus> limits,
+                      java.util.function.Supplier<ReachabilityStatus> reachability) {
         this.limits = limits;
+        this.reachability = reachability;
     }
 
     public List<ListenerStatus> snapshot(Collection<PageSession> sessions) {
@@ -35,7 +38,8 @@ public final class StatusPage {
 
     public String json(Collection<PageSession> sessions) {
         try {
-            return json.writeValueAsString(java.util.Map.of("listeners", snapshot(sessions), "limits", limits.get()));
+            return json.writeValueAsString(java.util.Map.of("listeners", snapshot(sessions), "limits", limits.get(),
+                    "reachability", reachability.get()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -118,6 +122,7 @@ public final class StatusPage {
                 })();
                 </script>
                 """.formatted(escape(actionToken)));
+        appendReachability(out, reachability.get());
         List<ListenerStatus> listeners = snapshot(sessions);
         out.append("<p>").append(listeners.size()).append(" live listener(s). <a href=\"/status.json\">JSON</a></p>");
         for (ListenerStatus l : listeners) {
@@ -135,6 +140,32 @@ public final class StatusPage {
             out.append("</table>");
         }
         return out.append("</body></html>\n").toString();
+    }
+
+    private static void appendReachability(StringBuilder out, ReachabilityStatus r) {
+        out.append("<section id=\"reachability\"><h2>Reachable from other networks</h2>");
+        if (r.candidates().isEmpty()) {
+            out.append("<p class=muted>No way in from other networks: no global address, no gateway mapping, no relay.</p>");
+        } else {
+            out.append("<table><tr><th>kind</th><th>address</th><th>how</th></tr>");
+            r.candidates().forEach(c -> out.append("<tr><td>").append(escape(c.kind())).append("</td><td><code>")
+                    .append(escape(c.base())).append("</code></td><td>").append(escape(c.detail())).append("</td></tr>"));
+            out.append("</table>");
+        }
+        if (!r.relays().isEmpty()) {
+            out.append("<table><tr><th>relay</th><th>state</th><th>since</th><th class=num>routes</th>")
+                    .append("<th class=num>peers through it</th><th>last error</th></tr>");
+            r.relays().forEach(l -> out.append("<tr><td><code>").append(escape(l.relay())).append("</code></td><td>")
+                    .append(escape(l.state())).append("</td><td>").append(escape(l.since()))
+                    .append("</td><td class=num>").append(l.routes()).append("</td><td class=num>").append(l.peers())
+                    .append("</td><td>").append(escape(l.lastError() == null ? "" : l.lastError())).append("</td></tr>"));
+            out.append("</table>");
+        }
+        if (r.relayServed() != null) {
+            out.append("<p>This runtime serves as ").append(r.relayServed().open() ? "an open" : "a private")
+                    .append(" relay: ").append(r.relayServed().registrants().size()).append(" registrant(s).</p>");
+        }
+        out.append("</section>");
     }
 
     private static ListenerStatus status(PageSession session, Listener listener) {

@@ -121,6 +121,7 @@ class NativeHostBridgeTest {
         List<String> prefixes = ExtensionChannelTest.prefixes(2);
         sendControl(new ControlMessage.Hello(null, prefixes, runtime.publicPort()));
         assertTrue(nextControl() instanceof ControlMessage.Welcome);
+        assertTrue(nextControl() instanceof ControlMessage.Reachability, "the runtime's ways in follow the welcome");
         sendControl(new ControlMessage.Listen(0));
         ControlMessage.Listening listening = (ControlMessage.Listening) nextControl();
         return "ws://127.0.0.1:" + listening.port() + listening.prefix();

@@ -189,6 +189,9 @@ public final class JavaPage extends WebSocketClient {
     }
 
     /** The very next control message, whatever it is: for asserting order, and that nothing came in between. */
+    private final java.util.concurrent.BlockingQueue<ControlMessage.Reachability> reachability =
+            new java.util.concurrent.LinkedBlockingQueue<>();
+
     public ControlMessage next() throws InterruptedException {
         Object message = messages.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         if (message == null) {
@@ -297,7 +300,21 @@ public final class JavaPage extends WebSocketClient {
         if (echo && message instanceof ControlMessage.Handshake handshake) {
             send(new ControlMessage.Accept(handshake.conn(), null, Map.of()));
         }
+        if (message instanceof ControlMessage.Reachability reachability) {
+            // News about the runtime's ways in, at any time: kept apart from the dialogue's order.
+            this.reachability.add(reachability);
+            return;
+        }
         messages.add(message);
+    }
+
+    /** The next reachability message the runtime sent (the first comes right after welcome). */
+    public ControlMessage.Reachability nextReachability() throws InterruptedException {
+        ControlMessage.Reachability next = reachability.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        if (next == null) {
+            throw new AssertionError("no reachability message within " + WAIT_SECONDS + " s");
+        }
+        return next;
     }
 
     @Override

@@ -92,9 +92,14 @@ public final class RawPeer implements AutoCloseable {
 
     /** The Sec-WebSocket-Accept a server must answer to {@link #KEY}. */
     public static String expectedAccept() {
+        return acceptFor(KEY);
+    }
+
+    /** The Sec-WebSocket-Accept a server must answer to {@code key}. */
+    public static String acceptFor(String key) {
         try {
             byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(
-                    (KEY + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+                    (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
             return Base64.getEncoder().encodeToString(sha1);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -111,6 +116,21 @@ public final class RawPeer implements AutoCloseable {
         }
         out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
         out.flush();
+    }
+
+    /** Writes bytes as they are. */
+    public void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Reads one HTTP head (request or response) up to its empty line, which is not included. */
+    public String readHead() throws IOException {
+        StringBuilder head = new StringBuilder();
+        for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+            head.append(line).append("\r\n");
+        }
+        return head.toString();
     }
 
     /** Reads the response's status line and headers, and its body if it announces a length. */

@@ -1,4 +1,4 @@
-package org.browsersocket.runtime.relay;
+package org.browsersocket.runtime.page;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.browsersocket.runtime.relay;
+package org.browsersocket.runtime.page;
 
 import java.util.List;
 import java.util.logging.Logger;
@@ -70,6 +70,7 @@ final class PageControl {
         if (claimed != null) {
             grant = claimed;
             session.send(new ControlMessage.Welcome(context.publicPort(), context.config().maxMessageBytes()));
+            session.send(context.reachability().get());
         }
     }
 

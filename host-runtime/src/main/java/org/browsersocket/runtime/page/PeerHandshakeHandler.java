@@ -1,4 +1,4 @@
-package org.browsersocket.runtime.relay;
+package org.browsersocket.runtime.page;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,14 +9,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -27,29 +25,32 @@ import org.browsersocket.runtime.RuntimeConfig;
 import org.browsersocket.runtime.http.HttpResponses;
 import org.browsersocket.runtime.limits.MemoryBudget;
 import org.browsersocket.runtime.limits.PeerWatch;
-import org.browsersocket.runtime.routing.PrefixMinter;
 import org.browsersocket.runtime.routing.Router;
 
 /**
- * First handler of a peer's connection: routes the upgrade request by its prefix, waits (without
- * blocking the event loop) for the page to bind that prefix and to answer {@code onhandshake},
- * then completes or refuses the WebSocket handshake. Unknown prefixes get a bare 404.
+ * Takes a peer's upgrade request for a page's prefix: waits (without blocking the event loop) for
+ * the page to bind that prefix and to answer {@code onhandshake}, then completes or refuses the
+ * WebSocket handshake.
  */
-final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements PeerConnection.HandshakeAnswers {
+public final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements PeerConnection.HandshakeAnswers {
     private static final Logger LOG = Logger.getLogger("browsersocket.public");
 
-    private final Router<Listener> router;
+    private final Router.Slot<Listener> slot;
     private final RuntimeConfig config;
     private final MemoryBudget budget;
+    private final String remoteAddress;
     private ChannelHandlerContext ctx;
     private FullHttpRequest request;
     private ScheduledFuture<?> deadline;
     private PeerConnection connection;
 
-    PeerHandshakeHandler(Router<Listener> router, RuntimeConfig config, MemoryBudget budget) {
-        this.router = router;
+    /** For a request to {@code slot}'s prefix from a peer at {@code remoteAddress} (as the page sees it). */
+    public PeerHandshakeHandler(Router.Slot<Listener> slot, RuntimeConfig config, MemoryBudget budget,
+                                String remoteAddress) {
+        this.slot = slot;
         this.config = config;
         this.budget = budget;
+        this.remoteAddress = remoteAddress;
     }
 
     private PeerWatch watch() {
@@ -65,16 +66,6 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof FullHttpRequest req) || request != null) {
             ReferenceCountUtil.release(msg); // nothing may follow the upgrade request until we answer
-            return;
-        }
-        watch().messageCompleted(); // the request's bytes are held by this handler now (at most 8 KiB)
-        if (!req.decoderResult().isSuccess()) {
-            respond(req, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
-            return;
-        }
-        Router.Slot<Listener> slot = router.slot(PrefixMinter.prefixOf(new QueryStringDecoder(req.uri()).rawPath()));
-        if (slot == null) {
-            respond(req, HttpResponseStatus.NOT_FOUND, null);
             return;
         }
         if (!req.method().equals(HttpMethod.GET) || !req.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
@@ -104,7 +95,7 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         try {
-            connection = listener.session().admit(listener, ctx.channel(), request, remoteAddress(), this);
+            connection = listener.session().admit(listener, ctx.channel(), request, remoteAddress, this);
         } catch (PageSession.Refusal refusal) {
             respond(request, HttpResponseStatus.valueOf(refusal.status), refusal.getMessage());
             return;
@@ -202,7 +193,7 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(Level.FINE, "peer " + remoteAddress() + " failed during the handshake", cause);
+        LOG.log(Level.FINE, "peer " + remoteAddress + " failed during the handshake", cause);
         ctx.close();
     }
 
@@ -265,16 +256,5 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter implements
         String lower = name.toLowerCase();
         return !lower.startsWith("sec-websocket-") && !lower.equals("upgrade") && !lower.equals("connection")
                 && !lower.equals("content-length") && !lower.equals("transfer-encoding");
-    }
-
-    private String remoteAddress() {
-        if (ctx.channel().remoteAddress() instanceof InetSocketAddress address) {
-            var ip = address.getAddress();
-            if (ip instanceof java.net.Inet6Address && ip.getAddress().length == 16) {
-                return "[" + ip.getHostAddress() + "]:" + address.getPort();
-            }
-            return ip.getHostAddress() + ":" + address.getPort();
-        }
-        return String.valueOf(ctx.channel().remoteAddress());
     }
 }

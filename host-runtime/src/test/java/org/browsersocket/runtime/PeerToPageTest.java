@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The runtime relays between peers and a page: routing, frames both ways, closes, handshakes. */
-class RelayTest {
+class PeerToPageTest {
     static final String ORIGIN = RuntimeFixture.ORIGIN;
     private RuntimeFixture fixture;
     private HostRuntime runtime;

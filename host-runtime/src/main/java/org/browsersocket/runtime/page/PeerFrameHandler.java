@@ -1,4 +1,4 @@
-package org.browsersocket.runtime.relay;
+package org.browsersocket.runtime.page;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;

@@ -1,4 +1,4 @@
-package org.browsersocket.runtime.relay;
+package org.browsersocket.runtime.page;
 
 import io.netty.channel.Channel;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package org.browsersocket.runtime.relay;
+package org.browsersocket.runtime.page;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.browsersocket.protocol.ControlMessage;
 import org.browsersocket.protocol.DataFrame;
 import org.browsersocket.runtime.HostRuntime;
+import org.browsersocket.runtime.ReachabilityConfig;
+import org.browsersocket.runtime.relay.RelayLimits;
 import org.browsersocket.runtime.RuntimeConfig;
 import org.browsersocket.runtime.testing.Await;
 import org.browsersocket.runtime.testing.JavaPage;
@@ -54,7 +56,10 @@ class BackpressureTest {
     static final long HELD_BOUND = 12L << 20;
 
     private RuntimeFixture fixture;
+    private RuntimeFixture relay;
     private HostRuntime runtime;
+    /** Where the floods connect: the runtime's public port, or a relay's. */
+    private int floodPort;
     private final List<Flood> floods = new java.util.ArrayList<>();
 
     @AfterEach
@@ -65,14 +70,36 @@ class BackpressureTest {
         if (fixture != null) {
             fixture.close();
         }
+        if (relay != null) {
+            relay.close();
+        }
     }
 
     @Test
     void pageThatStopsReadingPausesItsPeersAndResumingDeliversEverythingInOrder() throws Exception {
         fixture = RuntimeFixture.start(RuntimeConfig.ephemeral(RuntimeFixture.ORIGIN));
         runtime = fixture.runtime();
+        floodPort = runtime.publicPort();
+        pausedPageHoldsBackItsPeers();
+    }
+
+    @Test
+    void peersThroughARelayAreHeldBackEndToEndAndGetEverythingInOrder() throws Exception {
+        relay = RuntimeFixture.start(RuntimeConfig.ephemeral().withReach(ReachabilityConfig.none().withRelay(true, null)
+                .withRelayLimits(new RelayLimits(10, 4, 10, 1L << 30, java.time.Duration.ofSeconds(60)))));
+        fixture = RuntimeFixture.start(RuntimeConfig.ephemeral(RuntimeFixture.ORIGIN).withReach(ReachabilityConfig.none()
+                .withViaRelays(List.of(java.net.URI.create("ws://127.0.0.1:" + relay.runtime().publicPort())), null)));
+        runtime = fixture.runtime();
+        floodPort = relay.runtime().publicPort();
+        pausedPageHoldsBackItsPeers();
+    }
+
+    private void pausedPageHoldsBackItsPeers() throws Exception {
         JavaPage page = fixture.page(64 * 1024);
         String url = page.listen();
+        if (relay != null) {
+            Await.until("the listener is routed through the relay", () -> runtime.reachabilityStatus().relays().get(0).routes() == 1);
+        }
         Flood a = flood(page, url + "a", 1);
         Flood b = flood(page, url + "b", 2);
         PageSession session = runtime.sessions().iterator().next();
@@ -118,6 +145,7 @@ class BackpressureTest {
     void pausedPeerWhosePageGoesAwayStillGetsA1001CloseFrame() throws Exception {
         fixture = RuntimeFixture.start(RuntimeConfig.ephemeral(RuntimeFixture.ORIGIN));
         runtime = fixture.runtime();
+        floodPort = runtime.publicPort();
         JavaPage page = fixture.page(64 * 1024);
         String url = page.listen();
         Flood flood = flood(page, url + "paused", 1);
@@ -189,7 +217,7 @@ class BackpressureTest {
     private Flood flood(JavaPage page, String url, int id) throws Exception {
         SocketChannel channel = SocketChannel.open();
         channel.setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
-        channel.connect(new InetSocketAddress("127.0.0.1", runtime.publicPort()));
+        channel.connect(new InetSocketAddress("127.0.0.1", floodPort));
         String request = "GET " + RuntimeFixture.path(url) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + RawPeer.KEY + "\r\n\r\n";
         channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));

@@ -1,4 +1,4 @@
-package org.browsersocket.runtime.relay;
+package org.browsersocket.runtime.page;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -40,7 +40,8 @@ import org.browsersocket.runtime.routing.Router;
 public final class PageSession {
     /** What every page session of one runtime shares. */
     public record Context(Router<Listener> router, RuntimeConfig config, ControlCodec codec, int publicPort,
-                          ConsentDesk consent, MemoryBudget budget) {}
+                          ConsentDesk consent, MemoryBudget budget,
+                          java.util.function.Supplier<ControlMessage.Reachability> reachability) {}
 
     private static final Logger LOG = Logger.getLogger("browsersocket.page");
     private static final AtomicInteger SESSION_NUMBERS = new AtomicInteger();
@@ -183,6 +184,11 @@ public final class PageSession {
             router.release(claimed);
         }
         LOG.info(name() + " (" + origin + ") went away");
+    }
+
+    /** The runtime's ways in from other networks changed. Call from any thread. */
+    public void reachabilityChanged(ControlMessage.Reachability reachability) {
+        send(reachability);
     }
 
     /** The control channel drained: peers paused for its sake may send again. */

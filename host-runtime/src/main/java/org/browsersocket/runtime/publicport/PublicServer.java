@@ -1,0 +1,103 @@
+package org.browsersocket.runtime.publicport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import org.browsersocket.runtime.RuntimeConfig;
+import org.browsersocket.runtime.limits.AcceptGate;
+import org.browsersocket.runtime.limits.MemoryBudget;
+import org.browsersocket.runtime.limits.PeerAdmission;
+import org.browsersocket.runtime.limits.PeerWatch;
+import org.browsersocket.runtime.page.Listener;
+import org.browsersocket.runtime.relay.RelayEndpoints;
+import org.browsersocket.runtime.routing.Router;
+
+/**
+ * The public listener peers connect to. It binds the wildcard address, which on a dual-stack
+ * machine accepts IPv4 and IPv6 on one port; with a certificate it speaks TLS ({@code wss://}).
+ * Peers that reach this runtime through a relay arrive on connections the runtime opened itself
+ * ({@link #adopt}) and are then treated exactly like direct ones.
+ */
+public final class PublicServer {
+    private static final WriteBufferWaterMark PEER_WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
+
+    private final Channel channel;
+    private final Router<Listener> router;
+    private final RuntimeConfig config;
+    private final MemoryBudget budget;
+
+    private PublicServer(Channel channel, Router<Listener> router, RuntimeConfig config, MemoryBudget budget) {
+        this.channel = channel;
+        this.router = router;
+        this.config = config;
+        this.budget = budget;
+    }
+
+    /**
+     * Binds the public port; {@code admission} sheds connections first, each then has its
+     * {@link PeerWatch}. {@code tls}: null for plain {@code ws://}. {@code relay}: null unless
+     * this runtime serves as a relay.
+     */
+    public static PublicServer bind(EventLoopGroup boss, EventLoopGroup workers, Router<Listener> router,
+                                    RuntimeConfig config, AcceptGate acceptGate, PeerAdmission admission,
+                                    MemoryBudget budget, SslContext tls, RelayEndpoints relay)
+            throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .handler(acceptGate)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PEER_WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        // A relay keeps "ssl" and "admission" when it turns a connection into a
+                        // spliced byte stream, and removes the rest.
+                        if (tls != null) {
+                            ch.pipeline().addLast("ssl", tls.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast("admission", admission);
+                        addPeerHandlers(ch.pipeline(), config, budget, new RequestDispatcher(router, config, budget, relay));
+                    }
+                });
+        Channel bound = bootstrap.bind(new InetSocketAddress(config.publicPort())).sync().channel();
+        return new PublicServer(bound, router, config, budget);
+    }
+
+    private static void addPeerHandlers(ChannelPipeline pipeline, RuntimeConfig config, MemoryBudget budget,
+                                        RequestDispatcher dispatcher) {
+        pipeline.addLast("watch", new PeerWatch(config.peerLimits(), budget))
+                .addLast("http", new HttpServerCodec(8192, 16384, 8192))
+                .addLast("http-aggregator", new HttpObjectAggregator(8192))
+                .addLast("dispatch", dispatcher);
+    }
+
+    /**
+     * Takes a connection this runtime opened to a relay for one relayed peer (whose address the
+     * relay saw as {@code peerAddress}): from now on it is served like a peer's own connection.
+     */
+    public void adopt(Channel relayed, String peerAddress) {
+        relayed.attr(PeerAddresses.RELAYED_FROM).set(peerAddress);
+        relayed.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PEER_WATER_MARK);
+        addPeerHandlers(relayed.pipeline(), config, budget, new RequestDispatcher(router, config, budget, null));
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}

@@ -1,0 +1,274 @@
+package org.browsersocket.runtime.relay.link;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.browsersocket.runtime.relay.RelayCodec;
+import org.browsersocket.runtime.relay.RelayMessage;
+import org.browsersocket.runtime.relay.RelayPaths;
+
+/**
+ * This runtime's registration with one relay: an outbound WebSocket link that says which prefixes
+ * the relay should pass here, and that the relay uses to ask for attach connections. It
+ * reconnects with backoff for as long as the runtime runs.
+ */
+public final class RelayLink {
+    private static final Logger LOG = Logger.getLogger("browsersocket.relay");
+    private static final int PING_SECONDS = 20;
+    private static final int SILENT_SECONDS = 60;
+
+    /** What the status page shows of this link. */
+    public record Status(String relay, String state, String since, int routes, long peers, String lastError) {}
+
+    private final RelayAddress relay;
+    private final String token;
+    private final String key;
+    private final EventLoopGroup group;
+    private final SslContext tls;
+    private final AttachDialer dialer;
+    private final Runnable changed;
+    private final RelayCodec codec = new RelayCodec();
+    private final Backoff backoff = new Backoff();
+    private final Set<String> wanted;
+    private final Set<String> routed = ConcurrentHashMap.newKeySet();
+    private final AtomicLong peers = new AtomicLong();
+    private volatile Channel link;
+    private volatile String state = "connecting";
+    private volatile Instant since = Instant.now();
+    private volatile String lastError;
+    private volatile boolean closed;
+    private String lastLogged;
+
+    /**
+     * @param wanted  the prefixes this runtime's listeners hold now (shared, kept up to date by the caller)
+     * @param changed called when the link registers or drops (reachability changed)
+     */
+    RelayLink(URI url, String token, String key, EventLoopGroup group, SslContext tls, AttachedPeerSink sink,
+              Set<String> wanted, Runnable changed) {
+        this.relay = RelayAddress.of(url);
+        this.token = token;
+        this.key = key;
+        this.group = group;
+        this.tls = relay.secure() ? tls : null;
+        this.dialer = new AttachDialer(relay, group, this.tls, sink);
+        this.wanted = wanted;
+        this.changed = changed;
+    }
+
+    public RelayAddress relay() {
+        return relay;
+    }
+
+    /** Registered now: peers can reach this runtime's listeners through the relay. */
+    public boolean registered() {
+        return "registered".equals(state);
+    }
+
+    public Status status() {
+        return new Status(relay.base(), state, since.toString(), routed.size(), peers.get(), lastError);
+    }
+
+    void connect() {
+        if (closed) {
+            return;
+        }
+        URI linkUri = URI.create((relay.secure() ? "wss://" : "ws://") + (relay.host().contains(":")
+                ? "[" + relay.host() + "]" : relay.host()) + ":" + relay.port() + RelayPaths.LINK);
+        DefaultHttpHeaders headers = new DefaultHttpHeaders();
+        if (token != null) {
+            headers.set(RelayPaths.TOKEN_HEADER, token);
+        }
+        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(linkUri).customHeaders(headers).maxFramePayloadLength(64 * 1024)
+                .handshakeTimeoutMillis(10_000).dropPongFrames(true).handleCloseFrames(false).build();
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("ssl", clientTlsHandler(tls, ch, relay));
+                        }
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
+                                new WebSocketClientProtocolHandler(config),
+                                new IdleStateHandler(SILENT_SECONDS, PING_SECONDS, 0), new LinkHandler());
+                    }
+                })
+                .connect(relay.host(), relay.port())
+                .addListener(done -> {
+                    if (!done.isSuccess()) {
+                        dropped("cannot connect: " + done.cause().getMessage());
+                    }
+                });
+    }
+
+    /** A TLS handler for the relay's host name, checking that the certificate is the relay's. */
+    static SslHandler clientTlsHandler(SslContext tls, SocketChannel ch, RelayAddress relay) {
+        SslHandler handler = tls.newHandler(ch.alloc(), relay.host(), relay.port());
+        SSLEngine engine = handler.engine();
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(parameters);
+        return handler;
+    }
+
+    /** A listener bound {@code prefix}: route it here. */
+    void bound(String prefix) {
+        send(new RelayMessage.Add(prefix));
+    }
+
+    /** A listener let {@code prefix} go. */
+    void released(String prefix) {
+        routed.remove(prefix);
+        send(new RelayMessage.Remove(prefix));
+    }
+
+    private void send(RelayMessage message) {
+        Channel l = link;
+        if (l != null && registered()) {
+            l.writeAndFlush(new TextWebSocketFrame(codec.encode(message)), l.voidPromise());
+        }
+    }
+
+    private void dropped(String why) {
+        boolean wasRegistered = registered();
+        link = null;
+        routed.clear();
+        if (why != null) {
+            lastError = why;
+        }
+        if (closed) {
+            state = "stopped";
+            return;
+        }
+        long delay = backoff.nextDelayMillis();
+        state = "retrying";
+        since = Instant.now();
+        if (wasRegistered) {
+            LOG.info("relay " + relay.base() + ": link lost (" + lastError + "); reconnecting");
+            changed.run();
+        } else if (lastError != null && !lastError.equals(lastLogged)) {
+            LOG.warning("relay " + relay.base() + ": " + lastError + "; retrying (every " + delay / 1000 + " s at first, up to 30 s)");
+        }
+        lastLogged = lastError;
+        group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    void close() {
+        closed = true;
+        Channel l = link;
+        if (l != null) {
+            l.close();
+        }
+    }
+
+    private final class LinkHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                link = ctx.channel();
+                ctx.writeAndFlush(new TextWebSocketFrame(codec.encode(new RelayMessage.Hello(key))));
+            } else if (event instanceof IdleStateEvent idle) {
+                if (idle.state() == io.netty.handler.timeout.IdleState.READER_IDLE) {
+                    lastError = "the relay was silent for " + SILENT_SECONDS + " s";
+                    ctx.close();
+                } else {
+                    ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
+                }
+            } else {
+                ctx.fireUserEventTriggered(event);
+            }
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (frame instanceof CloseWebSocketFrame close) {
+                lastError = "the relay closed the link: " + close.statusCode() + " " + close.reasonText();
+                if (close.statusCode() != 1000 && close.statusCode() != 1001) {
+                    LOG.warning("relay " + relay.base() + ": " + lastError);
+                }
+                ctx.close();
+                return;
+            }
+            if (!(frame instanceof TextWebSocketFrame text)) {
+                return;
+            }
+            RelayMessage message;
+            try {
+                message = codec.decode(text.text());
+            } catch (IllegalArgumentException e) {
+                lastError = "the relay sent " + e.getMessage();
+                ctx.close();
+                return;
+            }
+            if (message instanceof RelayMessage.Welcome welcome) {
+                state = "registered";
+                since = Instant.now();
+                lastError = null;
+                backoff.reset();
+                LOG.info("relay " + relay.base() + ": registered (up to " + welcome.maxConnections()
+                        + " relayed peers, " + (welcome.bytesPerSecond() >> 10) + " KiB/s)");
+                wanted.forEach(RelayLink.this::bound);
+                changed.run();
+            } else if (message instanceof RelayMessage.Added added) {
+                routed.add(added.prefix());
+            } else if (message instanceof RelayMessage.Refused refused) {
+                LOG.warning("relay " + relay.base() + " refused to route a listener: " + refused.reason());
+                lastError = "a route was refused: " + refused.reason();
+            } else if (message instanceof RelayMessage.Dial dial) {
+                dialer.dial(dial.stream(), dial.remoteAddress(), peers::incrementAndGet);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof WebSocketClientHandshakeException refused) {
+                lastError = refused.getMessage().contains("401")
+                        ? "the relay refused the registration: wrong or missing relay token (--relay-token)"
+                        : "the relay refused the registration: " + refused.getMessage();
+            } else if (cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException) {
+                Throwable tls = cause instanceof javax.net.ssl.SSLException ? cause : cause.getCause();
+                lastError = "TLS with the relay failed (is its certificate trusted? see --relay-trust): " + tls.getMessage();
+            } else {
+                lastError = String.valueOf(cause.getMessage());
+            }
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            dropped(null);
+            ctx.fireChannelInactive();
+        }
+    }
+}
