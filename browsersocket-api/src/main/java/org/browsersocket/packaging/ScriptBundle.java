@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One delivery of the JavaScript library, assembled from the fragments under
@@ -73,7 +75,7 @@ public enum ScriptBundle {
     public String declarations(boolean moduleExports) {
         String all = read("browsersocket/browsersocket.d.ts");
         if (this != CONNECT) {
-            return moduleExports ? all + "\nexport { " + String.join(", ", globals) + " };\n" : all;
+            return moduleExports ? all + "\nexport { " + String.join(", ", globals) + " };\n" + typeExports(all) : all;
         }
         int begin = all.indexOf(CONNECT_DECLARATIONS_BEGIN);
         int end = all.indexOf(CONNECT_DECLARATIONS_END);
@@ -87,7 +89,17 @@ public enum ScriptBundle {
                  */
                 """ + all.substring(begin + CONNECT_DECLARATIONS_BEGIN.length(), end).strip() + "\n";
         return moduleExports ? part + "\nexport { BrowserSocketConnect };\n"
-                + "export declare const connect: typeof BrowserSocketConnect.connect;\n" : part;
+                + "export declare const connect: typeof BrowserSocketConnect.connect;\n" + typeExports(part) : part;
+    }
+
+    /** An export of every interface and type the declarations name, for modules that use them. */
+    private static String typeExports(String declarations) {
+        Matcher m = Pattern.compile("(?m)^(?:interface|type) (\\w+)").matcher(declarations);
+        List<String> names = new ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return "export type { " + String.join(", ", names) + " };\n";
     }
 
     private String header() {
