@@ -46,7 +46,8 @@ public final class RuntimeProcess implements AutoCloseable {
         command.addAll(List.of(jvmOptions));
         Path configDir = Files.createTempDirectory("browsersocket-runtime-config-");
         command.addAll(List.of("-jar", jar.toString(), "--control-port", "0", "--public-port", "0",
-                "--allow-origin", allowedOrigin, "--config-dir", configDir.toString()));
+                "--allow-origin", allowedOrigin, "--config-dir", configDir.toString(),
+                "--no-port-mapping")); // measurements never talk to the machine's real gateway
         if (!runtimeFlags.contains("--max-connections-per-address")) {
             // Load generators connect from one loopback address: the per-address cap is not what they measure.
             command.addAll(List.of("--max-connections-per-address", "1000000"));

@@ -46,7 +46,8 @@ public final class RuntimeProcess implements AutoCloseable {
         Process process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-cp", System.getProperty("java.class.path"),
                 "org.browsersocket.runtime.Main", "--control-port", "0", "--public-port", "0",
-                "--allow-origin", origin, "--config-dir", configDir.toString())
+                "--allow-origin", origin, "--config-dir", configDir.toString(),
+                "--no-port-mapping") // tests never talk to the machine's real gateway
                 .redirectErrorStream(true).start();
         RuntimeProcess runtime = new RuntimeProcess(process);
         CompletableFuture<Void> ready = new CompletableFuture<>();
