@@ -1,5 +1,8 @@
 # BrowserSocket — the two commands: `make run` and `make test`.
 MVN ?= mvn -B -ntp -Dstyle.color=never
+# Maven 3.8's console library writes colour resets (ESC[0m) even in batch mode; only a JVM
+# property stops them.
+export MAVEN_OPTS += -Djansi.noreset=true
 JARS = host-runtime/target/host-runtime.jar address-service/target/address-service.jar \
        discovery-service/target/discovery-service.jar browsersocket-api/target/browsersocket-api-demo-site.jar \
        selenium-tests/target/selenium-tests.jar
