@@ -33,7 +33,8 @@ extension:
 	@echo "unpacked extension: browsersocket-api/target/extension/browsersocket"
 	@echo "packaged extension: browsersocket-api/target/browsersocket-extension.zip"
 	@echo "next: load the unpacked extension (chrome://extensions, Developer mode, Load unpacked), then"
-	@echo "      java -jar host-runtime/target/host-runtime.jar --install-native-host   (once), and run the runtime"
+	@echo "      java -jar host-runtime/target/host-runtime.jar --install-native-host   (once),"
+	@echo "      and run the runtime"
 
 run: build
 	@tools/run-stack.sh

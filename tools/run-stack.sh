@@ -75,7 +75,7 @@ BrowserSocket is running. Open:
   address demo    http://localhost:$SITE_PORT/address/  (asks the address service from JavaScript)
   runtime status  http://127.0.0.1:$CONTROL_PORT/
   address service http://localhost:$ADDRESS_PORT/
-  discovery       http://localhost:$DISCOVERY_PORT/healthz
+  discovery       http://localhost:$DISCOVERY_PORT/   (its API, a lookup box, a live watch)
   (address service and discovery listen on ${service_binds[*]}; BIND='*' make run: every interface)
 For pages on your own https site: browsersocket-api/target/npm/browsersocket/ (the library as
 a file your site serves) or the browser extension in browsersocket-api/target/extension/browsersocket/
