@@ -1,5 +1,8 @@
 # BrowserSocket — the two commands: `make run` and `make test`.
 MVN ?= mvn -B -ntp -Dstyle.color=never
+# Maven 3.8's console library writes colour resets (ESC[0m) even in batch mode; only a JVM
+# property stops them.
+export MAVEN_OPTS += -Djansi.noreset=true
 JARS = host-runtime/target/host-runtime.jar address-service/target/address-service.jar \
        discovery-service/target/discovery-service.jar browsersocket-api/target/browsersocket-api-demo-site.jar \
        selenium-tests/target/selenium-tests.jar
@@ -30,7 +33,8 @@ extension:
 	@echo "unpacked extension: browsersocket-api/target/extension/browsersocket"
 	@echo "packaged extension: browsersocket-api/target/browsersocket-extension.zip"
 	@echo "next: load the unpacked extension (chrome://extensions, Developer mode, Load unpacked), then"
-	@echo "      java -jar host-runtime/target/host-runtime.jar --install-native-host   (once), and run the runtime"
+	@echo "      java -jar host-runtime/target/host-runtime.jar --install-native-host   (once),"
+	@echo "      and run the runtime"
 
 run: build
 	@tools/run-stack.sh

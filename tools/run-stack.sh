@@ -12,23 +12,33 @@ SITE_PORT=${SITE_PORT:-8080}
 STATE_DIR=${STATE_DIR:-.run}
 mkdir -p "$STATE_DIR"
 
-pids=()
+pids=()       # the parts
+prefixers=()  # the processes that put "[name] " in front of each part's lines
 stopped=0
 stop() {
   ((stopped)) && return
   stopped=1
   # The parts run in the background of a script, so Ctrl-C does not reach them: SIGTERM does.
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  # A prefixer ends once its part has closed its output, i.e. after the part's last line.
+  for pid in "${prefixers[@]}"; do
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  done
   echo "stack stopped"
 }
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
 start() { # name, command...
-  local name=$1; shift
-  "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
+  local name=$1 out; shift
+  # Ctrl-C signals every process of the terminal's process group, the prefixers too: they ignore
+  # it, so that they live to print the parts' last lines (e.g. "stopped").
+  exec {out}> >(trap '' INT; exec sed -u "s/^/[$name] /")
+  prefixers+=($!)
+  "$@" >&"$out" 2>&1 {out}>&- &
   pids+=($!)
+  exec {out}>&-
 }
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -65,7 +75,7 @@ BrowserSocket is running. Open:
   address demo    http://localhost:$SITE_PORT/address/  (asks the address service from JavaScript)
   runtime status  http://127.0.0.1:$CONTROL_PORT/
   address service http://localhost:$ADDRESS_PORT/
-  discovery       http://localhost:$DISCOVERY_PORT/healthz
+  discovery       http://localhost:$DISCOVERY_PORT/   (its API, a lookup box, a live watch)
   (address service and discovery listen on ${service_binds[*]}; BIND='*' make run: every interface)
 For pages on your own https site: browsersocket-api/target/npm/browsersocket/ (the library as
 a file your site serves) or the browser extension in browsersocket-api/target/extension/browsersocket/

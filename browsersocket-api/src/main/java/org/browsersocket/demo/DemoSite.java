@@ -11,6 +11,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import org.browsersocket.cli.ExitCodes;
+import org.browsersocket.cli.HelpLayout;
+import org.browsersocket.cli.ReleaseVersion;
 import org.browsersocket.packaging.ScriptBundle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Option;
  * library from {@code http://127.0.0.1:7040}; with {@code --runtime} the site points them at a
  * runtime elsewhere (tests run runtimes on free ports).
  */
-@Command(name = "demo-site", mixinStandardHelpOptions = true, description = "Serves the BrowserSocket demo pages.")
+@Command(name = "demo-site", mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
+        usageHelpAutoWidth = true, description = "Serves the BrowserSocket demo pages.")
 public final class DemoSite implements AutoCloseable {
     /** The runtime URL the demo pages are written against. */
     public static final String DEFAULT_RUNTIME = "http://127.0.0.1:7040";
@@ -164,7 +168,7 @@ public final class DemoSite implements AutoCloseable {
 
     public static void main(String[] args) {
         DemoSite options = new DemoSite(null, DEFAULT_RUNTIME);
-        CommandLine cli = new CommandLine(options);
+        CommandLine cli = HelpLayout.applyTo(new CommandLine(options));
         PrintWriter err = new PrintWriter(System.err, true);
         try {
             if (CommandLine.printHelpIfRequested(cli.parseArgs(args))) {
@@ -172,7 +176,7 @@ public final class DemoSite implements AutoCloseable {
             }
         } catch (CommandLine.ParameterException e) {
             err.println("demo-site: " + e.getMessage() + " (see --help)");
-            System.exit(2);
+            System.exit(ExitCodes.BAD_USAGE);
         }
         try {
             DemoSite site = start(options.bind, options.port, options.runtimeUrl);
@@ -184,10 +188,10 @@ public final class DemoSite implements AutoCloseable {
             }));
         } catch (BindException e) {
             err.println("demo-site: cannot listen on port " + options.port + ": " + e.getMessage());
-            System.exit(1);
+            System.exit(ExitCodes.FAILURE);
         } catch (IOException e) {
             err.println("demo-site: cannot start: " + e.getMessage());
-            System.exit(1);
+            System.exit(ExitCodes.FAILURE);
         }
     }
 }

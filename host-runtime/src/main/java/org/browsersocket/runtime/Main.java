@@ -3,6 +3,8 @@ package org.browsersocket.runtime;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
+import org.browsersocket.cli.HelpLayout;
+import org.browsersocket.cli.ReleaseVersion;
 import org.browsersocket.runtime.extension.NativeHostInstaller;
 import org.browsersocket.runtime.limits.PeerLimits;
 import java.time.Duration;
@@ -15,8 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar host-runtime.jar}: runs the host runtime until SIGTERM or Ctrl-C. */
-@Command(name = "host-runtime", mixinStandardHelpOptions = true, version = "BrowserSocket host runtime 0.1",
-        description = "Lets pages on allowed origins listen for WebSocket connections.")
+@Command(name = "host-runtime", mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
+        usageHelpAutoWidth = true, description = "Lets pages on allowed origins listen for WebSocket connections.")
 public final class Main {
     @Option(names = "--control-port", paramLabel = "PORT", description = "Loopback port for browsersocket.js, "
             + "the status page and control channels (0 = any free). Default: ${DEFAULT-VALUE}.")
@@ -82,10 +84,12 @@ public final class Main {
             + "(1013 or 1008). Default: a quarter of the maximum heap, here ${DEFAULT-VALUE} MiB.")
     long memoryBudgetMegabytes = PeerLimits.defaultMemoryBudget() >> 20;
 
-    @Option(names = "--max-listeners-per-page", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-listeners-per-page", paramLabel = "N", description = "Listeners (BrowserSocket "
+            + "servers) one page may have open at once; more are refused. Default: ${DEFAULT-VALUE}.")
     int maxListenersPerPage = 16;
 
-    @Option(names = "--max-connections-per-listener", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-connections-per-listener", paramLabel = "N", description = "Peer connections one "
+            + "listener may hold at once; further peers are refused. Default: ${DEFAULT-VALUE}.")
     int maxConnectionsPerListener = 20_000;
 
     @Option(names = "--no-port-mapping", description = "Do not ask the gateway (PCP, NAT-PMP, UPnP-IGD) to map "
@@ -147,7 +151,7 @@ public final class Main {
      */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         Main main = new Main();
-        CommandLine cli = new CommandLine(main).setOut(out).setErr(err);
+        CommandLine cli = HelpLayout.applyTo(new CommandLine(main)).setOut(out).setErr(err);
         try {
             CommandLine.ParseResult parsed = cli.parseArgs(args);
             if (CommandLine.printHelpIfRequested(parsed)) {
@@ -181,8 +185,8 @@ public final class Main {
         try {
             runtime = HostRuntime.start(config);
         } catch (BindException e) {
-            err.println("host-runtime: cannot listen on control port " + main.controlPort + " or public port "
-                    + main.publicPort + ": " + e.getMessage());
+            err.println("host-runtime: cannot listen on " + BusyPort.describe(main.controlPort, main.publicPort)
+                    + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {
             err.println("host-runtime: cannot start: " + e);

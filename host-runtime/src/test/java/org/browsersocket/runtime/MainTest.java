@@ -62,10 +62,42 @@ class MainTest {
 
     @Test
     void busyPortExitsNonZeroWithOneLine() throws Exception {
+        int port;
         try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            assertEquals(1, run("--control-port", String.valueOf(busy.getLocalPort()), "--public-port", "0"));
+            port = busy.getLocalPort();
+            assertEquals(1, run("--control-port", String.valueOf(port), "--public-port", "0"));
         }
         assertEquals(1, err.toString().strip().lines().count(), err.toString());
-        assertTrue(err.toString().contains("cannot listen"), err.toString());
+        assertTrue(err.toString().startsWith("host-runtime: cannot listen on control port " + port + ": "), err.toString());
+    }
+
+    @Test
+    void aBusyPublicPortIsNamed() throws Exception {
+        int port;
+        try (ServerSocket busy = new ServerSocket(0)) {
+            port = busy.getLocalPort();
+            assertEquals(1, run("--control-port", "0", "--public-port", String.valueOf(port)));
+        }
+        assertTrue(err.toString().startsWith("host-runtime: cannot listen on public port " + port + ": "), err.toString());
+    }
+
+    @Test
+    void everyOptionIsDescribedAndNoUrlIsCutAtEightyColumns() {
+        assertEquals(0, run("--help"));
+        String help = out.toString();
+        assertTrue(help.lines().allMatch(line -> line.length() <= 80), help);
+        for (String url : new String[] {"http://localhost:8080.", "$XDG_CONFIG_HOME/browsersocket", "~/.config/browsersocket.",
+                                        "ws://HOST:PORT", "wss://HOST:PORT)"}) {
+            assertTrue(help.lines().anyMatch(line -> line.contains(url)), url + " is cut:\n" + help);
+        }
+        // An option without a description would be followed directly by the next option's line.
+        assertTrue(help.lines().filter(line -> line.matches(" {2}(-\\w, | {4})--\\S+")).count() > 0, help);
+        java.util.List<String> lines = help.lines().toList();
+        for (int i = 0; i < lines.size() - 1; i++) {
+            if (lines.get(i).matches(" {2}(-\\w, | {4})--\\S+")) {
+                assertTrue(lines.get(i + 1).startsWith("      ") && !lines.get(i + 1).strip().startsWith("-"),
+                        "no description for " + lines.get(i));
+            }
+        }
     }
 }

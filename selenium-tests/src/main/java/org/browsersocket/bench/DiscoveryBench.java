@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.browsersocket.discovery.http.DiscoveryServer;
 import org.browsersocket.discovery.store.StoreLocation;
+import org.browsersocket.cli.HelpLayout;
+import org.browsersocket.cli.OneLineUsageErrors;
+import org.browsersocket.cli.ReleaseVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +31,8 @@ import picocli.CommandLine.Option;
  * Discovery-service throughput and latency through its JSON API: concurrent closed-loop clients
  * put, then get, for a fixed time each; the embedded store and Redis side by side in one run.
  */
-@Command(name = "discovery-bench", mixinStandardHelpOptions = true,
+@Command(name = "discovery-bench", mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
+        usageHelpAutoWidth = true,
         description = "put and get operations per second and p99 latency, embedded store vs Redis.")
 public final class DiscoveryBench implements Callable<Integer> {
     @Option(names = "--clients", description = "Concurrent clients. Default: ${DEFAULT-VALUE}.")
@@ -44,7 +48,7 @@ public final class DiscoveryBench implements Callable<Integer> {
     public record Measurement(String store, String op, double opsPerSecond, double p50Millis, double p99Millis) {}
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DiscoveryBench()).execute(args));
+        System.exit(HelpLayout.applyTo(OneLineUsageErrors.commandLine(new DiscoveryBench())).execute(args));
     }
 
     @Override

@@ -6,6 +6,9 @@ import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import org.browsersocket.browser.Chromium;
 import org.browsersocket.demo.DemoSite;
+import org.browsersocket.cli.HelpLayout;
+import org.browsersocket.cli.OneLineUsageErrors;
+import org.browsersocket.cli.ReleaseVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Option;
  * Java-WebSocket echo server, in the same run, alternating rounds; then the runtime's memory per
  * idle peer connection with many peers on one page, and the round trip under that load.
  */
-@Command(name = "echo-bench", mixinStandardHelpOptions = true,
+@Command(name = "echo-bench", mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
+        usageHelpAutoWidth = true,
         description = "Round-trip time: page-hosted BrowserSocket vs native Java-WebSocket echo.")
 public final class EchoBench implements Callable<Integer> {
     @Option(names = "--size", description = "Message size in bytes. Default: ${DEFAULT-VALUE}.")
@@ -34,11 +38,11 @@ public final class EchoBench implements Callable<Integer> {
     @Option(names = "--idle", description = "Idle peer connections to open to the page (0 = skip). Default: ${DEFAULT-VALUE}.")
     int idle = 10_000;
 
-    @Option(names = "--runtime-jar", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--runtime-jar", description = "The host runtime jar the benchmark starts. Default: ${DEFAULT-VALUE}.")
     Path runtimeJar = Path.of("host-runtime/target/host-runtime.jar");
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new EchoBench()).execute(args));
+        System.exit(HelpLayout.applyTo(OneLineUsageErrors.commandLine(new EchoBench())).execute(args));
     }
 
     @Override

@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.browsersocket.browser.Chromium;
 import org.browsersocket.demo.DemoSite;
+import org.browsersocket.cli.HelpLayout;
+import org.browsersocket.cli.OneLineUsageErrors;
+import org.browsersocket.cli.ReleaseVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +36,8 @@ import picocli.CommandLine.Option;
  * runtime's public connections, connections shed, memory held for peers against its budget, its
  * resident memory, and the well-behaved peers' round trips; it writes a CSV and an SVG plot.
  */
-@Command(name = "soak", mixinStandardHelpOptions = true,
+@Command(name = "soak", mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
+        usageHelpAutoWidth = true,
         description = "Mixed hostile and normal load against a page-hosted echo server; prints connections, memory and latency.")
 public final class Soak implements Callable<Integer> {
     @Option(names = "--minutes", description = "How long to run. Default: ${DEFAULT-VALUE}.")
@@ -59,7 +63,7 @@ public final class Soak implements Callable<Integer> {
     Path runtimeJar = Path.of("host-runtime/target/host-runtime.jar");
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Soak()).execute(args));
+        System.exit(HelpLayout.applyTo(OneLineUsageErrors.commandLine(new Soak())).execute(args));
     }
 
     /** One interval's figures. */

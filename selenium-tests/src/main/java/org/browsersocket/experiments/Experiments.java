@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.browsersocket.experiments.addressing.AddressingExperiment;
+import org.browsersocket.cli.HelpLayout;
+import org.browsersocket.cli.OneLineUsageErrors;
+import org.browsersocket.cli.ReleaseVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Option;
  * {@code make experiments}: drives real browsers through the evaluation and writes one CSV (plus
  * an environment JSON) per experiment under {@code paper/results/}, from which the paper is built.
  */
-@Command(name = "experiments", mixinStandardHelpOptions = true,
+@Command(name = "experiments", mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
+        usageHelpAutoWidth = true,
         description = "Runs the BrowserSocket evaluation (E1-E7) and writes paper/results/*.csv.")
 public final class Experiments implements Callable<Integer> {
     /** Experiment names as {@code --only} takes them, in run order. */
@@ -42,7 +46,7 @@ public final class Experiments implements Callable<Integer> {
     Path repo = Path.of(".");
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Experiments()).execute(args));
+        System.exit(HelpLayout.applyTo(OneLineUsageErrors.commandLine(new Experiments())).execute(args));
     }
 
     @Override

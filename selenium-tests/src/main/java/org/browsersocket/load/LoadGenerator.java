@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import org.browsersocket.cli.HelpLayout;
+import org.browsersocket.cli.OneLineUsageErrors;
 import picocli.CommandLine;
 
 /**
@@ -284,7 +286,7 @@ public final class LoadGenerator {
     }
 
     static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new LoadGeneratorCommand());
+        CommandLine cli = HelpLayout.applyTo(OneLineUsageErrors.commandLine(new LoadGeneratorCommand()));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, command, parsed) -> {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.browsersocket.cli.ReleaseVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** The command line of {@link LoadGenerator}. */
 @Command(name = "load-generator", mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = ReleaseVersion.class, usageHelpAutoWidth = true,
         description = {
                 "Echo load against a WebSocket echo server: throughput, latency percentiles and connect statistics.",
                 "Closed loop (--rate 0): every connection keeps one message in flight. Open loop (--rate R): R messages "

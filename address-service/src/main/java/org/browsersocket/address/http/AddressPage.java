@@ -14,7 +14,8 @@ final class AddressPage {
                 <!doctype html><html lang="en"><head><meta charset="utf-8"><title>BrowserSocket address service</title>
                 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:760px;margin:2em auto;padding:0 1em;color:#1d2330}
                 table{border-collapse:collapse}th,td{text-align:left;padding:3px 12px 3px 0}th{color:#566;font-weight:500}
-                pre,code{background:#f3f5f8;border-radius:4px;padding:1px 4px}pre{padding:8px}</style></head><body>
+                pre,code{background:#f3f5f8;border-radius:4px;padding:1px 4px}td code{overflow-wrap:anywhere}
+                pre{padding:8px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}</style></head><body>
                 <h1>Address service</h1>
                 <p>Tells the caller its address as this service sees it (IPv4, or IPv6 with Teredo addresses
                 decoded), so a page can tell others where to reach it. Every answer carries
@@ -27,7 +28,9 @@ final class AddressPage {
                 <li><code>GET /teredo/{ipv6}</code> → the parts of a Teredo address: server, client, port, cone, flags</li>
                 <li><code>GET /healthz</code></li>
                 </ul>
-                <pre>fetch(location.origin + '/address').then(r =&gt; r.json()).then(a =&gt; console.log(a.ip, a.version, a.teredo));</pre>
+                <pre>fetch(location.origin + '/address')
+                  .then(r =&gt; r.json())
+                  .then(a =&gt; console.log(a.ip, a.version, a.teredo));</pre>
                 </body></html>
                 """.formatted(rows);
     }

@@ -34,7 +34,7 @@ class AddressServiceCommandTest {
 
     @Test
     void versionIsAddressServices() {
-        assertTrue(run("--version").out().startsWith("address-service "));
+        assertTrue(run("--version").out().startsWith("BrowserSocket address-service "));
     }
 
     @ParameterizedTest

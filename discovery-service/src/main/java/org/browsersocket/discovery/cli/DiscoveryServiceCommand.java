@@ -8,8 +8,11 @@ import org.browsersocket.discovery.store.StoreLocation;
 import org.browsersocket.service.cli.ServiceCommand;
 import org.browsersocket.service.http.Listen;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code discovery-service} command line: its flags, and starting the server from them
@@ -49,6 +52,9 @@ public final class DiscoveryServiceCommand extends ServiceCommand<DiscoveryServe
                     + " beyond it puts are refused (507, XML-RPC 1) until values expire.")
     private long maxStoredBytes;
 
+    @Spec
+    private CommandSpec spec; // injected by picocli
+
     public DiscoveryServiceCommand() {
         super(DEFAULT_PORT);
     }
@@ -56,7 +62,9 @@ public final class DiscoveryServiceCommand extends ServiceCommand<DiscoveryServe
     @Override
     protected DiscoveryServer newServer(Listen listen) {
         if (!(writesPerSecond > 0) || !(putsPerNamePerMinute > 0)) {
-            throw new IllegalArgumentException("--writes-per-second and --puts-per-name-per-minute must be positive");
+            // A bad command line (exit code 2), reported like picocli's own.
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--writes-per-second and --puts-per-name-per-minute must be positive");
         }
         DiscoveryLimits defaults = DiscoveryLimits.DEFAULTS;
         return new DiscoveryServer(listen, store, new DiscoveryLimits(writesPerSecond, putsPerNamePerMinute,

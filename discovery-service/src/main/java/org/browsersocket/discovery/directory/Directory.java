@@ -71,7 +71,7 @@ public final class Directory {
 
     /**
      * {@code rm(key, value_hash, hash_type, secret, ttl, application)} by {@code client}: 0 when
-     * removed or already gone; a wrong secret is refused.
+     * removed or already gone; a wrong secret throws {@link WrongSecret} and removes nothing.
      */
     public ValueStore.PutResult remove(String client, byte[] key, byte[] valueHash, String hashType, byte[] secret,
                                        int ttlSeconds) {
@@ -88,7 +88,7 @@ public final class Directory {
         boolean present = store.get(key, Limits.MAX_VALUES_PER_GET, new byte[0], clock.millis()).values().stream()
                 .anyMatch(v -> MessageDigest.isEqual(v.valueHash(), valueHash));
         if (present && !store.remove(key, valueHash, secret)) {
-            throw new BadRequest("wrong secret for that value (or the value is not removable)");
+            throw new WrongSecret();
         }
         return ValueStore.PutResult.OK;
     }

@@ -25,8 +25,8 @@ import spark.Route;
 import spark.Service;
 
 /**
- * The discovery service (DESIGN §5): OpenDHT's XML-RPC interface at {@code POST /} and
- * {@code POST /RPC2}, the JSON API for browsers ({@link JsonApi}) with live watches
+ * The discovery service: OpenDHT's XML-RPC interface at {@code POST /} and
+ * {@code POST /RPC2}, a page about the service at {@code GET /} ({@link DiscoveryPage}), the JSON API for browsers ({@link JsonApi}) with live watches
  * ({@link WatchHub}), and signed values, all on one {@link ValueStore}. CORS applies to every
  * answer (see {@link ServiceServer}); so do the connection limits of its {@link Listen}, and the
  * service's own {@link DiscoveryLimits}: write rates per client, puts per name, stored bytes,
@@ -128,13 +128,20 @@ public final class DiscoveryServer extends ServiceServer {
         };
         http.post("/", xmlRpc);
         http.post("/RPC2", xmlRpc);
+        // GET / is a page about the service (POST / is XML-RPC, above).
+        Route page = (request, response) -> {
+            response.type("text/html; charset=utf-8");
+            return DiscoveryPage.HTML;
+        };
+        http.get("/", page);
+        http.head("/", page);
         new JsonApi(directory, signed, hub).routes(http);
     }
 
     @Override
     protected Unmatched unmatched(String method, String path) {
         if (method.equals("GET") || method.equals("HEAD") || method.equals("POST")) {
-            return new Unmatched(404, "no such resource; see the service's README for the XML-RPC and JSON APIs");
+            return new Unmatched(404, "no such resource; GET / describes the JSON and XML-RPC APIs");
         }
         return new Unmatched(405, "method not allowed; the discovery service answers GET and POST (and OPTIONS)");
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.browsersocket.discovery.directory.BadRequest;
 import org.browsersocket.discovery.directory.Directory;
 import org.browsersocket.discovery.directory.StorageFull;
+import org.browsersocket.discovery.directory.WrongSecret;
 import org.browsersocket.discovery.signed.SignedUpdates;
 import org.browsersocket.discovery.store.Page;
 import org.browsersocket.discovery.store.SignedValue;
@@ -103,7 +104,12 @@ final class JsonApi {
         byte[] key = key(req);
         JsonNode body = body(req);
         byte[] hash = body.hasNonNull("hash") ? decodeHex(body.get("hash").asText(), "hash") : Directory.sha1(valueOf(body));
-        ValueStore.PutResult result = directory.remove(ClientKey.of(req.raw()), key, hash, Directory.SHA, text(body, "secret"), 1);
+        ValueStore.PutResult result;
+        try {
+            result = directory.remove(ClientKey.of(req.raw()), key, hash, Directory.SHA, text(body, "secret"), 1);
+        } catch (WrongSecret refused) {
+            throw new BadRequest(refused.getMessage()); // a browser is told plainly (400)
+        }
         hub.published(key, null);
         return reply(res, Map.of("result", result.code, "status", "ok"));
     }

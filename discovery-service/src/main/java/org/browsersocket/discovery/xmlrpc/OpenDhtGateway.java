@@ -11,9 +11,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.browsersocket.discovery.directory.BadRequest;
 import org.browsersocket.discovery.directory.Directory;
+import org.browsersocket.discovery.directory.WrongSecret;
 import org.browsersocket.discovery.limits.RateLimited;
 import org.browsersocket.discovery.store.Page;
 import org.browsersocket.discovery.store.StoredValue;
+import org.browsersocket.discovery.store.ValueStore;
 
 /**
  * OpenDHT's XML-RPC interface on a {@link Directory}, with OpenDHT's method names and argument
@@ -29,10 +31,10 @@ import org.browsersocket.discovery.store.StoredValue;
  * An empty placemark asks for the first values; an empty placemark back means there are no more.
  * {@code application} is required, as a string, and otherwise ignored.
  *
- * <p>{@code rm} with the wrong secret for a value that is there is a fault
- * ({@link XmlRpcFault#BAD_ARGUMENTS}, "wrong secret ..."), not a silent no-op as in OpenDHT, so a
- * client learns its removal did not happen; removing a value that is not there (or no longer)
- * answers 0.
+ * <p>{@code rm} answers 0 as OpenDHT did whenever its arguments are well-formed: also when the
+ * value is not there (or no longer), and when the secret is wrong, in which case nothing is
+ * removed (OpenDHT's clients do not expect a fault there; the JSON API refuses a wrong secret
+ * plainly instead).
  *
  * <p>{@code put}, {@code put_removable} and {@code rm} are writes of the calling client, which
  * count against its rate limits (over them: fault {@link XmlRpcFault#RATE_LIMITED}); {@code get}
@@ -154,6 +156,10 @@ public final class OpenDhtGateway {
         byte[] secret = args.base64(3);
         int ttl = args.integer(4);
         args.string(5);
-        return directory.remove(client, key, valueHash, hashType, secret, ttl).code;
+        try {
+            return directory.remove(client, key, valueHash, hashType, secret, ttl).code;
+        } catch (WrongSecret ignored) {
+            return ValueStore.PutResult.OK.code; // OpenDHT's answer: the removal matched nothing
+        }
     }
 }

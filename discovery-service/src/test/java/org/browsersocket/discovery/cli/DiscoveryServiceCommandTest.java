@@ -44,6 +44,21 @@ class DiscoveryServiceCommandTest {
     }
 
     @Test
+    void aBusyPortIsNamedOnOneLineAndLeavesNoStoreBehind(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+            throws java.io.IOException {
+        java.nio.file.Path store = data.resolve("store");
+        try (java.net.ServerSocket occupier = new java.net.ServerSocket(0);
+             CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(),
+                     "--port", String.valueOf(occupier.getLocalPort()), "--store", "embedded:" + store)) {
+            run.assertFailedWithOneLine("discovery-service");
+            assertEquals(1, run.exitCode());
+            assertTrue(run.err().startsWith("discovery-service: cannot listen on port " + occupier.getLocalPort() + ": "),
+                    run.err());
+            assertTrue(java.nio.file.Files.notExists(store), "the store was created: " + store);
+        }
+    }
+
+    @Test
     void anUnreachableRedisIsReportedOnOneLine() {
         try (CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(), "--port", "0",
                 "--store", "redis://127.0.0.1:1")) {
@@ -113,12 +128,13 @@ class DiscoveryServiceCommandTest {
         try (CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(), "--port=0",
                 "--store", "embedded:" + data, flag)) {
             run.assertFailedWithOneLine("discovery-service");
+            assertEquals(2, run.exitCode(), "a bad flag is bad usage");
         }
     }
 
     @Test
     void versionIsDiscoveryServices() {
         CommandRun<DiscoveryServer> run = CommandRun.of(new DiscoveryServiceCommand(), "-V");
-        assertTrue(run.out().startsWith("discovery-service "), run.out());
+        assertTrue(run.out().startsWith("BrowserSocket discovery-service "), run.out());
     }
 }

@@ -70,6 +70,17 @@ class DiscoveryServerTest {
     }
 
     @Test
+    void getRootIsAPageDescribingTheApisWhilePostRootStaysXmlRpc() throws Exception {
+        HttpResponse<String> page = Http.send("GET", URI.create("http://127.0.0.1:" + server.port() + "/"));
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        for (String part : new String[] {"POST /v1/values/{name}", "GET /v1/watch/{name}", "put_removable(",
+                                         "id=\"lookup-name\"", "EventSource"}) {
+            assertTrue(page.body().contains(part), part);
+        }
+    }
+
+    @Test
     void unknownPathsGet404AndUnknownMethods405() throws Exception {
         assertEquals(404, Http.send("GET", URI.create("http://127.0.0.1:" + server.port() + "/nope")).statusCode());
         assertEquals(405, Http.send("DELETE", URI.create("http://127.0.0.1:" + server.port() + "/v1/values/x")).statusCode());

@@ -3,6 +3,8 @@ package org.browsersocket.service.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 
+import org.browsersocket.cli.HelpLayout;
+
 import picocli.CommandLine;
 
 /**
@@ -20,7 +22,7 @@ public final class CommandRunner {
      * them; returns the exit code.
      */
     public static int execute(Object command, String[] args, PrintStream out, PrintStream err) {
-        CommandLine cmd = new CommandLine(command);
+        CommandLine cmd = HelpLayout.applyTo(new CommandLine(command));
         OneLineErrors errors = new OneLineErrors(cmd.getCommandName());
         cmd.setParameterExceptionHandler(errors);
         cmd.setExecutionExceptionHandler(errors);

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
+import org.browsersocket.cli.ReleaseVersion;
 import org.browsersocket.service.http.BindAddress;
 import org.browsersocket.service.http.CannotListenException;
 import org.browsersocket.service.http.Listen;
+import org.browsersocket.service.http.PortProbe;
 import org.browsersocket.service.http.ServerLimits;
 import org.browsersocket.service.http.ServiceServer;
 
@@ -31,13 +33,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         mixinStandardHelpOptions = true,
-        versionProvider = JarVersion.class,
+        versionProvider = ReleaseVersion.class,
         sortOptions = false,
         usageHelpAutoWidth = true)
 public abstract class ServiceCommand<S extends ServiceServer> implements Callable<Integer> {
 
-    /** Exit code when the port cannot be bound. */
-    public static final int EXIT_CANNOT_LISTEN = 2;
+    /**
+     * Exit code when the port cannot be bound: a failure while running (1), as in every
+     * BrowserSocket jar; a bad command line is 2.
+     */
+    public static final int EXIT_CANNOT_LISTEN = 1;
 
     // No defaultValue: picocli falls back to (and shows as ${DEFAULT-VALUE}) the value the
     // constructor put in the field, so each service keeps its own default port.
@@ -101,8 +106,11 @@ public abstract class ServiceCommand<S extends ServiceServer> implements Callabl
 
     @Override
     public final Integer call() {
-        S server = newServer(listen());
+        S server;
         try {
+            // Before the server is made: a busy port must leave nothing behind (say, a new store).
+            PortProbe.requireFree(listen());
+            server = newServer(listen());
             server.start();
         } catch (CannotListenException e) {
             err.println(spec.name() + ": " + OneLineErrors.oneLine(e.getMessage()));

@@ -54,7 +54,7 @@ class ServiceCommandTest {
     void versionExitsZeroAndNamesTheCommand(String flag) {
         try (CommandRun<ServiceServer> run = run(flag)) {
             assertEquals(0, run.exitCode());
-            assertEquals(List.of(JarVersion.of(NAME)), run.out().lines().toList());
+            assertEquals(List.of(org.browsersocket.cli.ReleaseVersion.of(NAME)), run.out().lines().toList());
         }
     }
 
@@ -78,7 +78,7 @@ class ServiceCommandTest {
     }
 
     @Test
-    void aBusyPortIsReportedOnOneLineWithExitCode2() throws Exception {
+    void aBusyPortIsReportedOnOneLineWithExitCode1() throws Exception {
         try (ServerSocket occupier = new ServerSocket(0);
              CommandRun<ServiceServer> run = run("--port", String.valueOf(occupier.getLocalPort()))) {
             run.assertFailedWithOneLine(NAME);
@@ -143,7 +143,7 @@ class ServiceCommandTest {
     }
 
     @Test
-    void anAddressThisMachineDoesNotHaveIsReportedOnOneLineWithExitCode2() {
+    void anAddressThisMachineDoesNotHaveIsReportedOnOneLineWithExitCode1() {
         try (CommandRun<ServiceServer> run = run("--port=0", "--bind", "192.0.2.1")) {
             run.assertFailedWithOneLine(NAME);
             assertEquals(ServiceCommand.EXIT_CANNOT_LISTEN, run.exitCode());

@@ -1,20 +1,20 @@
-package org.browsersocket.service.cli;
+package org.browsersocket.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-class JarVersionTest {
+class ReleaseVersionTest {
 
     @Test
     void aPackagedModuleReportsTheVersionMavenRecorded() {
         // src/test/resources holds the pom.properties Maven would put in jar-version-test.jar.
-        assertEquals("jar-version-test 1.2.3", JarVersion.of("jar-version-test"));
+        assertEquals("BrowserSocket jar-version-test 1.2.3", ReleaseVersion.of("jar-version-test"));
     }
 
     @Test
     void unpackagedClassesSayTheVersionIsUnknown() {
-        assertEquals("no-such-module (unpackaged build, version unknown)",
-                JarVersion.of("no-such-module"));
+        assertEquals("BrowserSocket no-such-module (unpackaged build, version unknown)",
+                ReleaseVersion.of("no-such-module"));
     }
 }
