@@ -202,12 +202,13 @@ public final class HostRuntime implements AutoCloseable {
     public List<String> boundAddresses() {
         String control = "control  http://127.0.0.1:" + controlPort() + "/ (loopback only)";
         InetSocketAddress pub = publicServer.localAddress();
+        String scheme = config.reach().tls() ? "wss" : "ws";
         if (pub.getAddress() instanceof Inet6Address) {
             return List.of(control,
-                    "public   ws://0.0.0.0:" + pub.getPort() + "/ (IPv4)",
-                    "public   ws://[::]:" + pub.getPort() + "/ (IPv6)");
+                    "public   " + scheme + "://0.0.0.0:" + pub.getPort() + "/ (IPv4)",
+                    "public   " + scheme + "://[::]:" + pub.getPort() + "/ (IPv6)");
         }
-        return List.of(control, "public   ws://0.0.0.0:" + pub.getPort() + "/ (IPv4 only: IPv6 unavailable)");
+        return List.of(control, "public   " + scheme + "://0.0.0.0:" + pub.getPort() + "/ (IPv4 only: IPv6 unavailable)");
     }
 
     /** What the gateway granted for the public port, or why nothing (off with --no-port-mapping). */

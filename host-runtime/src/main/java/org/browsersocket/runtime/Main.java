@@ -188,11 +188,23 @@ public final class Main {
             err.println("host-runtime: cannot listen on " + BusyPort.describe(main.controlPort, main.publicPort)
                     + ": " + e.getMessage());
             return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("host-runtime: " + e.getMessage()); // e.g. an unusable certificate or key: says what to do
+            return 1;
         } catch (Exception e) {
             err.println("host-runtime: cannot start: " + e);
             return 1;
         }
         runtime.boundAddresses().forEach(line -> out.println("host-runtime listening: " + line));
+        ReachabilityConfig reach = config.reach();
+        if (reach.relay()) {
+            out.println("host-runtime: serving as " + (reach.relayToken() == null ? "an open relay (any runtime may register,"
+                    + " within per-registrant limits)" : "a private relay (registrants present --relay-token)"));
+        }
+        reach.viaRelays().forEach(relay -> out.println("host-runtime: registering with the relay " + relay));
+        if (!reach.portMapping()) {
+            out.println("host-runtime: port mapping off (--no-port-mapping)");
+        }
         if (!config.allowedOrigins().isEmpty()) {
             out.println("host-runtime: origins allowed to listen: " + String.join(", ", config.allowedOrigins()));
         }

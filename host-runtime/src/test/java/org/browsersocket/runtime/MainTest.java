@@ -18,6 +18,27 @@ class MainTest {
     }
 
     @Test
+    void reachabilityFlagsThatCannotWorkAreRefusedWithOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertEquals(2, run("--via-relay", "http://relay.example:7041"));
+        assertTrue(err.toString().contains("is not ws://HOST:PORT or wss://HOST:PORT"), err.toString());
+        assertEquals(2, run("--via-relay", "ws://relay.example:7041/some/path"));
+        assertEquals(2, run("--relay", "--relay-token", "short"));
+        java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("cert.pem"), "not a certificate");
+        assertEquals(2, run("--tls-cert", cert.toString()));
+        assertTrue(err.toString().contains("--tls-cert and --tls-key go together"), err.toString());
+    }
+
+    @Test
+    void anUnusableTlsKeySaysWhatKeyFormatIsNeeded(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("cert.pem"), "not a certificate");
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("key.pem"), "-----BEGIN EC PRIVATE KEY-----\n");
+        assertEquals(1, run("--control-port", "0", "--public-port", "0", "--no-port-mapping", "--config-dir",
+                dir.resolve("config").toString(), "--tls-cert", cert.toString(), "--tls-key", key.toString()));
+        assertTrue(err.toString().contains("PKCS#8") && err.toString().lines().count() == 1, err.toString());
+    }
+
+    @Test
     void helpListsTheFlagsAndExitsZero() {
         assertEquals(0, run("--help"));
         for (String flag : new String[] {"--control-port", "--public-port", "--allow-origin", "--max-message-bytes"}) {
