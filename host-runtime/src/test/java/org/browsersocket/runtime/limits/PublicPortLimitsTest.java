@@ -125,7 +125,9 @@ class PublicPortLimitsTest {
     @Test
     void unfinishedFragmentedMessagesStayWithinTheMemoryBudgetAndAreClosedAtTheMessageTimeout() throws Exception {
         long budget = 8 << 20;
-        String url = start(limits().withTimeouts(Duration.ofSeconds(10), Duration.ofMillis(800), Duration.ofMinutes(5))
+        // The message timeout must outlast opening all four peers (the third and fourth must find the
+        // first two still held), also on a loaded machine.
+        String url = start(limits().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(4), Duration.ofMinutes(5))
                 .withMemoryBudget(budget));
         byte[] fragment = new byte[1 << 20];
         for (int i = 0; i < 4; i++) {
