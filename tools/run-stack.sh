@@ -43,8 +43,11 @@ start() { # name, command...
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# RUNTIME_FLAGS: more flags for the runtime, e.g. "--no-port-mapping" or "--via-relay ws://relay:7041".
+read -r -a runtime_flags <<< "${RUNTIME_FLAGS:-}"
 start runtime java -jar host-runtime/target/host-runtime.jar --control-port "$CONTROL_PORT" \
-  --public-port "$PUBLIC_PORT" --allow-origin "http://localhost:$SITE_PORT" --allow-origin "http://127.0.0.1:$SITE_PORT"
+  --public-port "$PUBLIC_PORT" --allow-origin "http://localhost:$SITE_PORT" --allow-origin "http://127.0.0.1:$SITE_PORT" \
+  "${runtime_flags[@]}"
 # The address and discovery services listen on loopback only, unless BIND="…" names other addresses
 # (or "*" for all; keep 127.0.0.1 among them, as the checks below connect there).
 read -r -a service_binds <<< "${BIND:-127.0.0.1 ::1}"
