@@ -19,7 +19,10 @@ function ControlChannel(runtime, grant) {
   this.link = runtime.connect(grant);
   this.link.binaryType = 'arraybuffer';
   this.link.onopen = function () {
-    self.link.send(JSON.stringify(runtime.hello(grant)));
+    var hello = runtime.hello(grant);
+    // For the runtime's status page, which shows pages by address and title (display text only).
+    try { hello.url = String(location.href).split('#')[0]; hello.title = String(document.title); } catch (e) { /* no document */ }
+    self.link.send(JSON.stringify(hello));
     self.queue.forEach(function (m) { self.link.send(m); });
     self.queue = null;
   };

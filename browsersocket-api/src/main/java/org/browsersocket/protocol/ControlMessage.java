@@ -34,19 +34,34 @@ public sealed interface ControlMessage {
      * First message of a page: claims the grant (token) minted into the script it loaded. A page
      * served through the extension has no token: its hello carries the prefixes the extension
      * minted and the public port it told the page ({@code prefixes}, {@code port}), and is accepted
-     * only on a channel the extension's native host opened.
+     * only on a channel the extension's native host opened. The optional {@code url} and
+     * {@code title} are the page's address and title as it reports them, for the runtime's status
+     * page: untrusted display text, cut to {@link #MAX_URL_CHARS} and {@link #MAX_TITLE_CHARS}.
      */
-    record Hello(String token, List<String> prefixes, Integer port) implements ControlMessage {
+    record Hello(String token, List<String> prefixes, Integer port, String url, String title) implements ControlMessage {
+        public static final int MAX_URL_CHARS = 2048;
+        public static final int MAX_TITLE_CHARS = 256;
+
         public Hello {
             prefixes = prefixes == null ? null : List.copyOf(prefixes);
             require((token != null && !token.isEmpty()) != (prefixes != null),
                     "hello needs a token (or, from the extension, prefixes)");
             require(prefixes == null || (port != null && !prefixes.isEmpty() && prefixes.size() <= 64),
                     "hello with prefixes needs 1..64 of them and the port");
+            url = cut(url, MAX_URL_CHARS);
+            title = cut(title, MAX_TITLE_CHARS);
+        }
+
+        public Hello(String token, List<String> prefixes, Integer port) {
+            this(token, prefixes, port, null, null);
         }
 
         public Hello(String token) {
             this(token, null, null);
+        }
+
+        private static String cut(String text, int max) {
+            return text == null || text.length() <= max ? text : text.substring(0, max);
         }
     }
 

@@ -26,6 +26,8 @@ import org.browsersocket.runtime.relay.RelayHub;
 import org.browsersocket.runtime.relay.link.RelayLink;
 import org.browsersocket.runtime.relay.link.RelayLinks;
 import org.browsersocket.runtime.status.ReachabilityStatus;
+import org.browsersocket.runtime.status.RuntimeFacts;
+import org.browsersocket.runtime.activity.ActivityLog;
 import org.browsersocket.runtime.tls.TlsContexts;
 import org.browsersocket.runtime.mapping.Mapping;
 import org.browsersocket.runtime.mapping.MappingStatus;
@@ -42,6 +44,9 @@ import org.browsersocket.runtime.status.StatusPage;
 public final class HostRuntime implements AutoCloseable {
     private static final long UNCLAIMED_GRANT_MINUTES = 10;
     private static final int MAX_UNCLAIMED_GRANTS = 10_000;
+    /** The runtime's version: the jar's, or the source tree's when run from classes. */
+    private static final String VERSION = java.util.Objects.requireNonNullElse(
+            HostRuntime.class.getPackage().getImplementationVersion(), "0.1");
 
     private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("bs-accept", true));
     private final EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("bs-io", true));
@@ -58,6 +63,8 @@ public final class HostRuntime implements AutoCloseable {
     private RelayLinks relayLinks;
     private Candidates candidates;
     private PortMapper portMapper;
+    private final ActivityLog activity = new ActivityLog();
+    private final long startedAt = System.currentTimeMillis();
 
     private HostRuntime(RuntimeConfig config) {
         this.config = config;
@@ -89,10 +96,13 @@ public final class HostRuntime implements AutoCloseable {
                     : config.configDir().resolve("consent.json"), config.allowedOrigins());
             runtime.consent = new ConsentDesk(book, runtime.workers, config.consentTimeout(), "");
             PageSession.Context pages = new PageSession.Context(router, config, new ControlCodec(),
-                    runtime.publicPort(), runtime.consent, runtime.budget, runtime.candidates::message);
+                    runtime.publicPort(), runtime.consent, runtime.budget, runtime.candidates::message, runtime.activity);
+            StatusPage statusPage = new StatusPage(runtime::limitsStatus, runtime::reachabilityStatus, runtime::facts,
+                    runtime.activity);
             runtime.controlServer = ControlServer.bind(runtime.boss, runtime.workers, config.controlPort(), pages,
-                    runtime.sessions, new StatusPage(runtime::limitsStatus, runtime::reachabilityStatus), new ConsentActions(runtime.consent),
+                    runtime.sessions, statusPage, new ConsentActions(runtime.consent),
                     config.configDir() == null ? null : runtime.nativeHostFor(config));
+            statusPage.start(runtime.workers.next(), runtime.sessions);
             runtime.consent.pointAt(runtime.controlUrl() + "/");
             if (runtime.nativeHost != null) {
                 runtime.nativeHost = new NativeHostFile("ws://127.0.0.1:" + runtime.controlPort() + "/control",
@@ -140,6 +150,11 @@ public final class HostRuntime implements AutoCloseable {
     private StatusPage.LimitsStatus limitsStatus() {
         return new StatusPage.LimitsStatus(budget.limit(), budget.used(), admission.openCount(),
                 admission.shedCount() + acceptGate.shedCount());
+    }
+
+    /** What the runtime is and how it is set up, for the status page. */
+    private RuntimeFacts facts() {
+        return RuntimeFacts.of(config, VERSION, controlUrl(), publicPort(), startedAt);
     }
 
     private List<org.browsersocket.protocol.ControlMessage.Candidate> relayCandidates() {

@@ -29,10 +29,11 @@ import org.browsersocket.runtime.consent.Origins;
 import org.browsersocket.runtime.extension.NativeHostFile;
 import org.browsersocket.runtime.http.HttpResponses;
 import org.browsersocket.runtime.page.PageSession;
+import org.browsersocket.runtime.status.ReadAccess;
 
 /**
- * HTTP side of the control endpoint: Host check, the script and grants, the status page and its
- * consent actions, and the control-channel upgrade (from pages, or from the extension's native host).
+ * HTTP side of the control endpoint: Host check, the script and grants, the status page (its JSON,
+ * its live event stream) and its consent actions, and the control-channel upgrade (from pages, or from the extension's native host).
  */
 final class ControlHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = Logger.getLogger("browsersocket.control");
@@ -81,13 +82,33 @@ final class ControlHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                     "application/typescript; charset=utf-8", shared.script().declarations());
             case "/" -> HttpResponses.send(ctx, request, HttpResponseStatus.OK, "text/html; charset=utf-8",
                     shared.status().html(shared.sessions(), shared.consentActions().token()));
-            case "/status.json" -> HttpResponses.send(ctx, request, HttpResponseStatus.OK, JSON,
-                    shared.status().json(shared.sessions()));
+            case "/status.json" -> {
+                if (statusReadable(ctx, request, host)) {
+                    HttpResponses.send(ctx, request, HttpResponseStatus.OK, JSON, shared.status().json(shared.sessions()));
+                }
+            }
+            case "/status/events" -> {
+                if (statusReadable(ctx, request, host) && !shared.status().subscribe(ctx.channel(), shared.sessions())) {
+                    HttpResponses.sendStatus(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "too many status pages are open; close one");
+                }
+            }
             case "/consent.json" -> HttpResponses.send(ctx, request, HttpResponseStatus.OK, JSON,
                     shared.consentActions().stateJson());
             case "/control" -> upgrade(ctx, request, host);
             default -> HttpResponses.sendStatus(ctx, request, HttpResponseStatus.NOT_FOUND, null);
         }
+    }
+
+    /** Whether this request may read the status (else it was answered 403): not from another site. */
+    private static boolean statusReadable(ChannelHandlerContext ctx, FullHttpRequest request, String host) {
+        String refusal = ReadAccess.refusal(request.headers(), host);
+        if (refusal != null) {
+            LOG.warning("refused a status request: " + refusal);
+            HttpResponses.sendStatus(ctx, request, HttpResponseStatus.FORBIDDEN, refusal);
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -69,6 +69,7 @@ final class PageControl {
         Grant claimed = hello.prefixes() != null ? adoptExtensionPrefixes(hello) : claimToken(hello.token());
         if (claimed != null) {
             grant = claimed;
+            session.introduced(hello.url(), hello.title());
             session.send(new ControlMessage.Welcome(context.publicPort(), context.config().maxMessageBytes()));
             session.send(context.reachability().get());
         }

@@ -19,6 +19,8 @@ import java.util.logging.Logger;
 import org.browsersocket.protocol.ControlCodec;
 import org.browsersocket.protocol.ControlMessage;
 import org.browsersocket.runtime.RuntimeConfig;
+import org.browsersocket.runtime.activity.ActivityLog;
+import org.browsersocket.runtime.activity.ClosedConnection;
 import org.browsersocket.runtime.consent.ConsentDesk;
 import org.browsersocket.runtime.limits.MemoryBudget;
 import org.browsersocket.runtime.routing.Grant;
@@ -34,7 +36,14 @@ public final class PageSession {
     /** What every page session of one runtime shares. */
     public record Context(Router<Listener> router, RuntimeConfig config, ControlCodec codec, int publicPort,
                           ConsentDesk consent, MemoryBudget budget,
-                          java.util.function.Supplier<ControlMessage.Reachability> reachability) {}
+                          java.util.function.Supplier<ControlMessage.Reachability> reachability, ActivityLog activity) {
+        /** A context whose activity nobody watches. */
+        public Context(Router<Listener> router, RuntimeConfig config, ControlCodec codec, int publicPort,
+                       ConsentDesk consent, MemoryBudget budget,
+                       java.util.function.Supplier<ControlMessage.Reachability> reachability) {
+            this(router, config, codec, publicPort, consent, budget, reachability, new ActivityLog());
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger("browsersocket.page");
     private static final AtomicInteger SESSION_NUMBERS = new AtomicInteger();
@@ -57,6 +66,11 @@ public final class PageSession {
     private final Map<Integer, PeerConnection> connections = new ConcurrentHashMap<>();
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final PageControl pageControl;
+    private final ActivityLog activity;
+    private final long connectedAt = System.currentTimeMillis();
+    /** What the page said about itself in its hello: display text only, never trusted. */
+    private volatile String url;
+    private volatile String title;
     private volatile boolean gone;
 
     /**
@@ -74,6 +88,7 @@ public final class PageSession {
         this.gate = new ListenGate(this, context.consent(), control.eventLoop(), viaExtension);
         this.pageControl = new PageControl(this, context);
         this.dataPath = new DataPath(this, control, context.budget(), config.maxMessageBytes());
+        this.activity = context.activity();
     }
 
     int maxMessageBytes() {
@@ -86,6 +101,29 @@ public final class PageSession {
 
     public String name() {
         return "page#" + number;
+    }
+
+    /** The page's address as it reported it in its hello, or null: untrusted text, for display only. */
+    public String url() {
+        return url;
+    }
+
+    /** The page's title as it reported it in its hello, or null: untrusted text, for display only. */
+    public String title() {
+        return title;
+    }
+
+    /** When the page's control channel opened, epoch milliseconds. */
+    public long connectedAt() {
+        return connectedAt;
+    }
+
+    /** The page said hello and claimed its grant; {@code url} and {@code title} are its own words. */
+    void introduced(String url, String title) {
+        this.url = url;
+        this.title = title;
+        activity.record("page-connected", name(), null, null, null, null,
+                origin + (viaExtension ? " (through the extension)" : "") + (url == null ? "" : " " + url));
     }
 
     /** Whether the page reached the runtime through the browser extension. */
@@ -130,6 +168,7 @@ public final class PageSession {
         Grant claimed = pageControl.grant();
         if (claimed != null) {
             router.release(claimed);
+            activity.record("page-left", name(), null, null, null, null, origin);
         }
         LOG.info(name() + " (" + origin + ") went away");
     }
@@ -158,10 +197,11 @@ public final class PageSession {
         }
         if (listener.connections.incrementAndGet() > config.maxConnectionsPerListener()) {
             listener.connections.decrementAndGet();
+            activity.record("rejected", name(), listener.index(), null, remoteAddress, 503, "listener is full");
             throw new Refusal(503, "listener is full (" + config.maxConnectionsPerListener() + " connections)");
         }
         int id = nextConnection.getAndIncrement() & Integer.MAX_VALUE;
-        PeerConnection connection = new PeerConnection(id, listener, peer, remoteAddress, answers);
+        PeerConnection connection = new PeerConnection(id, listener, peer, remoteAddress, answers, activity.traffic());
         connections.put(id, connection);
         String offered = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "");
         List<String> protocols = offered.isBlank() ? List.of()
@@ -171,14 +211,18 @@ public final class PageSession {
         if (!listener.credentialHeaders()) {
             CREDENTIAL_HEADERS.forEach(headers::remove); // a page sees them only if it asked
         }
-        send(new ControlMessage.Handshake(id, listener.index(), request.uri(),
-                request.headers().get(HttpHeaderNames.ORIGIN), protocols, headers, remoteAddress));
+        String peerOrigin = request.headers().get(HttpHeaderNames.ORIGIN);
+        activity.record("handshake", name(), listener.index(), id, remoteAddress, null,
+                peerOrigin == null ? "no Origin" : "Origin " + peerOrigin);
+        send(new ControlMessage.Handshake(id, listener.index(), request.uri(), peerOrigin, protocols, headers, remoteAddress));
         return connection;
     }
 
     /** A handshake ended before it completed (peer left, page too slow, handshake failed). */
     void handshakeAbandoned(PeerConnection connection, String reason) {
         if (forget(connection)) {
+            activity.record("rejected", name(), connection.listener().index(), connection.id(),
+                    connection.remoteAddress(), null, reason);
             send(new ControlMessage.Close(connection.id(), 1006, reason, false));
         }
     }
@@ -188,6 +232,8 @@ public final class PageSession {
             return; // its listener closed while the handshake was being written: the close frame follows it
         }
         connection.markOpen();
+        activity.record("accepted", name(), connection.listener().index(), connection.id(), connection.remoteAddress(),
+                101, protocol == null ? null : "subprotocol " + protocol);
         LOG.info(name() + " listener " + shortPrefix(connection.listener().prefix()) + ": peer connected from "
                 + connection.remoteAddress() + (protocol == null ? "" : " (subprotocol " + protocol + ")"));
         send(new ControlMessage.Open(connection.id(), protocol));
@@ -205,6 +251,7 @@ public final class PageSession {
             LOG.info(name() + " listener " + shortPrefix(connection.listener().prefix()) + ": peer "
                     + connection.remoteAddress() + " closed with code " + code
                     + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")"));
+            recordClose(connection, code, reason, "peer");
             send(new ControlMessage.Close(connection.id(), code, reason, wasClean));
         }
     }
@@ -241,6 +288,7 @@ public final class PageSession {
         router.bind(slot, listener);
         LOG.info(name() + " listener opened by origin " + origin + " on port " + publicPort
                 + " prefix " + shortPrefix(slot.prefix()));
+        activity.record("listener-opened", name(), index, null, null, null, "prefix " + shortPrefix(slot.prefix()));
         send(new ControlMessage.Listening(index, slot.prefix(), publicPort));
     }
 
@@ -283,6 +331,7 @@ public final class PageSession {
     }
 
     private void closeListener(Listener listener, int code, String reason) {
+        activity.record("listener-stopped", name(), listener.index(), null, null, code, reason);
         listener.markClosed();
         listeners.remove(listener.index(), listener);
         router.release(listener.slot());
@@ -290,8 +339,9 @@ public final class PageSession {
             if (connection.listener() == listener) {
                 if (connection.isOpen() || connection.isAccepted()) {
                     closePeer(connection, code, reason);
-                } else {
-                    forget(connection);
+                } else if (forget(connection)) {
+                    activity.record("rejected", name(), listener.index(), connection.id(), connection.remoteAddress(),
+                            404, "the listener closed during the handshake");
                     connection.answers().reject(404, null);
                 }
             }
@@ -327,8 +377,22 @@ public final class PageSession {
             Channel peer = connection.channel();
             peer.eventLoop().execute(() -> peer.writeAndFlush(new CloseWebSocketFrame(code, reason))
                     .addListener(ChannelFutureListener.CLOSE));
+            if (connection.isOpen()) {
+                recordClose(connection, code, reason, "page");
+            }
             send(new ControlMessage.Close(connection.id(), code, reason, true));
         }
+    }
+
+    /** A connection that was open has closed: an event, and an entry among the recently closed. */
+    private void recordClose(PeerConnection connection, int code, String reason, String closedBy) {
+        String why = reason == null || reason.isEmpty() ? null : reason;
+        activity.record("closed", name(), connection.listener().index(), connection.id(), connection.remoteAddress(),
+                code, closedBy.equals("peer") ? "by the peer" + (why == null ? "" : ": " + why)
+                        : "by the page" + (why == null ? "" : ": " + why));
+        activity.closed(new ClosedConnection(name(), origin, connection.listener().index(), connection.id(),
+                connection.remoteAddress(), connection.since().toEpochMilli(), activity.now(), code, why, closedBy,
+                connection.messagesIn(), connection.messagesOut(), connection.bytesIn(), connection.bytesOut()));
     }
 
     /** Removes a connection once; true for the caller that removed it. */
@@ -351,7 +415,10 @@ public final class PageSession {
     /** The page refuses a handshake. */
     void reject(ControlMessage.Reject reject) {
         answer(reject.conn()).ifPresent(c -> {
-            forget(c);
+            if (forget(c)) {
+                activity.record("rejected", name(), c.listener().index(), c.id(), c.remoteAddress(), reject.status(),
+                        reject.reason() == null || reject.reason().isEmpty() ? "by the page" : "by the page: " + reject.reason());
+            }
             c.answers().reject(reject.status(), reject.reason());
         });
     }

@@ -3,6 +3,7 @@ package org.browsersocket.runtime.page;
 import io.netty.channel.Channel;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import org.browsersocket.runtime.activity.Traffic;
 
 /** A peer's WebSocket connection to a listener, from its handshake until it closes. */
 public final class PeerConnection {
@@ -14,6 +15,10 @@ public final class PeerConnection {
     private final Instant since = Instant.now();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
+    private final AtomicLong messagesIn = new AtomicLong();
+    private final AtomicLong messagesOut = new AtomicLong();
+    /** The runtime's totals, counted with this connection's (for the status page's graph). */
+    private final Traffic traffic;
     private final AtomicLong lagBytes = new AtomicLong();
     private volatile boolean open;
     private volatile boolean accepted;
@@ -25,8 +30,10 @@ public final class PeerConnection {
         void reject(int status, String reason);
     }
 
-    PeerConnection(int id, Listener listener, Channel channel, String remoteAddress, HandshakeAnswers answers) {
+    PeerConnection(int id, Listener listener, Channel channel, String remoteAddress, HandshakeAnswers answers,
+                   Traffic traffic) {
         this.id = id;
+        this.traffic = traffic;
         this.listener = listener;
         this.channel = channel;
         this.remoteAddress = remoteAddress;
@@ -55,6 +62,16 @@ public final class PeerConnection {
 
     public long bytesOut() {
         return bytesOut.get();
+    }
+
+    /** Messages from the peer to the page. */
+    public long messagesIn() {
+        return messagesIn.get();
+    }
+
+    /** Messages from the page to the peer. */
+    public long messagesOut() {
+        return messagesOut.get();
     }
 
     public boolean isOpen() {
@@ -100,11 +117,15 @@ public final class PeerConnection {
 
     void countIn(int bytes) {
         bytesIn.addAndGet(bytes);
+        messagesIn.incrementAndGet();
         listener.bytesIn.addAndGet(bytes);
+        traffic.in(bytes);
     }
 
     void countOut(int bytes) {
         bytesOut.addAndGet(bytes);
+        messagesOut.incrementAndGet();
         listener.bytesOut.addAndGet(bytes);
+        traffic.out(bytes);
     }
 }
