@@ -26,11 +26,14 @@ public final class ReleaseVersion implements CommandLine.IVersionProvider {
 
     /** {@code "BrowserSocket name version"}, or with "(unpackaged build, version unknown)". */
     public static String of(String name) {
-        String version = ReleaseVersion.class.getPackage().getImplementationVersion();
-        if (version == null) {
-            version = recordedByMaven(name);
-        }
+        String version = number(name);
         return "BrowserSocket " + name + " " + (version != null ? version : "(unpackaged build, version unknown)");
+    }
+
+    /** The version alone (e.g. {@code 0.1.0-SNAPSHOT}), or null when the build recorded none. */
+    public static String number(String name) {
+        String version = ReleaseVersion.class.getPackage().getImplementationVersion();
+        return version != null ? version : recordedByMaven(name);
     }
 
     private static String recordedByMaven(String artifactId) {

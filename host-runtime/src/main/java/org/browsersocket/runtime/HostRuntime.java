@@ -44,9 +44,9 @@ import org.browsersocket.runtime.status.StatusPage;
 public final class HostRuntime implements AutoCloseable {
     private static final long UNCLAIMED_GRANT_MINUTES = 10;
     private static final int MAX_UNCLAIMED_GRANTS = 10_000;
-    /** The runtime's version: the jar's, or the source tree's when run from classes. */
+    /** The runtime's version, as {@code -V} prints it. */
     private static final String VERSION = java.util.Objects.requireNonNullElse(
-            HostRuntime.class.getPackage().getImplementationVersion(), "0.1");
+            org.browsersocket.cli.ReleaseVersion.number("host-runtime"), "unknown (unpackaged build)");
 
     private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("bs-accept", true));
     private final EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("bs-io", true));
