@@ -255,15 +255,16 @@ public final class AddressingExperiment {
 
     /**
      * Topology {@code public}: home1 also holds {@link #HOME1_PUBLIC} on its interface, routed to it
-     * through nat1, which neither translates nor filters that address (a routed public address, as
-     * a host in a DMZ or on a provider's routed subnet has). Its outgoing connections keep their
+     * through nat1 (proxy ARP on its public side), which neither translates nor filters that address
+     * (a routed public address, as a host in a DMZ or on a provider's routed subnet has). Its outgoing connections keep their
      * private source address and still leave through the NAT. Everything goes with the namespaces.
      */
     private static void givePublicAddress(Lab lab) throws IOException, InterruptedException {
         lab.exec("home1", "ip", "addr", "add", HOME1_PUBLIC + "/32", "dev", "eth0");
         lab.exec("nat1", "ip", "route", "add", HOME1_PUBLIC + "/32", "dev", "lan");
         lab.exec("nat1", "nft", "insert", "rule", "ip", "netlab", "forward", "ip", "daddr", HOME1_PUBLIC, "accept");
-        lab.exec("inet", "ip", "route", "add", HOME1_PUBLIC + "/32", "via", lab.address("NAT1_PUBLIC"));
+        // nat1 answers ARP for it on the public segment, where inet and nat2 see it as on-link.
+        lab.exec("nat1", "sysctl", "-q", "-w", "net.ipv4.conf.wan.proxy_arp=1");
     }
 
     /** Starts the services, the relay, both homes' runtimes and sites, and both browsers; home1's runtime. */
