@@ -638,7 +638,7 @@ public final class AddressingExperiment {
                 connect.add(r.path("ms").asDouble());
             }
             outcomes.merge(success ? "echo" : r.path("why").asText("failed"), 1, Integer::sum);
-            if (r.has("winner")) {
+            if (success && r.has("winner")) {
                 winners.merge(r.path("winner").asText(), 1, Integer::sum);
             }
         }
