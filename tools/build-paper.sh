@@ -30,10 +30,11 @@ declare -A HEADERS=(
   [e4_setup]="measure,page_median_ms,page_p99_ms,java_median_ms,java_p99_ms,ratio_median"
   [e5_browser]="participants,page_median_ms,page_p99_ms,native_median_ms,native_p99_ms,ratio_median"
   [e6_discovery]="op,embedded_ops_per_s,embedded_p50_ms,embedded_p99_ms,redis_ops_per_s,redis_p50_ms,redis_p99_ms,ratio_ops"
-  [e7_addressing]="address_kind,nat,success,discovery_ms,connect_ms,detail"
+  [e7_addressing]="topology,kind,attempts,successes,discovery_ms,connect_ms,winner,detail"
+  [e7_relay_cost]="topology,metric,attempted,direct_samples,relay_samples,direct,relay,ratio"
 )
 problems=()
-for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e7_addressing; do
+for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e7_addressing e7_relay_cost; do
   csv=$RESULTS/$name.csv
   if [[ ! -s $csv ]]; then
     problems+=("$name.csv is missing or empty")
@@ -46,11 +47,11 @@ for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e
   fi
   # Every row has as many fields as the header (a comma in a free-text cell would shift columns);
   # every measured cell is a finite number (no NaN, Infinity or blank), except E7's two timings,
-  # which may be empty for an attempt that did not get that far; E7's success is 0 or 1.
+  # which are empty for a row with no success (timeouts are failures, not times).
   bad=$(tr -d '\r' < "$csv" | awk -F, -v n="$name" '
     function text_column(i) {
       return (n == "e4_setup" || n == "e6_discovery") && i == 1 ||
-             n == "e7_addressing" && (i <= 2 || i == 6)
+             n == "e7_addressing" && (i <= 2 || i >= 7) || n == "e7_relay_cost" && i <= 2
     }
     NR == 1 { width = NF; for (i = 1; i <= NF; i++) col[i] = $i; next }
     /^[[:space:]]*$/ { printf "line %d is blank; ", NR; next }
@@ -58,8 +59,7 @@ for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e
     { rows++
       for (i = 1; i <= NF; i++) {
         if (text_column(i)) { if ($i == "") printf "line %d: %s is empty; ", NR, col[i]; continue }
-        if (n == "e7_addressing" && i == 3) { if ($i != "0" && $i != "1") printf "line %d: success is \"%s\", not 0 or 1; ", NR, $i; continue }
-        if (n == "e7_addressing" && $i == "") continue
+        if (n == "e7_addressing" && (i == 5 || i == 6) && $i == "") continue
         if ($i !~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/) printf "line %d: %s is \"%s\", not a number; ", NR, col[i], $i
       } }
     END { if (rows == 0) printf "no data rows; " }')

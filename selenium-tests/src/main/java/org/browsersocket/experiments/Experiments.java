@@ -94,11 +94,21 @@ public final class Experiments implements Callable<Integer> {
             case "browser" -> BrowserToBrowserExperiment.run(lab);
             case "discovery" -> DiscoveryExperiment.run(lab);
             case "addressing" -> {
-                Csv csv = new Csv("address_kind", "nat", "success", "discovery_ms", "connect_ms", "detail");
-                for (AddressingExperiment.Row row : AddressingExperiment.run(lab.quick(), lab.repoRoot())) {
-                    csv.row(row.addressKind(), row.nat(), row.success(), row.discoveryMs(), row.connectMs(), row.detail());
+                // Two tables from one run: the reachability table and the relay's cost beside the direct path.
+                AddressingExperiment.Result result = AddressingExperiment.run(lab.quick(), lab.repoRoot());
+                Csv csv = new Csv(AddressingExperiment.CSV_HEADER.split(","));
+                for (AddressingExperiment.Row row : result.rows()) {
+                    csv.row(row.topology(), row.kind(), row.attempts(), row.successes(), row.discoveryMs(),
+                            row.connectMs(), row.winner(), row.detail());
+                }
+                Csv cost = new Csv(AddressingExperiment.COST_HEADER.split(","));
+                for (AddressingExperiment.Cost c : result.costs()) {
+                    cost.row(c.topology(), c.metric(), c.attempted(), c.directSamples(), c.relaySamples(), c.direct(),
+                            c.relay(), c.ratio());
                 }
                 csv.write(lab.csv("e7_addressing"));
+                cost.write(lab.csv("e7_relay_cost"));
+                Environment.write(lab.env("e7_relay_cost"), "e7_relay_cost", lab.quick());
             }
             default -> throw new IllegalArgumentException(name);
         }

@@ -48,7 +48,10 @@ class ResultsTest {
                 "ratio_median"));
         SCHEMAS.put("e6_discovery", List.of("op", "embedded_ops_per_s", "embedded_p50_ms", "embedded_p99_ms", "redis_ops_per_s",
                 "redis_p50_ms", "redis_p99_ms", "ratio_ops"));
-        SCHEMAS.put("e7_addressing", List.of("address_kind", "nat", "success", "discovery_ms", "connect_ms", "detail"));
+        SCHEMAS.put("e7_addressing", List.of("topology", "kind", "attempts", "successes", "discovery_ms", "connect_ms",
+                "winner", "detail"));
+        SCHEMAS.put("e7_relay_cost", List.of("topology", "metric", "attempted", "direct_samples", "relay_samples", "direct",
+                "relay", "ratio"));
 
         RATIOS.put("e1_latency", List.of(new String[] {"ratio_java_median", "page_median_us", "java_median_us"},
                 new String[] {"ratio_java_p99", "page_p99_us", "java_p99_us"},
@@ -61,7 +64,14 @@ class ResultsTest {
         RATIOS.put("e4_setup", List.<String[]>of(new String[] {"ratio_median", "page_median_ms", "java_median_ms"}));
         RATIOS.put("e5_browser", List.<String[]>of(new String[] {"ratio_median", "page_median_ms", "native_median_ms"}));
         RATIOS.put("e6_discovery", List.<String[]>of(new String[] {"ratio_ops", "embedded_ops_per_s", "redis_ops_per_s"}));
+        RATIOS.put("e7_relay_cost", List.<String[]>of(new String[] {"ratio", "relay", "direct"}));
     }
+
+    /** E7's topologies and the kinds of its rows (a candidate kind, or connect() over all of them). */
+    static final Set<String> E7_TOPOLOGIES = Set.of("public", "cone", "symmetric", "both_symmetric", "upnp", "ipv6_open",
+            "ipv6_firewalled", "ipv6_pinhole");
+    static final Set<String> E7_KINDS = Set.of("public", "mapped", "ipv6", "teredo", "relay", "public_unconfirmed",
+            "teredo_unconfirmed", "connect");
 
     static Path repoRoot() {
         Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
@@ -104,10 +114,14 @@ class ResultsTest {
     @ParameterizedTest
     @MethodSource("files")
     void numericCellsAreFiniteNonNegativeNumbers(String name) throws IOException {
-        Set<String> text = new HashSet<>(List.of("measure", "op", "address_kind", "nat", "detail"));
+        Set<String> text = new HashSet<>(List.of("measure", "op", "topology", "kind", "winner", "detail", "metric"));
         for (Map<String, String> row : read(name)) {
             row.forEach((column, cell) -> {
-                if (!text.contains(column)) {
+                // E7: no connect time where no attempt succeeded (a timeout is a failure, not a time)
+                boolean noTime = name.equals("e7_addressing") && column.equals("connect_ms") && row.get("successes").equals("0");
+                if (noTime) {
+                    assertEquals("", cell, name + ": a connect time without a success in " + row);
+                } else if (!text.contains(column)) {
                     double value = Double.parseDouble(cell);
                     assertTrue(Double.isFinite(value) && value >= 0, name + "." + column + " = " + cell);
                 }
@@ -150,7 +164,25 @@ class ResultsTest {
             case "e4_setup" -> assertEquals(Set.of("listener_ready", "handshake"), Set.copyOf(rows.stream().map(r -> r.get("measure")).toList()));
             case "e5_browser" -> assertEquals(Set.of("2", "10"), Set.copyOf(rows.stream().map(r -> r.get("participants")).toList()));
             case "e6_discovery" -> assertEquals(Set.of("put", "get"), Set.copyOf(rows.stream().map(r -> r.get("op")).toList()));
-            case "e7_addressing" -> assertTrue(rows.stream().allMatch(r -> r.get("success").equals("0") || r.get("success").equals("1")));
+            case "e7_addressing" -> {
+                assertEquals(E7_TOPOLOGIES, Set.copyOf(rows.stream().map(r -> r.get("topology")).toList()), "E7 topologies");
+                for (String topology : E7_TOPOLOGIES) {
+                    assertEquals(1, rows.stream().filter(r -> r.get("topology").equals(topology) && r.get("kind").equals("connect"))
+                            .count(), "one connect() row for " + topology);
+                    assertEquals(1, rows.stream().filter(r -> r.get("topology").equals(topology) && r.get("kind").equals("relay"))
+                            .count(), "one relay row for " + topology);
+                }
+                for (Map<String, String> r : rows) {
+                    int attempts = Integer.parseInt(r.get("attempts"));
+                    int successes = Integer.parseInt(r.get("successes"));
+                    assertTrue(attempts >= 1 && successes <= attempts, "successes within attempts: " + r);
+                    assertTrue(E7_KINDS.contains(r.get("kind")), "known kind: " + r);
+                    assertEquals(r.get("kind").equals("connect") && successes > 0, !r.get("winner").equals("-"),
+                            "a winner exactly for connect() rows that connected: " + r);
+                }
+            }
+            case "e7_relay_cost" -> assertEquals(Set.of("rtt_median_ms", "rtt_p99_ms", "throughput_mb_per_s"),
+                    Set.copyOf(rows.stream().map(r -> r.get("metric")).toList()));
             default -> assertFalse(rows.isEmpty());
         }
     }

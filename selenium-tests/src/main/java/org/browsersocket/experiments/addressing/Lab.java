@@ -17,14 +17,14 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Lab {
     private final Path netlab;
     private final String name;
-    private final String nat2;
+    private final Map<String, String> options;
     private Map<String, String> addresses = Map.of();
     private boolean up;
 
-    private Lab(Path netlab, String name, String nat2) {
+    private Lab(Path netlab, String name, Map<String, String> options) {
         this.netlab = netlab;
         this.name = name;
-        this.nat2 = nat2;
+        this.options = Map.copyOf(options);
     }
 
     /** Why this machine cannot run the lab, or null if it can. */
@@ -48,29 +48,28 @@ final class Lab {
         return null;
     }
 
-    /** A lab with a name of its own (namespace names are global to the machine). */
-    static Lab named(Path repoRoot, String prefix, String nat2) {
+    /**
+     * A lab with a name of its own (namespace names are global to the machine), built with the
+     * options of {@code netlab.sh up} ({@code NAT1}, {@code GATEWAY1}, {@code IPV6}, ...).
+     */
+    static Lab named(Path repoRoot, String prefix, Map<String, String> options) {
         String name = String.format(Locale.ROOT, "%s%06x", prefix,
                 ThreadLocalRandom.current().nextInt(1 << 24));
-        return new Lab(repoRoot.resolve("tools/netlab.sh"), name, nat2);
+        return new Lab(repoRoot.resolve("tools/netlab.sh"), name, options);
     }
 
     String name() {
         return name;
     }
 
-    String nat2() {
-        return nat2;
-    }
-
     Path script() {
         return netlab;
     }
 
-    /** Builds the lab (nat2 cone or symmetric) and reads its addresses. */
+    /** Builds the lab with its options and reads its addresses. */
     void up() throws IOException, InterruptedException {
         up = true; // from here on, down() has something to do even if up fails half-way
-        Commands.Result result = Commands.run(Duration.ofSeconds(60), Map.of("NAT2", nat2),
+        Commands.Result result = Commands.run(Duration.ofSeconds(60), options,
                 netlab.toString(), "up", name);
         if (result.exit() != 0) {
             throw new IOException("netlab.sh up " + name + " failed: " + result.all());
@@ -96,6 +95,20 @@ final class Lab {
             throw new IllegalStateException("netlab.sh addresses " + name + " has no " + key + ": " + addresses);
         }
         return value;
+    }
+
+    /** Runs a short command in namespace {@code ns} of the lab; fails with its output if it fails. */
+    void exec(String ns, String... command) throws IOException, InterruptedException {
+        String[] full = new String[command.length + 4];
+        full[0] = netlab.toString();
+        full[1] = "exec";
+        full[2] = name;
+        full[3] = ns;
+        System.arraycopy(command, 0, full, 4, command.length);
+        Commands.Result result = Commands.run(Duration.ofSeconds(30), full);
+        if (result.exit() != 0) {
+            throw new IOException(String.join(" ", full) + " failed: " + result.all());
+        }
     }
 
     /** The machine-wide name of namespace {@code ns} (inet, nat1, nat2, home1, home2). */

@@ -69,6 +69,28 @@ final class LabProcess {
         }
     }
 
+    /** Waits until some line of its output (so far or to come) matches; false after {@code timeout}. */
+    boolean awaitOutput(Predicate<String> line, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String l : output.toString().split("\n")) {
+                if (line.test(l)) {
+                    return true;
+                }
+            }
+            if (ended.getCount() == 0) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** Every line of its output so far that matches. */
+    List<String> lines(Predicate<String> line) {
+        return java.util.Arrays.stream(output.toString().split("\n")).filter(line).toList();
+    }
+
     /** The last lines of its output, on one line. */
     String tail() {
         String all = output.toString().strip();
