@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
 
-/** The default IPv4 gateway and IPv6 router (Linux's routing tables), and the host's global IPv6 address. */
+/**
+ * The default IPv4 gateway (and its interface) and IPv6 router from Linux's routing tables, and the
+ * host's global IPv6 address.
+ */
 final class Gateways {
     private Gateways() {
     }
@@ -28,13 +31,38 @@ final class Gateways {
         return read(Path.of("/proc/net/ipv6_route")).flatMap(Gateways::defaultIpv6);
     }
 
+    /**
+     * The interface of the IPv4 default route, from {@code /proc/net/route}: the link toward the
+     * gateway, the only one UPnP searches and talks on.
+     */
+    static Optional<String> defaultInterface() {
+        return read(Path.of("/proc/net/route")).flatMap(Gateways::defaultInterface);
+    }
+
     /** Parses {@code /proc/net/route}: the gateway of the default route (lowest metric), little-endian hex. */
     static Optional<Inet4Address> defaultIpv4(String table) {
-        Inet4Address best = null;
+        return defaultRoute(table).map(f -> {
+            byte[] le = HexFormat.of().parseHex(f[2]);
+            try {
+                return (Inet4Address) InetAddress.getByAddress(new byte[] {le[3], le[2], le[1], le[0]});
+            } catch (UnknownHostException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    /** Parses {@code /proc/net/route}: the interface of the default route (lowest metric). */
+    static Optional<String> defaultInterface(String table) {
+        return defaultRoute(table).map(f -> f[0]);
+    }
+
+    /** The fields of the default route with the lowest metric that is up and has a gateway. */
+    private static Optional<String[]> defaultRoute(String table) {
+        String[] best = null;
         long bestMetric = Long.MAX_VALUE;
         for (String line : table.split("\n")) {
             String[] f = line.trim().split("\\s+");
-            if (f.length < 7 || !f[1].equals("00000000") || !f[1].matches("[0-9A-Fa-f]{8}")) {
+            if (f.length < 7 || !f[1].equals("00000000") || !f[2].matches("[0-9A-Fa-f]{8}")) {
                 continue;
             }
             int flags = Integer.parseInt(f[3], 16);
@@ -42,13 +70,8 @@ final class Gateways {
             if ((flags & 0x3) != 0x3 || metric >= bestMetric) { // RTF_UP | RTF_GATEWAY
                 continue;
             }
-            byte[] le = HexFormat.of().parseHex(f[2]);
-            try {
-                best = (Inet4Address) InetAddress.getByAddress(new byte[] {le[3], le[2], le[1], le[0]});
-                bestMetric = metric;
-            } catch (UnknownHostException e) {
-                throw new AssertionError(e);
-            }
+            best = f;
+            bestMetric = metric;
         }
         return Optional.ofNullable(best);
     }

@@ -60,7 +60,7 @@ final class NatPmpClient {
     }
 
     private MappingException refused(int code) {
-        return new MappingException("NAT-PMP: " + server.getAddress().getHostAddress() + " refused: "
+        return new MappingException("NAT-PMP: " + Addresses.text(server.getAddress()) + " refused: "
                 + NatPmpMessages.resultName(code));
     }
 
@@ -82,12 +82,12 @@ final class NatPmpClient {
             boolean continued = epoch.continuedBy(seen);
             epoch = seen;
             if (!continued) {
-                throw new MappingException("NAT-PMP: " + server.getAddress().getHostAddress()
+                throw new MappingException("NAT-PMP: " + Addresses.text(server.getAddress())
                         + " lost its mappings (its epoch restarted)");
             }
-            mapping = new Mapping("NAT-PMP", 4, externalAddress.getHostAddress(), response.externalPort(), internalPort,
+            mapping = new Mapping("NAT-PMP", 4, Addresses.text(externalAddress), response.externalPort(), internalPort,
                     response.lifetimeSeconds(), Instant.now().plusSeconds(response.lifetimeSeconds()),
-                    server.getAddress().getHostAddress());
+                    Addresses.text(server.getAddress()));
         }
 
         @Override
@@ -101,7 +101,7 @@ final class NatPmpClient {
                 Optional<NatPmpMessages.MapResponse> answer = request(internalPort, mapping.externalPort(),
                         Math.max(mapping.lifetimeSeconds(), PortMapper.REQUESTED_LIFETIME_SECONDS));
                 if (answer.isEmpty()) {
-                    throw new MappingException("NAT-PMP: " + server.getAddress().getHostAddress() + " stopped answering");
+                    throw new MappingException("NAT-PMP: " + Addresses.text(server.getAddress()) + " stopped answering");
                 }
                 accept(answer.get());
                 return mapping;

@@ -59,11 +59,11 @@ final class PcpClient {
                 return Optional.empty();
             }
             if (answer.get() instanceof PcpMessages.Response) {
-                throw new MappingException("PCP: " + server.getAddress().getHostAddress() + " speaks only NAT-PMP");
+                throw new MappingException("PCP: " + Addresses.text(server.getAddress()) + " speaks only NAT-PMP");
             }
             PcpMessages.MapResponse response = (PcpMessages.MapResponse) answer.get();
             if (response.resultCode() != PcpMessages.RESULT_SUCCESS && lifetime != 0) {
-                throw new MappingException("PCP: " + server.getAddress().getHostAddress() + " refused: "
+                throw new MappingException("PCP: " + Addresses.text(server.getAddress()) + " refused: "
                         + PcpMessages.resultName(response.resultCode()));
             }
             return Optional.of(response);
@@ -91,14 +91,14 @@ final class PcpClient {
             Epoch seen = new Epoch(response.epochSeconds(), System.currentTimeMillis());
             if (renewal && epoch != null && !epoch.continuedBy(seen)) {
                 epoch = seen;
-                throw new MappingException("PCP: " + server.getAddress().getHostAddress()
+                throw new MappingException("PCP: " + Addresses.text(server.getAddress())
                         + " lost its mappings (its epoch restarted)");
             }
             epoch = seen;
             externalAddress = response.externalAddress();
-            mapping = new Mapping("PCP", family, externalAddress.getHostAddress(), response.externalPort(), internalPort,
+            mapping = new Mapping("PCP", family, Addresses.text(externalAddress), response.externalPort(), internalPort,
                     response.lifetimeSeconds(), Instant.now().plusSeconds(response.lifetimeSeconds()),
-                    server.getAddress().getHostAddress());
+                    Addresses.text(server.getAddress()));
         }
 
         @Override
@@ -112,7 +112,7 @@ final class PcpClient {
                 Optional<PcpMessages.MapResponse> answer = request(client, nonce, internalPort, mapping.externalPort(),
                         externalAddress, Math.max(mapping.lifetimeSeconds(), PortMapper.REQUESTED_LIFETIME_SECONDS));
                 if (answer.isEmpty()) {
-                    throw new MappingException("PCP: " + server.getAddress().getHostAddress() + " stopped answering");
+                    throw new MappingException("PCP: " + Addresses.text(server.getAddress()) + " stopped answering");
                 }
                 accept(answer.get(), true);
                 return mapping;

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -42,14 +44,15 @@ public final class PortMapper implements AutoCloseable {
      * @param gateway4      the IPv4 gateway (null: none)
      * @param router6       the IPv6 router, asked for a pinhole over PCP (null: none)
      * @param global6       the host's global IPv6 address to open a pinhole to (null: no pinhole)
+     * @param upnpInterface the interface UPnP searches and talks on, the default route's (null: no UPnP)
      * @param serverPort    the PCP/NAT-PMP port (5351)
      * @param protocols     the protocols tried
      * @param udpBudgetMillis  how long PCP or NAT-PMP may go unanswered
-     * @param upnpBudgetMillis how long the UPnP search lasts
+     * @param upnpBudgetMillis how long the UPnP search may last (half of it when nothing answers)
      * @param lifetimeSeconds  the lifetime asked for
      * @param retryMillis   when to look again after nothing was found or granted
      */
-    record Settings(InetAddress gateway4, InetAddress router6, Inet6Address global6, int serverPort,
+    record Settings(InetAddress gateway4, InetAddress router6, Inet6Address global6, String upnpInterface, int serverPort,
                     Set<Protocol> protocols, long udpBudgetMillis, long upnpBudgetMillis, long lifetimeSeconds,
                     long retryMillis) {
         Settings {
@@ -59,7 +62,8 @@ public final class PortMapper implements AutoCloseable {
         /** This host's gateways, from its routing tables. */
         static Settings ofThisHost(Set<Protocol> protocols) {
             return new Settings(Gateways.defaultIpv4().orElse(null), Gateways.defaultIpv6().orElse(null),
-                    Gateways.globalIpv6().orElse(null), 5351, protocols, 2_000, 5_000, REQUESTED_LIFETIME_SECONDS,
+                    Gateways.globalIpv6().orElse(null), Gateways.defaultInterface().orElse(null), 5351, protocols,
+                    2_000, 10_000, REQUESTED_LIFETIME_SECONDS,
                     TimeUnit.MINUTES.toMillis(10));
         }
     }
@@ -212,8 +216,18 @@ public final class PortMapper implements AutoCloseable {
     private Optional<UpnpIgdClient.Gateway> upnpGateway() {
         if (upnpGateway == null) {
             if (upnp == null) {
-                upnp = new UpnpIgdClient();
+                Optional<NetworkInterface> link = link();
+                if (link.isEmpty()) {
+                    return Optional.empty();
+                }
+                try {
+                    upnp = new UpnpIgdClient(link.get());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "UPnP", e); // that interface cannot do multicast: no UPnP gateway there
+                    return Optional.empty();
+                }
             }
+            LOG.fine(() -> "UPnP: searching on " + upnp.interfaceName() + " only");
             try {
                 upnpGateway = upnp.discover(settings.upnpBudgetMillis()).orElse(null);
             } catch (InterruptedException e) {
@@ -240,10 +254,21 @@ public final class PortMapper implements AutoCloseable {
         if (settings.protocols().contains(Protocol.UPNP)) {
             Optional<UpnpIgdClient.Gateway> igd = upnpGateway();
             if (igd.isPresent()) {
-                return upnp.pinhole(igd.get(), settings.global6(), publicPort, settings.lifetimeSeconds());
+                return upnp.pinhole(igd.get(), settings.router6(), settings.global6(), publicPort,
+                        settings.lifetimeSeconds());
             }
         }
         return Optional.empty();
+    }
+
+    /** The interface toward the gateway, where UPnP searches (not every interface: not a VPN, a VM bridge…). */
+    private Optional<NetworkInterface> link() {
+        try {
+            return settings.upnpInterface() == null ? Optional.empty()
+                    : Optional.ofNullable(NetworkInterface.getByName(settings.upnpInterface()));
+        } catch (SocketException e) {
+            return Optional.empty();
+        }
     }
 
     private InetSocketAddress server(InetAddress address) {

@@ -2,6 +2,12 @@ package org.browsersocket.runtime.mapping;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,23 +22,41 @@ import org.jupnp.UpnpServiceImpl;
 import org.jupnp.controlpoint.ActionCallback;
 import org.jupnp.model.action.ActionException;
 import org.jupnp.model.action.ActionInvocation;
+import org.jupnp.model.message.IncomingDatagramMessage;
+import org.jupnp.model.message.StreamRequestMessage;
+import org.jupnp.model.message.StreamResponseMessage;
+import org.jupnp.model.message.UpnpRequest;
+import org.jupnp.model.message.UpnpResponse;
+import org.jupnp.model.message.header.UDADeviceTypeHeader;
 import org.jupnp.model.message.header.UDAServiceTypeHeader;
 import org.jupnp.model.meta.Action;
 import org.jupnp.model.meta.RemoteDevice;
 import org.jupnp.model.meta.RemoteService;
 import org.jupnp.model.types.ServiceType;
+import org.jupnp.model.types.UDADeviceType;
 import org.jupnp.model.types.UDAServiceType;
+import org.jupnp.protocol.ProtocolFactory;
+import org.jupnp.protocol.ProtocolFactoryImpl;
+import org.jupnp.protocol.ReceivingAsync;
 import org.jupnp.registry.DefaultRegistryListener;
 import org.jupnp.registry.Registry;
+import org.jupnp.transport.Router;
+import org.jupnp.transport.impl.DatagramIOConfigurationImpl;
+import org.jupnp.transport.impl.DatagramIOImpl;
+import org.jupnp.transport.impl.NetworkAddressFactoryImpl;
+import org.jupnp.transport.spi.DatagramIO;
+import org.jupnp.transport.spi.DatagramProcessor;
+import org.jupnp.transport.spi.InitializationException;
 import org.jupnp.transport.spi.NetworkAddressFactory;
-import org.jupnp.transport.spi.StreamClient;
 import org.jupnp.transport.spi.StreamServer;
 
 /**
  * UPnP-IGD through jUPnP, used as a control point only: SSDP search for an Internet Gateway
  * Device, then its WANIPConnection (or WANPPPConnection) AddPortMapping / DeletePortMapping and,
- * where offered, WANIPv6FirewallControl AddPinhole / UpdatePinhole / DeletePinhole. No HTTP server
- * is run (no eventing), its threads are few daemons, and {@link #close} stops all of them.
+ * where offered, WANIPv6FirewallControl AddPinhole / UpdatePinhole / DeletePinhole. Everything
+ * happens on one interface, the one toward the gateway: SSDP binds and joins the multicast group
+ * only there, and HTTP goes only to addresses on that link ({@link LinkStreamClient}). No HTTP
+ * server is run (no eventing), its threads are few daemons, and {@link #close} stops all of them.
  */
 final class UpnpIgdClient implements AutoCloseable {
     private static final ServiceType[] WAN_SERVICES = {new UDAServiceType("WANIPConnection", 2),
@@ -41,21 +65,66 @@ final class UpnpIgdClient implements AutoCloseable {
     private static final int MAX_THREADS = 24;
     /** jUPnP logs through SLF4J into java.util.logging; its chatter is not the runtime's. */
     private final java.util.logging.Logger jupnpLog = java.util.logging.Logger.getLogger("org.jupnp");
+    /** The search is repeated this often while no gateway is described yet (UDA: "repeat more than once"). */
+    private static final long SEARCH_EVERY_MILLIS = 2_000;
     private final ThreadPoolExecutor executor;
+    private final NetworkInterface link;
+    private final LinkStreamClient http;
     private final UpnpService upnp;
+    /** Search responses seen: a gateway answered and is (or soon will be) being described. */
+    private final AtomicInteger answers = new AtomicInteger();
 
-    UpnpIgdClient() {
+    /** A control point on {@code link} only; throws if jUPnP cannot use that interface. */
+    UpnpIgdClient(NetworkInterface link) {
         if (jupnpLog.getLevel() == null) {
             jupnpLog.setLevel(java.util.logging.Level.SEVERE);
         }
+        this.link = link;
         AtomicInteger count = new AtomicInteger();
         executor = new ThreadPoolExecutor(0, MAX_THREADS, 5, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "bs-upnp-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.CallerRunsPolicy());
-        upnp = new UpnpServiceImpl(new Configuration(executor));
-        ((UpnpServiceImpl) upnp).startup();
+        http = new LinkStreamClient(executor, link);
+        UpnpServiceImpl service = new UpnpServiceImpl(new Configuration(executor, link, http)) {
+            @Override
+            protected ProtocolFactory createProtocolFactory() {
+                return new ProtocolFactoryImpl(this) {
+                    @Override
+                    protected ReceivingAsync createReceivingSearchResponse(IncomingDatagramMessage<UpnpResponse> response) {
+                        answers.incrementAndGet();
+                        return super.createReceivingSearchResponse(response);
+                    }
+                };
+            }
+        };
+        upnp = service;
+        try {
+            // without jUPnP's initial "ssdp:all" search, which would have it describe every device on the LAN
+            service.activate(new UpnpServiceImpl.Config() {
+                @Override
+                public boolean initialSearchEnabled() {
+                    return false;
+                }
+
+                @Override
+                public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                    return UpnpServiceImpl.Config.class;
+                }
+            });
+            if (!service.getRouter().isEnabled()) {
+                throw new IllegalStateException("UPnP: cannot search on " + link.getName());
+            }
+        } catch (RuntimeException | org.jupnp.transport.RouterException e) {
+            close();
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("UPnP: " + e.getMessage(), e);
+        }
+    }
+
+    /** The interface searched on. */
+    String interfaceName() {
+        return link.getName();
     }
 
     /** A gateway found: its WAN connection service, and its IPv6 firewall service if it has one. */
@@ -69,7 +138,13 @@ final class UpnpIgdClient implements AutoCloseable {
         }
     }
 
-    /** Searches for an IGD for at most {@code budgetMillis}; empty when none answered. */
+    /**
+     * Searches for an IGD; empty when none answered. The M-SEARCH is sent again every
+     * {@value #SEARCH_EVERY_MILLIS} ms (datagrams get lost, and a busy gateway or host may miss one).
+     * When nothing answered in the first half of {@code budgetMillis} it gives up; once a device
+     * answered, it waits for its description (several HTTP fetches, slow on a loaded host) until
+     * the whole budget is spent.
+     */
     Optional<Gateway> discover(long budgetMillis) throws InterruptedException {
         CompletableFuture<Gateway> found = new CompletableFuture<>();
         DefaultRegistryListener listener = new DefaultRegistryListener() {
@@ -77,23 +152,34 @@ final class UpnpIgdClient implements AutoCloseable {
             public void remoteDeviceAdded(Registry registry, RemoteDevice device) {
                 gateway(device).ifPresent(found::complete);
             }
+
+            @Override
+            public void remoteDeviceUpdated(Registry registry, RemoteDevice device) {
+                gateway(device).ifPresent(found::complete);
+            }
         };
         upnp.getRegistry().addListener(listener);
         try {
-            for (RemoteDevice device : upnp.getRegistry().getRemoteDevices()) {
-                gateway(device).ifPresent(found::complete);
-            }
-            long deadline = System.nanoTime() + budgetMillis * 1_000_000L;
-            long searchEvery = Math.max(budgetMillis / 3, 200);
-            while (!found.isDone() && System.nanoTime() < deadline) {
-                for (ServiceType type : WAN_SERVICES) {
-                    upnp.getControlPoint().search(new UDAServiceTypeHeader((UDAServiceType) type), 1);
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
+            long searchOnly = start + TimeUnit.MILLISECONDS.toNanos(budgetMillis / 2);
+            long nextSearch = start;
+            int answersBefore = answers.get();
+            while (!found.isDone()) {
+                known().ifPresent(found::complete); // also what arrived between two listener calls
+                long now = System.nanoTime();
+                if (found.isDone() || now >= deadline || (now >= searchOnly && answers.get() == answersBefore)) {
+                    break;
                 }
+                if (now >= nextSearch) {
+                    search();
+                    nextSearch = now + TimeUnit.MILLISECONDS.toNanos(SEARCH_EVERY_MILLIS);
+                }
+                long until = Math.min(nextSearch, answers.get() == answersBefore ? Math.min(searchOnly, deadline) : deadline);
                 try {
-                    return Optional.of(found.get(Math.min(searchEvery, Math.max(1,
-                            (deadline - System.nanoTime()) / 1_000_000L)), TimeUnit.MILLISECONDS));
+                    found.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - now)), TimeUnit.MILLISECONDS);
                 } catch (java.util.concurrent.TimeoutException e) {
-                    // search again
+                    // search again, or look whether time is up
                 } catch (java.util.concurrent.ExecutionException e) {
                     return Optional.empty();
                 }
@@ -102,6 +188,24 @@ final class UpnpIgdClient implements AutoCloseable {
         } finally {
             upnp.getRegistry().removeListener(listener);
         }
+    }
+
+    /** One M-SEARCH (jUPnP sends each three times, 500 ms apart) for IGDs and for their WAN services. */
+    private void search() {
+        upnp.getControlPoint().search(new UDADeviceTypeHeader(new UDADeviceType("InternetGatewayDevice", 1)), 1);
+        for (ServiceType type : WAN_SERVICES) {
+            upnp.getControlPoint().search(new UDAServiceTypeHeader((UDAServiceType) type), 1);
+        }
+    }
+
+    private Optional<Gateway> known() {
+        for (RemoteDevice device : upnp.getRegistry().getRemoteDevices()) {
+            Optional<Gateway> gateway = gateway(device);
+            if (gateway.isPresent()) {
+                return gateway;
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<Gateway> gateway(RemoteDevice device) {
@@ -140,27 +244,67 @@ final class UpnpIgdClient implements AutoCloseable {
     private void addPortMapping(Gateway gateway, int externalPort, int internalPort, long lifetime) throws MappingException {
         invoke(gateway.wan(), "AddPortMapping", "NewRemoteHost", "", "NewExternalPort", externalPort,
                 "NewProtocol", "TCP", "NewInternalPort", internalPort,
-                "NewInternalClient", gateway.localAddress().getHostAddress(), "NewEnabled", "1",
+                "NewInternalClient", Addresses.text(gateway.localAddress()), "NewEnabled", "1",
                 "NewPortMappingDescription", "BrowserSocket", "NewLeaseDuration", lifetime);
     }
 
-    /** Opens an IPv6 pinhole to {@code address:port} where the gateway has a firewall service; empty otherwise. */
-    Optional<Lease> pinhole(Gateway gateway, Inet6Address address, int port, long lifetimeSeconds)
+    /**
+     * Opens an IPv6 pinhole to {@code address:port} where the gateway has a firewall service; empty
+     * otherwise. The firewall's actions go to the gateway over IPv6, at {@code router6}, from
+     * {@code address}: miniupnpd (like the IGD v2 spec's security model) grants a pinhole only to
+     * the address the request comes from, comparing the two as text, so a request over IPv4 (the
+     * way the gateway was found) is refused with 606 "Action not authorized".
+     */
+    Optional<Lease> pinhole(Gateway gateway, InetAddress router6, Inet6Address address, int port, long lifetimeSeconds)
             throws MappingException {
         if (gateway.firewall() == null || gateway.firewall().getAction("AddPinhole") == null) {
             return Optional.empty();
         }
+        viaIpv6(gateway, router6, address);
         ActionInvocation<RemoteService> status = invoke(gateway.firewall(), "GetFirewallStatus");
         if (!"true".equals(String.valueOf(status.getOutput("InboundPinholeAllowed").getValue()))
                 && !"1".equals(String.valueOf(status.getOutput("InboundPinholeAllowed").getValue()))) {
             throw new MappingException("UPnP: " + gateway.name() + " allows no inbound IPv6 pinholes");
         }
-        String host = address.getHostAddress().replaceAll("%.*", "");
+        String host = Addresses.text(address);
         ActionInvocation<RemoteService> added = invoke(gateway.firewall(), "AddPinhole", "RemoteHost", "",
                 "RemotePort", 0, "InternalClient", host, "InternalPort", port, "Protocol", 6,
                 "LeaseTime", lifetimeSeconds);
         String id = added.getOutput("UniqueID").getValue().toString();
         return Optional.of(new PinholeLease(gateway, id, host, port, lifetimeSeconds));
+    }
+
+    /**
+     * Routes the firewall service's control URL to {@code router6} from {@code address}, once
+     * {@code router6} proved to be the same device: its description, fetched there, names the
+     * gateway's UDN.
+     */
+    private void viaIpv6(Gateway gateway, InetAddress router6, Inet6Address address) throws MappingException {
+        if (router6 == null || http.localAddressFor(router6).isEmpty()) {
+            throw new MappingException("UPnP: no IPv6 router on " + link.getName() + " to reach " + gateway.name()
+                    + "'s IPv6 firewall");
+        }
+        if (!http.isOwn(address)) {
+            throw new MappingException("UPnP: " + Addresses.text(address) + " is not an address of " + link.getName());
+        }
+        try {
+            URL descriptor = gateway.device().getIdentity().getDescriptorURL();
+            URL control = gateway.firewall().getDevice().normalizeURI(gateway.firewall().getControlURI());
+            int descriptorPort = descriptor.getPort() > 0 ? descriptor.getPort() : 80;
+            int controlPort = control.getPort() > 0 ? control.getPort() : 80;
+            InetAddress target = http.scoped(router6);
+            StreamResponseMessage description = http.send(new StreamRequestMessage(UpnpRequest.Method.GET,
+                    descriptor.toURI()), new LinkStreamClient.Route(new InetSocketAddress(target, descriptorPort), address));
+            String udn = gateway.device().getIdentity().getUdn().getIdentifierString();
+            if (description == null || description.getOperation().isFailed() || description.getBodyString() == null
+                    || !description.getBodyString().contains(udn)) {
+                throw new MappingException("UPnP: " + Addresses.text(router6) + " is not " + gateway.name()
+                        + " over IPv6; no pinhole");
+            }
+            http.via(control.toURI(), new LinkStreamClient.Route(new InetSocketAddress(target, controlPort), address));
+        } catch (URISyntaxException e) {
+            throw new MappingException("UPnP: " + e.getMessage());
+        }
     }
 
     private ActionInvocation<RemoteService> invoke(RemoteService service, String actionName, Object... arguments)
@@ -266,19 +410,28 @@ final class UpnpIgdClient implements AutoCloseable {
     @Override
     public void close() {
         try {
-            upnp.shutdown();
+            ((UpnpServiceImpl) upnp).deactivate();
         } finally {
             executor.shutdownNow();
         }
     }
 
-    /** jUPnP's defaults, minus its HTTP server and Jetty client, on our bounded daemon threads. */
+    /**
+     * jUPnP's defaults, minus its HTTP server and Jetty client, on our bounded daemon threads and on
+     * one interface: the address factory offers only that interface (jUPnP then binds its SSDP
+     * sockets to that interface's IPv4 address and joins the multicast group there only), and the
+     * datagram socket sends its multicast out of it explicitly.
+     */
     private static final class Configuration extends DefaultUpnpServiceConfiguration {
         private final ExecutorService executor;
+        private final NetworkInterface link;
+        private final LinkStreamClient http;
 
-        Configuration(ExecutorService executor) {
+        Configuration(ExecutorService executor, NetworkInterface link, LinkStreamClient http) {
             super(0, 0, false);
             this.executor = executor;
+            this.link = link;
+            this.http = http;
         }
 
         @Override
@@ -292,8 +445,29 @@ final class UpnpIgdClient implements AutoCloseable {
         }
 
         @Override
-        public StreamClient createStreamClient() {
-            return new JdkStreamClient(executor);
+        protected NetworkAddressFactory createNetworkAddressFactory(int streamListenPort, int multicastResponsePort) {
+            return new NetworkAddressFactoryImpl(streamListenPort, multicastResponsePort, link.getName());
+        }
+
+        @Override
+        public DatagramIO createDatagramIO(NetworkAddressFactory networkAddressFactory) {
+            return new DatagramIOImpl(new DatagramIOConfigurationImpl()) {
+                @Override
+                public synchronized void init(InetAddress bindAddress, int bindPort, Router router,
+                                              DatagramProcessor datagramProcessor) throws InitializationException {
+                    super.init(bindAddress, bindPort, router, datagramProcessor);
+                    try {
+                        socket.setNetworkInterface(link);
+                    } catch (SocketException e) {
+                        throw new InitializationException("cannot send multicast on " + link.getName(), e);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public LinkStreamClient createStreamClient() {
+            return http;
         }
 
         @Override

@@ -112,5 +112,33 @@ class MessagesTest {
                 + "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
                 + "fe800000000000000000000000000001 00000400 00000001 00000000 00000003 nosuchif0\n";
         assertEquals(InetAddress.getByName("fe80::1"), Gateways.defaultIpv6(v6).orElseThrow());
+        assertEquals("eth0", Gateways.defaultInterface(route).orElseThrow());
+        String two = route + "wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
+                + "mgmt\t00000000\t0100FF1F\t0001\t0\t0\t0\t00000000\t0\t0\t0\n";
+        assertEquals("eth0", Gateways.defaultInterface(two).orElseThrow(), "lowest metric, up, with a gateway");
+    }
+
+    @Test
+    void addressesAreWrittenCompressed() throws Exception {
+        assertEquals("2001:db8:1::2", Addresses.text(InetAddress.getByName("2001:db8:1:0:0:0:0:2")));
+        assertEquals("2001:db8::1:0:0:1", Addresses.text(InetAddress.getByName("2001:db8:0:0:1:0:0:1")));
+        assertEquals("2001:0:c633:6401:1030:9795:34ff:8ef4",
+                Addresses.text(InetAddress.getByName("2001:0:c633:6401:1030:9795:34ff:8ef4")));
+        assertEquals("fe80::1", Addresses.text(InetAddress.getByName("fe80::1")));
+        assertEquals("::", Addresses.text(InetAddress.getByName("::")));
+        assertEquals("::1", Addresses.text(InetAddress.getByName("::1")));
+        assertEquals("2001:db8::", Addresses.text(InetAddress.getByName("2001:db8::")));
+        assertEquals("10.1.0.2", Addresses.text(InetAddress.getByName("10.1.0.2")));
+    }
+
+    @Test
+    void theLinkIsWhereTheAddressesArePrefixesReach() throws Exception {
+        byte[] gateway = InetAddress.getByName("10.1.0.1").getAddress();
+        assertTrue(LinkStreamClient.sameNetwork(gateway, InetAddress.getByName("10.1.0.2").getAddress(), 24));
+        assertFalse(LinkStreamClient.sameNetwork(gateway, InetAddress.getByName("172.31.255.2").getAddress(), 30));
+        assertFalse(LinkStreamClient.sameNetwork(gateway, InetAddress.getByName("10.1.1.2").getAddress(), 24));
+        assertTrue(LinkStreamClient.sameNetwork(InetAddress.getByName("2001:db8:1::1").getAddress(),
+                InetAddress.getByName("2001:db8:1::2").getAddress(), 64));
+        assertFalse(LinkStreamClient.sameNetwork(gateway, InetAddress.getByName("2001:db8:1::2").getAddress(), 24));
     }
 }

@@ -58,7 +58,7 @@ class PortMapperTest {
     }
 
     private static PortMapper.Settings settings(int serverPort, long budgetMillis) {
-        return new PortMapper.Settings(InetAddress.getLoopbackAddress(), null, null, serverPort,
+        return new PortMapper.Settings(InetAddress.getLoopbackAddress(), null, null, null, serverPort,
                 EnumSet.of(PortMapper.Protocol.PCP, PortMapper.Protocol.NAT_PMP), budgetMillis, 0, 7200, 60_000);
     }
 
