@@ -41,6 +41,18 @@ function isLocalHost(host) {
   return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
 }
 
+/** `host` in one form however it is written (IPv6 may be compressed or not): for comparing. */
+function hostKey(host) {
+  host = String(host).replace(/^\[|\]$/g, '').toLowerCase();
+  if (host.indexOf(':') < 0) return host;
+  var halves = host.split('::');
+  var head = halves[0] ? halves[0].split(':') : [];
+  var tail = halves.length > 1 && halves[1] ? halves[1].split(':') : [];
+  var missing = halves.length > 1 ? 8 - head.length - tail.length : 0;
+  var groups = head.concat(new Array(Math.max(0, missing)).fill('0'), tail);
+  return groups.map(function (g) { return parseInt(g, 16).toString(16); }).join(':');
+}
+
 /** One way in for a listener whose public path is `prefix`: `{url, kind, family, host, port, secure, detail, confirmed}`. */
 function reachableUrl(base, prefix, kind, family, detail, confirmed) {
   var parts = urlParts(base);
@@ -58,13 +70,13 @@ function runtimeUrls(candidates, prefix) {
 
 /**
  * Merges the address services' answers (`{ip, version, teredo, service}`) into the runtime's URLs:
- * an address the runtime already named is a duplicate; a Teredo address is kind `teredo`; any
- * other is kind `public` but unconfirmed. Unconfirmed URLs go after the confirmed ones and before
+ * an address the runtime already named is a duplicate (however it is written); a Teredo address
+ * is kind `teredo`; any other is kind `public` (IPv4) or `ipv6`, unconfirmed. Unconfirmed URLs go after the confirmed ones and before
  * the relays (a relay always works, so it is the last resort). Local answers are left out; why is
  * added to `errors`.
  */
 function mergeServiceAnswers(confirmed, answers, port, prefix, errors) {
-  var known = new Set(confirmed.map(function (u) { return u.host; }));
+  var known = new Set(confirmed.map(function (u) { return hostKey(u.host); }));
   var unconfirmed = [];
   answers.forEach(function (a) {
     var ip = String(a.ip).toLowerCase();
@@ -72,10 +84,10 @@ function mergeServiceAnswers(confirmed, answers, port, prefix, errors) {
       errors.push(a.service + ': answered ' + a.ip + ', a local address other machines cannot reach');
       return;
     }
-    if (known.has(ip)) return;
-    known.add(ip);
+    if (known.has(hostKey(ip))) return;
+    known.add(hostKey(ip));
     var base = 'ws://' + (a.version === 6 ? '[' + ip + ']' : ip) + ':' + port;
-    var url = reachableUrl(base, prefix, a.teredo ? 'teredo' : 'public', a.version,
+    var url = reachableUrl(base, prefix, a.teredo ? 'teredo' : a.version === 6 ? 'ipv6' : 'public', a.version,
       'seen by the address service at ' + a.service, false);
     url.service = a.service;
     url.teredo = a.teredo || null;

@@ -114,7 +114,7 @@ public final class HostRuntime implements AutoCloseable {
             if (!reach.viaRelays().isEmpty()) {
                 boolean anySecure = reach.viaRelays().stream().anyMatch(uri -> "wss".equals(uri.getScheme()));
                 runtime.relayLinks = new RelayLinks(reach.viaRelays(), reach.relayToken(), runtime.workers,
-                        anySecure ? TlsContexts.client(reach.relayTrust()) : null, router, runtime.publicServer::adopt,
+                        anySecure ? TlsContexts.client(reach.relayTrust()) : null, router, runtime.publicServer,
                         runtime.candidates::refresh);
                 runtime.candidates.add(runtime::relayCandidates);
             }

@@ -1,5 +1,7 @@
 package org.browsersocket.runtime.mapping;
 
+import org.browsersocket.runtime.net.AddressText;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,8 +145,8 @@ final class LinkStreamClient implements StreamClient<LinkStreamClient.Configurat
         URI uri = request.getUri();
         String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        String host = target.getAddress() instanceof Inet6Address ? "[" + Addresses.text(target.getAddress()) + "]"
-                : Addresses.text(target.getAddress());
+        String host = target.getAddress() instanceof Inet6Address ? "[" + AddressText.of(target.getAddress()) + "]"
+                : AddressText.of(target.getAddress());
         StringBuilder h = new StringBuilder(request.getOperation().getHttpMethodName()).append(' ').append(path)
                 .append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(target.getPort()).append("\r\n");
         for (Map.Entry<String, List<String>> header : request.getHeaders().entrySet()) {

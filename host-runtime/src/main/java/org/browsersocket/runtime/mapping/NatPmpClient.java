@@ -1,5 +1,7 @@
 package org.browsersocket.runtime.mapping;
 
+import org.browsersocket.runtime.net.AddressText;
+
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -60,7 +62,7 @@ final class NatPmpClient {
     }
 
     private MappingException refused(int code) {
-        return new MappingException("NAT-PMP: " + Addresses.text(server.getAddress()) + " refused: "
+        return new MappingException("NAT-PMP: " + AddressText.of(server.getAddress()) + " refused: "
                 + NatPmpMessages.resultName(code));
     }
 
@@ -82,12 +84,12 @@ final class NatPmpClient {
             boolean continued = epoch.continuedBy(seen);
             epoch = seen;
             if (!continued) {
-                throw new MappingException("NAT-PMP: " + Addresses.text(server.getAddress())
+                throw new MappingException("NAT-PMP: " + AddressText.of(server.getAddress())
                         + " lost its mappings (its epoch restarted)");
             }
-            mapping = new Mapping("NAT-PMP", 4, Addresses.text(externalAddress), response.externalPort(), internalPort,
+            mapping = new Mapping("NAT-PMP", 4, AddressText.of(externalAddress), response.externalPort(), internalPort,
                     response.lifetimeSeconds(), Instant.now().plusSeconds(response.lifetimeSeconds()),
-                    Addresses.text(server.getAddress()));
+                    AddressText.of(server.getAddress()));
         }
 
         @Override
@@ -101,7 +103,7 @@ final class NatPmpClient {
                 Optional<NatPmpMessages.MapResponse> answer = request(internalPort, mapping.externalPort(),
                         Math.max(mapping.lifetimeSeconds(), PortMapper.REQUESTED_LIFETIME_SECONDS));
                 if (answer.isEmpty()) {
-                    throw new MappingException("NAT-PMP: " + Addresses.text(server.getAddress()) + " stopped answering");
+                    throw new MappingException("NAT-PMP: " + AddressText.of(server.getAddress()) + " stopped answering");
                 }
                 accept(answer.get());
                 return mapping;

@@ -1,5 +1,7 @@
 package org.browsersocket.runtime.mapping;
 
+import org.browsersocket.runtime.net.AddressText;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -59,11 +61,11 @@ final class PcpClient {
                 return Optional.empty();
             }
             if (answer.get() instanceof PcpMessages.Response) {
-                throw new MappingException("PCP: " + Addresses.text(server.getAddress()) + " speaks only NAT-PMP");
+                throw new MappingException("PCP: " + AddressText.of(server.getAddress()) + " speaks only NAT-PMP");
             }
             PcpMessages.MapResponse response = (PcpMessages.MapResponse) answer.get();
             if (response.resultCode() != PcpMessages.RESULT_SUCCESS && lifetime != 0) {
-                throw new MappingException("PCP: " + Addresses.text(server.getAddress()) + " refused: "
+                throw new MappingException("PCP: " + AddressText.of(server.getAddress()) + " refused: "
                         + PcpMessages.resultName(response.resultCode()));
             }
             return Optional.of(response);
@@ -91,14 +93,14 @@ final class PcpClient {
             Epoch seen = new Epoch(response.epochSeconds(), System.currentTimeMillis());
             if (renewal && epoch != null && !epoch.continuedBy(seen)) {
                 epoch = seen;
-                throw new MappingException("PCP: " + Addresses.text(server.getAddress())
+                throw new MappingException("PCP: " + AddressText.of(server.getAddress())
                         + " lost its mappings (its epoch restarted)");
             }
             epoch = seen;
             externalAddress = response.externalAddress();
-            mapping = new Mapping("PCP", family, Addresses.text(externalAddress), response.externalPort(), internalPort,
+            mapping = new Mapping("PCP", family, AddressText.of(externalAddress), response.externalPort(), internalPort,
                     response.lifetimeSeconds(), Instant.now().plusSeconds(response.lifetimeSeconds()),
-                    Addresses.text(server.getAddress()));
+                    AddressText.of(server.getAddress()));
         }
 
         @Override
@@ -112,7 +114,7 @@ final class PcpClient {
                 Optional<PcpMessages.MapResponse> answer = request(client, nonce, internalPort, mapping.externalPort(),
                         externalAddress, Math.max(mapping.lifetimeSeconds(), PortMapper.REQUESTED_LIFETIME_SECONDS));
                 if (answer.isEmpty()) {
-                    throw new MappingException("PCP: " + Addresses.text(server.getAddress()) + " stopped answering");
+                    throw new MappingException("PCP: " + AddressText.of(server.getAddress()) + " stopped answering");
                 }
                 accept(answer.get(), true);
                 return mapping;

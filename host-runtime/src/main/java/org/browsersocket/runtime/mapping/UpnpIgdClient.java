@@ -1,5 +1,7 @@
 package org.browsersocket.runtime.mapping;
 
+import org.browsersocket.runtime.net.AddressText;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -244,7 +246,7 @@ final class UpnpIgdClient implements AutoCloseable {
     private void addPortMapping(Gateway gateway, int externalPort, int internalPort, long lifetime) throws MappingException {
         invoke(gateway.wan(), "AddPortMapping", "NewRemoteHost", "", "NewExternalPort", externalPort,
                 "NewProtocol", "TCP", "NewInternalPort", internalPort,
-                "NewInternalClient", Addresses.text(gateway.localAddress()), "NewEnabled", "1",
+                "NewInternalClient", AddressText.of(gateway.localAddress()), "NewEnabled", "1",
                 "NewPortMappingDescription", "BrowserSocket", "NewLeaseDuration", lifetime);
     }
 
@@ -266,7 +268,7 @@ final class UpnpIgdClient implements AutoCloseable {
                 && !"1".equals(String.valueOf(status.getOutput("InboundPinholeAllowed").getValue()))) {
             throw new MappingException("UPnP: " + gateway.name() + " allows no inbound IPv6 pinholes");
         }
-        String host = Addresses.text(address);
+        String host = AddressText.of(address);
         ActionInvocation<RemoteService> added = invoke(gateway.firewall(), "AddPinhole", "RemoteHost", "",
                 "RemotePort", 0, "InternalClient", host, "InternalPort", port, "Protocol", 6,
                 "LeaseTime", lifetimeSeconds);
@@ -285,7 +287,7 @@ final class UpnpIgdClient implements AutoCloseable {
                     + "'s IPv6 firewall");
         }
         if (!http.isOwn(address)) {
-            throw new MappingException("UPnP: " + Addresses.text(address) + " is not an address of " + link.getName());
+            throw new MappingException("UPnP: " + AddressText.of(address) + " is not an address of " + link.getName());
         }
         try {
             URL descriptor = gateway.device().getIdentity().getDescriptorURL();
@@ -298,7 +300,7 @@ final class UpnpIgdClient implements AutoCloseable {
             String udn = gateway.device().getIdentity().getUdn().getIdentifierString();
             if (description == null || description.getOperation().isFailed() || description.getBodyString() == null
                     || !description.getBodyString().contains(udn)) {
-                throw new MappingException("UPnP: " + Addresses.text(router6) + " is not " + gateway.name()
+                throw new MappingException("UPnP: " + AddressText.of(router6) + " is not " + gateway.name()
                         + " over IPv6; no pinhole");
             }
             http.via(control.toURI(), new LinkStreamClient.Route(new InetSocketAddress(target, controlPort), address));

@@ -99,6 +99,11 @@ public final class PageSession {
         return origin;
     }
 
+    /** The event loop of the page's control channel. */
+    public io.netty.channel.EventLoop eventLoop() {
+        return control.eventLoop();
+    }
+
     public String name() {
         return "page#" + number;
     }

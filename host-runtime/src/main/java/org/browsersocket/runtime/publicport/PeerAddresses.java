@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import org.browsersocket.runtime.net.AddressText;
 
 /**
  * The address a page is told its peer has: the socket's remote address, or, for a peer that came
@@ -25,7 +26,7 @@ final class PeerAddresses {
         if (socketAddress instanceof InetSocketAddress address) {
             var ip = address.getAddress();
             if (ip instanceof Inet6Address) {
-                return "[" + ip.getHostAddress() + "]:" + address.getPort();
+                return "[" + AddressText.of(ip) + "]:" + address.getPort();
             }
             return ip.getHostAddress() + ":" + address.getPort();
         }

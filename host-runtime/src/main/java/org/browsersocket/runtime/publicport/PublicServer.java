@@ -20,6 +20,7 @@ import org.browsersocket.runtime.limits.PeerAdmission;
 import org.browsersocket.runtime.limits.PeerWatch;
 import org.browsersocket.runtime.page.Listener;
 import org.browsersocket.runtime.relay.RelayEndpoints;
+import org.browsersocket.runtime.relay.link.AttachedPeerSink;
 import org.browsersocket.runtime.routing.Router;
 
 /**
@@ -28,7 +29,7 @@ import org.browsersocket.runtime.routing.Router;
  * Peers that reach this runtime through a relay arrive on connections the runtime opened itself
  * ({@link #adopt}) and are then treated exactly like direct ones.
  */
-public final class PublicServer {
+public final class PublicServer implements AttachedPeerSink {
     private static final WriteBufferWaterMark PEER_WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
 
     private final Channel channel;
@@ -87,10 +88,19 @@ public final class PublicServer {
      * Takes a connection this runtime opened to a relay for one relayed peer (whose address the
      * relay saw as {@code peerAddress}): from now on it is served like a peer's own connection.
      */
+    @Override
     public void adopt(Channel relayed, String peerAddress) {
         relayed.attr(PeerAddresses.RELAYED_FROM).set(peerAddress);
         relayed.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PEER_WATER_MARK);
         addPeerHandlers(relayed.pipeline(), config, budget, new RequestDispatcher(router, config, budget, null));
+    }
+
+    @Override
+    public io.netty.channel.EventLoop eventLoopFor(String prefix) {
+        Router.Slot<Listener> slot = router.slot(prefix);
+        var bound = slot == null ? null : slot.bound();
+        Listener listener = bound == null || !bound.isDone() || bound.isCompletedExceptionally() ? null : bound.join();
+        return listener == null ? null : listener.session().eventLoop();
     }
 
     public InetSocketAddress localAddress() {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import org.browsersocket.protocol.ControlMessage.Candidate;
+import org.browsersocket.runtime.net.AddressText;
 
 /**
  * The candidates this machine's own addresses give: global IPv4 ({@code public}), global IPv6
@@ -62,8 +63,7 @@ final class InterfaceAddresses {
     }
 
     static Candidate candidate(String kind, InetAddress address, int port, boolean tls, String detail) {
-        String host = address instanceof Inet6Address ? "[" + address.getHostAddress().replaceAll("%.*$", "") + "]"
-                : address.getHostAddress();
+        String host = address instanceof Inet6Address ? "[" + AddressText.of(address) + "]" : address.getHostAddress();
         return new Candidate(kind, address instanceof Inet6Address ? 6 : 4, (tls ? "wss://" : "ws://") + host + ":" + port,
                 detail);
     }

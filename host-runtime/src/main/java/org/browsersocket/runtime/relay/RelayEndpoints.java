@@ -119,10 +119,19 @@ public final class RelayEndpoints {
         }
         Splice.join(peerChannel, attach, peer.registrant());
         attach.flush();
-        peerChannel.eventLoop().execute(() -> {
-            makeRaw(peerChannel.pipeline());
-            peerChannel.config().setAutoRead(true);
-        });
+        // Both sides of a relayed peer on one event loop: each byte passed on is then a plain
+        // write, not a hand-over between threads. The peer has nothing in flight (it is not read
+        // until now), so it is the one that moves.
+        peerChannel.deregister().addListener(deregistered -> attach.eventLoop().register(peerChannel)
+                .addListener(registered -> {
+                    if (!registered.isSuccess()) {
+                        peerChannel.close();
+                        attach.close();
+                        return;
+                    }
+                    makeRaw(peerChannel.pipeline());
+                    peerChannel.config().setAutoRead(true);
+                }));
     }
 
     /** Leaves a public connection's pipeline with only what a byte stream needs (TLS, admission, splice). */

@@ -53,10 +53,10 @@ public sealed interface RelayMessage {
     }
 
     /**
-     * Relay → registrant: a peer from {@code remoteAddress} asks for one of your prefixes; open a
-     * connection to the relay's attach path for {@code stream} to receive it.
+     * Relay → registrant: a peer from {@code remoteAddress} asks for {@code prefix}, one of yours;
+     * open a connection to the relay's attach path for {@code stream} to receive it.
      */
-    record Dial(String stream, String remoteAddress) implements RelayMessage {}
+    record Dial(String stream, String prefix, String remoteAddress) implements RelayMessage {}
 
     private static void require(boolean condition, String message) {
         if (!condition) {

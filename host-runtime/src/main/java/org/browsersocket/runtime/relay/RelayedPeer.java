@@ -49,7 +49,9 @@ final class RelayedPeer {
             hub.giveUp(stream, peer);
             peer.refuse(HttpResponseStatus.GATEWAY_TIMEOUT, "the page's runtime did not take the connection in time");
         }, waitMillis, TimeUnit.MILLISECONDS);
-        registrant.send(hub.codec().encode(new RelayMessage.Dial(stream, remoteAddress)));
+        String prefix = org.browsersocket.runtime.routing.PrefixMinter.prefixOf(
+                new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).rawPath());
+        registrant.send(hub.codec().encode(new RelayMessage.Dial(stream, prefix, remoteAddress)));
     }
 
     private static io.netty.handler.codec.http.FullHttpResponse unavailable(String why) {

@@ -1,5 +1,6 @@
 package org.browsersocket.runtime.mapping;
 
+import org.browsersocket.runtime.net.AddressText;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -120,15 +121,15 @@ class MessagesTest {
 
     @Test
     void addressesAreWrittenCompressed() throws Exception {
-        assertEquals("2001:db8:1::2", Addresses.text(InetAddress.getByName("2001:db8:1:0:0:0:0:2")));
-        assertEquals("2001:db8::1:0:0:1", Addresses.text(InetAddress.getByName("2001:db8:0:0:1:0:0:1")));
+        assertEquals("2001:db8:1::2", AddressText.of(InetAddress.getByName("2001:db8:1:0:0:0:0:2")));
+        assertEquals("2001:db8::1:0:0:1", AddressText.of(InetAddress.getByName("2001:db8:0:0:1:0:0:1")));
         assertEquals("2001:0:c633:6401:1030:9795:34ff:8ef4",
-                Addresses.text(InetAddress.getByName("2001:0:c633:6401:1030:9795:34ff:8ef4")));
-        assertEquals("fe80::1", Addresses.text(InetAddress.getByName("fe80::1")));
-        assertEquals("::", Addresses.text(InetAddress.getByName("::")));
-        assertEquals("::1", Addresses.text(InetAddress.getByName("::1")));
-        assertEquals("2001:db8::", Addresses.text(InetAddress.getByName("2001:db8::")));
-        assertEquals("10.1.0.2", Addresses.text(InetAddress.getByName("10.1.0.2")));
+                AddressText.of(InetAddress.getByName("2001:0:c633:6401:1030:9795:34ff:8ef4")));
+        assertEquals("fe80::1", AddressText.of(InetAddress.getByName("fe80::1")));
+        assertEquals("::", AddressText.of(InetAddress.getByName("::")));
+        assertEquals("::1", AddressText.of(InetAddress.getByName("::1")));
+        assertEquals("2001:db8::", AddressText.of(InetAddress.getByName("2001:db8::")));
+        assertEquals("10.1.0.2", AddressText.of(InetAddress.getByName("10.1.0.2")));
     }
 
     @Test

@@ -92,7 +92,7 @@ public final class AddressingExperiment {
     /** The address home1 holds in topology {@code public}, routed to it through nat1 untranslated. */
     static final String HOME1_PUBLIC = "203.0.113.21";
     /** Kinds in the order rows are written (the page's own order: best first). */
-    static final List<String> KINDS = List.of("public", "mapped", "ipv6", "teredo", "public_unconfirmed",
+    static final List<String> KINDS = List.of("public", "mapped", "ipv6", "teredo", "public_unconfirmed", "ipv6_unconfirmed",
             "teredo_unconfirmed", "relay");
 
     private static final int CONTROL_PORT = 7040;

@@ -38,8 +38,10 @@ final class AttachDialer {
         this.sink = sink;
     }
 
-    void dial(String stream, String peerAddress, Runnable attached) {
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
+    void dial(String stream, String prefix, String peerAddress, Runnable attached) {
+        // On the event loop of the page that owns the prefix, where its messages go anyway.
+        EventLoopGroup loop = java.util.Objects.requireNonNullElse(sink.eventLoopFor(prefix), group);
+        new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_MILLIS)
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -246,7 +246,7 @@ public final class RelayLink {
                 LOG.warning("relay " + relay.base() + " refused to route a listener: " + refused.reason());
                 lastError = "a route was refused: " + refused.reason();
             } else if (message instanceof RelayMessage.Dial dial) {
-                dialer.dial(dial.stream(), dial.remoteAddress(), peers::incrementAndGet);
+                dialer.dial(dial.stream(), dial.prefix(), dial.remoteAddress(), peers::incrementAndGet);
             }
         }
 

@@ -1,4 +1,4 @@
-package org.browsersocket.runtime.mapping;
+package org.browsersocket.runtime.net;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -9,12 +9,12 @@ import java.net.InetAddress;
  * miniupnpd compares a pinhole's InternalClient with the requester's address as text, so the
  * form matters there, not only in log lines.
  */
-final class Addresses {
-    private Addresses() {
+public final class AddressText {
+    private AddressText() {
     }
 
     /** Dotted IPv4, or compressed lower-case IPv6 without a scope. */
-    static String text(InetAddress address) {
+    public static String of(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return address.getHostAddress();
         }
