@@ -117,6 +117,7 @@ public final class RelayEndpoints {
             attach.close();
             return;
         }
+        attach.config().setAutoRead(false); // what the registrant answers waits until the peer has moved (below)
         Splice.join(peerChannel, attach, peer.registrant());
         attach.flush();
         // Both sides of a relayed peer on one event loop: each byte passed on is then a plain
@@ -131,6 +132,7 @@ public final class RelayEndpoints {
                     }
                     makeRaw(peerChannel.pipeline());
                     peerChannel.config().setAutoRead(true);
+                    attach.config().setAutoRead(true);
                 }));
     }
 
