@@ -136,13 +136,17 @@ public final class AddressingExperiment {
             throw new IllegalStateException("no executable " + repoRoot.resolve("tools/netlab-browser.sh"));
         }
         String only = System.getenv("E7_TOPOLOGIES"); // for trying one topology by hand
+        return run(quick, repoRoot, only == null || only.isBlank() ? null : Arrays.asList(only.split(",")));
+    }
+
+    /** Runs E7 in the topologies named in {@code only} (null: all), in their table order. */
+    static Result run(boolean quick, Path repoRoot, List<String> only) throws Exception {
         List<Row> rows = new ArrayList<>();
         List<Cost> costs = new ArrayList<>();
         for (Topology topology : TOPOLOGIES) {
-            if (only != null && !only.isBlank() && !Arrays.asList(only.split(",")).contains(topology.name())) {
-                continue;
+            if (only == null || only.contains(topology.name())) {
+                runCase(quick, repoRoot, topology, rows, costs);
             }
-            runCase(quick, repoRoot, topology, rows, costs);
         }
         return new Result(rows, costs);
     }
