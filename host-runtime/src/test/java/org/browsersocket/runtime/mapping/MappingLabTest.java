@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.browsersocket.runtime.Main;
+import org.browsersocket.runtime.testing.NetLab;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,50 +30,28 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MappingLabTest {
     private static final int PUBLIC_PORT = 7041;
-    private static Path netlab;
     private static String skipReason;
-    private static String lab;
-    private static final Map<String, String> addresses = new HashMap<>();
+    private static NetLab lab;
 
     @BeforeAll
     static void buildTheLab() throws Exception {
-        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (root != null && !Files.exists(root.resolve("tools/netlab.sh"))) {
-            root = root.getParent();
-        }
-        if (root == null) {
-            skipReason = "no tools/netlab.sh";
-            return;
-        }
-        netlab = root.resolve("tools/netlab.sh");
-        Run check = run(Map.of(), 30, netlab.toString(), "check");
-        if (check.exit != 0) {
-            skipReason = check.out.strip().lines().findFirst().orElse("netlab.sh check failed")
-                    + " — the port mapping lab test needs root and the netlab packages";
-            return;
-        }
-        lab = String.format(Locale.ROOT, "pm%06x", ThreadLocalRandom.current().nextInt(1 << 24));
-        Run up = run(Map.of("GATEWAY1", "upnp", "IPV6", "1", "V6FW1", "1"), 120, netlab.toString(), "up", lab);
-        assertEquals(0, up.exit, up.out);
-        for (String line : run(Map.of(), 30, netlab.toString(), "addresses", lab).out.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                addresses.put(line.substring(0, eq), line.substring(eq + 1));
-            }
+        skipReason = NetLab.unavailable();
+        if (skipReason == null) {
+            lab = NetLab.up("pm", Map.of("GATEWAY1", "upnp", "IPV6", "1", "V6FW1", "1"));
         }
     }
 
     @AfterAll
     static void takeTheLabDown() throws Exception {
         if (lab != null) {
-            run(Map.of(), 60, netlab.toString(), "down", lab);
+            lab.close();
         }
     }
 
     @BeforeEach
     void skipWithoutTheLab() {
         if (skipReason != null) {
-            Assumptions.abort(skipReason);
+            Assumptions.abort(skipReason + " — the port mapping lab test needs it");
         }
     }
 
@@ -84,67 +59,41 @@ class MappingLabTest {
     @ValueSource(strings = {"pcp", "nat-pmp", "upnp"})
     void aPeerInAnotherHomeReachesTheRuntimeThroughTheMappingUntilItStops(String protocol) throws Exception {
         Path configDir = Files.createTempDirectory("mapping-lab");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process runtime = new ProcessBuilder("ip", "netns", "exec", addresses.get("NS_HOME1"), java,
-                "-D" + PortMapper.PROTOCOLS_PROPERTY + "=" + protocol, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "--config-dir", configDir.toString(), "--control-port", "0",
-                "--public-port", Integer.toString(PUBLIC_PORT)).redirectErrorStream(true).start();
-        StringBuilder output = new StringBuilder();
-        String result;
+        NetLab.LabProcess runtime = lab.java("home1", List.of("-D" + PortMapper.PROTOCOLS_PROPERTY + "=" + protocol),
+                Main.class, "--config-dir", configDir.toString(), "--control-port", "0",
+                "--public-port", Integer.toString(PUBLIC_PORT));
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(runtime.getInputStream(), StandardCharsets.UTF_8));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            result = null;
-            while (result == null && System.nanoTime() < deadline) {
-                String line = lines.readLine(); // the runtime says its mapping within seconds
-                if (line == null) {
-                    break;
-                }
-                output.append(line).append('\n');
-                if (line.contains("port mapping: ")) {
-                    result = line;
-                }
-            }
-            Thread drain = new Thread(() -> {
-                try {
-                    lines.lines().forEach(l -> output.append(l).append('\n'));
-                } catch (java.io.UncheckedIOException e) {
-                    // the runtime stopped and its output was closed
-                }
-            });
-            drain.setDaemon(true);
-            drain.start();
-            assertTrue(result != null, "no port mapping line:\n" + output);
+            // the runtime says its mapping within seconds
+            String result = runtime.awaitLine(30, line -> line.contains("port mapping: "));
             System.out.println(protocol + ": " + result);
             String name = protocol.equals("upnp") ? "UPnP" : protocol.toUpperCase(Locale.ROOT);
             Matcher mapped = Pattern.compile(Pattern.quote(name) + " on 10\\.1\\.0\\.1 mapped TCP "
-                    + Pattern.quote(addresses.get("NAT1_PUBLIC")) + ":(\\d+) → :" + PUBLIC_PORT).matcher(result);
+                    + Pattern.quote(lab.address("NAT1_PUBLIC")) + ":(\\d+) → :" + PUBLIC_PORT).matcher(result);
             assertTrue(mapped.find(), result);
-            String external = addresses.get("NAT1_PUBLIC") + ":" + mapped.group(1);
+            String external = lab.address("NAT1_PUBLIC") + ":" + mapped.group(1);
             // a peer in home2: an upgrade request for an unknown prefix gets the runtime's own 404
             assertTrue(peer(external).startsWith("HTTP/1.1 404"), "through the mapping: " + peer(external));
             // PCP and UPnP open an IPv6 pinhole through nat1's firewall too (NAT-PMP knows no IPv6);
             // the address is written compressed, as people and gateways write it
             boolean pinhole = !protocol.equals("nat-pmp");
-            String v6 = "[" + addresses.get("HOME1_V6") + "]:" + PUBLIC_PORT;
+            String v6 = "[" + lab.address("HOME1_V6") + "]:" + PUBLIC_PORT;
             if (pinhole) {
                 assertTrue(result.contains(name + " on ") && result.contains("opened an IPv6 pinhole TCP " + v6), result);
                 assertTrue(peer(v6).startsWith("HTTP/1.1 404"), "through the pinhole: " + peer(v6));
             }
             if (protocol.equals("upnp")) {
-                searchesOnlyTowardTheGateway(runtime.pid());
+                searchesOnlyTowardTheGateway(runtime.process().pid());
             }
-            runtime.destroy(); // SIGTERM: a clean stop deletes the mapping
-            assertTrue(runtime.waitFor(20, TimeUnit.SECONDS), output.toString());
+            runtime.process().destroy(); // SIGTERM: a clean stop deletes the mapping
+            assertTrue(runtime.process().waitFor(20, TimeUnit.SECONDS), runtime.output());
             assertEquals("", peer(external), "after the stop the mapping is gone");
             if (pinhole) {
                 assertEquals("", peer(v6), "the pinhole is closed");
             }
-            String listed = run(Map.of(), 30, netlab.toString(), "exec", lab, "home1", "upnpc", "-u",
-                    addresses.get("GATEWAY1_UPNP_URL"), "-l").out;
+            String listed = lab.exec(30, "home1", "upnpc", "-u", lab.address("GATEWAY1_UPNP_URL"), "-l").out();
             assertFalse(listed.matches("(?s).*TCP\\s+" + mapped.group(1) + "->.*"), listed);
         } finally {
-            runtime.destroyForcibly();
+            runtime.process().destroyForcibly();
         }
     }
 
@@ -154,43 +103,27 @@ class MappingLabTest {
      * is joined on eth0 only. Printed too, as the evidence.
      */
     private static void searchesOnlyTowardTheGateway(long pid) throws Exception {
-        String udp = run(Map.of(), 30, netlab.toString(), "exec", lab, "home1", "ss", "-H", "-uanp").out;
-        String tcp = run(Map.of(), 30, netlab.toString(), "exec", lab, "home1", "ss", "-H", "-tanp").out;
-        String eth0 = run(Map.of(), 30, netlab.toString(), "exec", lab, "home1", "ip", "maddr", "show", "dev", "eth0").out;
-        String mgmt = run(Map.of(), 30, netlab.toString(), "exec", lab, "home1", "ip", "maddr", "show", "dev", "mgmt").out;
+        String udp = lab.exec(30, "home1", "ss", "-H", "-uanp").out();
+        String tcp = lab.exec(30, "home1", "ss", "-H", "-tanp").out();
+        String eth0 = lab.exec(30, "home1", "ip", "maddr", "show", "dev", "eth0").out();
+        String mgmt = lab.exec(30, "home1", "ip", "maddr", "show", "dev", "mgmt").out();
         String ours = "pid=" + pid + ",";
         String udpOurs = udp.lines().filter(l -> l.contains(ours)).reduce("", (a, b) -> a + b + "\n");
         String tcpOurs = tcp.lines().filter(l -> l.contains(ours)).reduce("", (a, b) -> a + b + "\n");
         System.out.println("upnp: the runtime's UDP sockets in home1:\n" + udpOurs + "upnp: its TCP sockets:\n" + tcpOurs
                 + "upnp: multicast groups on eth0:\n" + eth0 + "upnp: on mgmt:\n" + mgmt);
-        String v4 = addresses.get("HOME1_V4");
+        String v4 = lab.address("HOME1_V4");
         assertTrue(udpOurs.contains(" " + v4 + ":") || udpOurs.contains(":" + v4 + "]:"),
                 "an SSDP socket on eth0's address:\n" + udpOurs);
-        assertFalse((udpOurs + tcpOurs).contains(addresses.get("HOME1_MGMT") + ":"), "nothing on mgmt:\n" + udpOurs + tcpOurs);
+        assertFalse((udpOurs + tcpOurs).contains(lab.address("HOME1_MGMT") + ":"), "nothing on mgmt:\n" + udpOurs + tcpOurs);
         assertTrue(eth0.contains("239.255.255.250"), "SSDP group joined on eth0:\n" + eth0);
         assertFalse(mgmt.contains("239.255.255.250"), "SSDP group not joined on mgmt:\n" + mgmt);
     }
 
     /** The status line (and headers) home2 gets for an upgrade request to {@code hostPort}; "" if none. */
     private static String peer(String hostPort) throws Exception {
-        return run(Map.of(), 20, netlab.toString(), "exec", lab, "home2", "curl", "-s", "-i", "-m", "4",
+        return lab.exec(20, "home2", "curl", "-s", "-i", "-m", "4",
                 "-H", "Connection: Upgrade", "-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13",
-                "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "http://" + hostPort + "/no-such-prefix").out;
-    }
-
-    private record Run(int exit, String out) {
-    }
-
-    private static Run run(Map<String, String> env, int seconds, String... command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not end in " + seconds + " s");
-        }
-        return new Run(p.exitValue(), out);
+                "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "http://" + hostPort + "/no-such-prefix").out();
     }
 }

@@ -114,6 +114,13 @@ public final class NetLab implements AutoCloseable {
             return process;
         }
 
+        /** Everything it printed so far. */
+        public String output() {
+            synchronized (lines) {
+                return String.join("\n", lines);
+            }
+        }
+
         /** The first line so far or within {@code seconds} that {@code wanted} accepts; fails with the output otherwise. */
         public String awaitLine(int seconds, Predicate<String> wanted) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -142,9 +149,15 @@ public final class NetLab implements AutoCloseable {
 
     /** Starts {@code main} of this test classpath in namespace {@code ns}; stopped with the lab. */
     public LabProcess java(String ns, Class<?> main, String... args) throws Exception {
+        return java(ns, List.of(), main, args);
+    }
+
+    /** The same with JVM options (e.g. {@code -Dname=value}). */
+    public LabProcess java(String ns, List<String> jvmOptions, Class<?> main, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", address("NS_" + ns.toUpperCase(Locale.ROOT)),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         started.add(process);
