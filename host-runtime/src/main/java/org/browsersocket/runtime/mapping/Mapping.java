@@ -16,6 +16,13 @@ import java.time.Instant;
  */
 public record Mapping(String protocol, int family, String externalAddress, int externalPort, int internalPort,
                       long lifetimeSeconds, Instant expires, String gateway) {
+    /** What a gateway granted just now: it expires {@code lifetimeSeconds} from now (0: never). */
+    static Mapping grantedNow(String protocol, int family, String externalAddress, int externalPort, int internalPort,
+                              long lifetimeSeconds, String gateway) {
+        return new Mapping(protocol, family, externalAddress, externalPort, internalPort, lifetimeSeconds,
+                lifetimeSeconds == 0 ? null : Instant.now().plusSeconds(lifetimeSeconds), gateway);
+    }
+
     /** E.g. "NAT-PMP on 10.1.0.1 mapped TCP 203.0.113.11:7041 → :7041 for 7200 s". */
     public String describe() {
         String external = family == 6 ? "[" + externalAddress + "]:" + externalPort : externalAddress + ":" + externalPort;

@@ -5,7 +5,6 @@ import org.browsersocket.runtime.net.AddressText;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.util.Optional;
 
 /** Asks a NAT-PMP server (RFC 6886) for its external address and a TCP mapping. */
@@ -87,9 +86,8 @@ final class NatPmpClient {
                 throw new MappingException("NAT-PMP: " + AddressText.of(server.getAddress())
                         + " lost its mappings (its epoch restarted)");
             }
-            mapping = new Mapping("NAT-PMP", 4, AddressText.of(externalAddress), response.externalPort(), internalPort,
-                    response.lifetimeSeconds(), Instant.now().plusSeconds(response.lifetimeSeconds()),
-                    AddressText.of(server.getAddress()));
+            mapping = Mapping.grantedNow("NAT-PMP", 4, AddressText.of(externalAddress), response.externalPort(),
+                    internalPort, response.lifetimeSeconds(), AddressText.of(server.getAddress()));
         }
 
         @Override

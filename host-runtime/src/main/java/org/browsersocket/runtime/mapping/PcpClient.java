@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -98,9 +97,8 @@ final class PcpClient {
             }
             epoch = seen;
             externalAddress = response.externalAddress();
-            mapping = new Mapping("PCP", family, AddressText.of(externalAddress), response.externalPort(), internalPort,
-                    response.lifetimeSeconds(), Instant.now().plusSeconds(response.lifetimeSeconds()),
-                    AddressText.of(server.getAddress()));
+            mapping = Mapping.grantedNow("PCP", family, AddressText.of(externalAddress), response.externalPort(),
+                    internalPort, response.lifetimeSeconds(), AddressText.of(server.getAddress()));
         }
 
         @Override

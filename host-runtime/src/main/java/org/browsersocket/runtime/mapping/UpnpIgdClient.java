@@ -10,7 +10,6 @@ import java.net.SocketException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -350,8 +349,7 @@ final class UpnpIgdClient implements AutoCloseable {
 
         @Override
         public Mapping mapping() {
-            return new Mapping("UPnP", 4, external, externalPort, internalPort, lifetime,
-                    lifetime == 0 ? null : Instant.now().plusSeconds(lifetime), gateway.name());
+            return Mapping.grantedNow("UPnP", 4, external, externalPort, internalPort, lifetime, gateway.name());
         }
 
         @Override
@@ -389,8 +387,7 @@ final class UpnpIgdClient implements AutoCloseable {
 
         @Override
         public Mapping mapping() {
-            return new Mapping("UPnP", 6, host, port, port, lifetime, Instant.now().plusSeconds(lifetime),
-                    gateway.name());
+            return Mapping.grantedNow("UPnP", 6, host, port, port, lifetime, gateway.name());
         }
 
         @Override
