@@ -67,6 +67,13 @@ class ThroughRelayTest {
                         .allMatch(l -> l.state().equals("registered") && l.routes() == routes));
     }
 
+    /** A peer connects to the page of {@code directUrl} through {@code relay} and gets {@code text} echoed. */
+    static void assertEchoesThrough(RuntimeFixture relay, String directUrl, String text) throws Exception {
+        JavaPeer peer = relay.peer(viaRelay(relay, directUrl));
+        peer.send(text);
+        assertEquals(text, peer.nextText());
+    }
+
     static String viaRelay(RuntimeFixture relay, String directUrl) {
         return "ws://127.0.0.1:" + relay.runtime().publicPort() + RuntimeFixture.path(directUrl);
     }
@@ -100,9 +107,7 @@ class ThroughRelayTest {
         String direct = page.listen();
         awaitRouted(home.runtime(), 1);
 
-        JavaPeer peer = relay.peer(viaRelay(relay, direct));
-        peer.send("héllo ✓");
-        assertEquals("héllo ✓", peer.nextText());
+        assertEchoesThrough(relay, direct, "héllo ✓");
         byte[] bytes = new byte[1 << 20];
         new Random(7).nextBytes(bytes);
         peer.send(bytes);
@@ -193,9 +198,7 @@ class ThroughRelayTest {
         RuntimeFixture allowed = registrant(TOKEN, relay);
         String reachable = allowed.page().echoing().listen();
         awaitRouted(allowed.runtime(), 1);
-        JavaPeer peer = relay.peer(viaRelay(relay, reachable));
-        peer.send("ok");
-        assertEquals("ok", peer.nextText());
+        assertEchoesThrough(relay, reachable, "ok");
     }
 
     @Test
@@ -214,9 +217,7 @@ class ThroughRelayTest {
         assertTrue(refused.reason().contains("another registrant"), refused.reason());
         forger.send(new RelayMessage.Remove(prefix)); // removing someone else's route does nothing either
 
-        JavaPeer peer = relay.peer(viaRelay(relay, direct));
-        peer.send("still mine");
-        assertEquals("still mine", peer.nextText());
+        assertEchoesThrough(relay, direct, "still mine");
     }
 
     @Test
@@ -290,9 +291,7 @@ class ThroughRelayTest {
         Await.until("the link notices", () -> !home.runtime().reachabilityStatus().relays().get(0).state().equals("registered"));
         RuntimeFixture again = relay(ReachabilityConfig.none().withRelay(true, null), port);
         awaitRouted(home.runtime(), 1);
-        JavaPeer peer = again.peer(viaRelay(again, direct));
-        peer.send("back");
-        assertEquals("back", peer.nextText());
+        assertEchoesThrough(again, direct, "back");
     }
 
     @Test
