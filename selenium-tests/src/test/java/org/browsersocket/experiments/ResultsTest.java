@@ -151,32 +151,39 @@ class ResultsTest {
 
     /**
      * E1 and E2 measure the same servers in the same alternating rounds: every server, the relay
-     * included, has as many raw samples as the others in each configuration, and none is zero.
+     * included, is measured in each repetition of each configuration, and each got messages back
+     * over the repetitions of a configuration.
      */
     @ParameterizedTest
     @ValueSource(strings = {"e1_latency_raw", "e2_throughput_raw"})
     void everyServerIncludingTheRelayIsMeasuredInTheSameRounds(String name) throws IOException {
         List<String> lines = Files.readAllLines(RESULTS.resolve(name + ".csv"));
         List<String> header = Arrays.asList(lines.get(0).split(",", -1));
-        int server = header.indexOf("server");
-        assertTrue(server >= 0, name + " has a server column");
-        Map<String, Set<String>> serversByConfiguration = new LinkedHashMap<>();
+        List<String> configurationColumns = name.startsWith("e1") ? List.of("message_bytes")
+                : List.of("message_bytes", "clients");
+        String countColumn = name.startsWith("e1") ? "samples" : "msgs_per_s";
+        Map<String, Set<String>> serversByRound = new LinkedHashMap<>();
+        Map<String, Double> countByServerAndConfiguration = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             if (line.isBlank()) {
                 continue;
             }
-            List<String> cells = new ArrayList<>(Arrays.asList(line.split(",", -1)));
-            assertEquals(header.size(), cells.size(), name + ": " + line);
-            String measured = cells.remove(server);
-            List<String> configuration = cells.subList(0, name.startsWith("e1") ? 2 : 3); // repetition, message_bytes[, clients]
-            serversByConfiguration.computeIfAbsent(String.join(",", configuration), k -> new HashSet<>()).add(measured);
-            for (String cell : cells.subList(configuration.size(), cells.size())) {
-                assertTrue(Double.parseDouble(cell) > 0, name + ": nothing measured in " + line);
+            String[] cells = line.split(",", -1);
+            assertEquals(header.size(), cells.length, name + ": " + line);
+            StringBuilder configuration = new StringBuilder();
+            for (String column : configurationColumns) {
+                configuration.append(column).append('=').append(cells[header.indexOf(column)]).append(' ');
             }
+            String server = cells[header.indexOf("server")];
+            serversByRound.computeIfAbsent("repetition=" + cells[header.indexOf("repetition")] + " " + configuration,
+                    k -> new HashSet<>()).add(server);
+            countByServerAndConfiguration.merge(server + " " + configuration,
+                    Double.parseDouble(cells[header.indexOf(countColumn)]), Double::sum);
         }
-        assertFalse(serversByConfiguration.isEmpty(), name + " has no rows");
-        serversByConfiguration.forEach((configuration, servers) -> assertEquals(Set.of("page", "relay", "java", "node"),
-                servers, name + " servers measured for " + configuration));
+        assertFalse(serversByRound.isEmpty(), name + " has no rows");
+        serversByRound.forEach((round, servers) -> assertEquals(Set.of("page", "relay", "java", "node"), servers,
+                name + ": servers measured in " + round));
+        countByServerAndConfiguration.forEach((key, count) -> assertTrue(count > 0, name + ": nothing measured for " + key));
     }
 
     @ParameterizedTest
