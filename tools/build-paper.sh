@@ -24,8 +24,8 @@ elapsed() { local ns=$(( $(date +%s%N) - START_NS )); printf '%d.%01d s' $((ns /
 
 # ------------------------------------------------------------------ 1. result files
 declare -A HEADERS=(
-  [e1_latency]="message_bytes,page_median_us,page_p99_us,java_median_us,java_p99_us,node_median_us,node_p99_us,ratio_java_median,ratio_java_p99,ratio_node_median,ratio_node_p99"
-  [e2_throughput]="message_bytes,clients,page_msgs_per_s,page_mb_per_s,java_msgs_per_s,java_mb_per_s,node_msgs_per_s,node_mb_per_s,ratio_java,ratio_node"
+  [e1_latency]="message_bytes,page_median_us,page_p99_us,relay_median_us,relay_p99_us,java_median_us,java_p99_us,node_median_us,node_p99_us,ratio_java_median,ratio_java_p99,ratio_node_median,ratio_node_p99,ratio_relay_median,ratio_relay_p99"
+  [e2_throughput]="message_bytes,clients,page_msgs_per_s,page_mb_per_s,relay_msgs_per_s,relay_mb_per_s,java_msgs_per_s,java_mb_per_s,node_msgs_per_s,node_mb_per_s,ratio_java,ratio_node,ratio_relay"
   [e3_scale]="connections,connect_per_s,runtime_bytes_per_connection,runtime_rss_mb,browser_rss_mb,median_us,p99_us,native_bytes_per_connection,native_median_us,native_p99_us,ratio_bytes"
   [e4_setup]="measure,page_median_ms,page_p99_ms,java_median_ms,java_p99_ms,ratio_median"
   [e5_browser]="participants,page_median_ms,page_p99_ms,native_median_ms,native_p99_ms,ratio_median"

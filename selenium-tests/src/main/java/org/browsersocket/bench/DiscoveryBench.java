@@ -19,10 +19,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.browsersocket.discovery.http.DiscoveryServer;
+import org.browsersocket.discovery.limits.DiscoveryLimits;
 import org.browsersocket.discovery.store.StoreLocation;
 import org.browsersocket.cli.HelpLayout;
 import org.browsersocket.cli.OneLineUsageErrors;
 import org.browsersocket.cli.ReleaseVersion;
+import org.browsersocket.service.http.Listen;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,7 +85,10 @@ public final class DiscoveryBench implements Callable<Integer> {
     }
 
     private static List<Measurement> run(String name, StoreLocation location, int clients, double seconds) throws Exception {
-        DiscoveryServer server = new DiscoveryServer(0, location, 1e9);
+        // The store's speed, not the write limits a public instance puts on one client: no rate limits here.
+        DiscoveryLimits unlimited = new DiscoveryLimits(1e9, 1e9, DiscoveryLimits.DEFAULTS.maxStoredBytes(),
+                DiscoveryLimits.DEFAULTS.watchesPerClient(), DiscoveryLimits.DEFAULTS.maxWatches());
+        DiscoveryServer server = new DiscoveryServer(Listen.everywhere(0), location, unlimited);
         server.start();
         try {
             String base = "http://127.0.0.1:" + server.port() + "/v1/values/bench-";

@@ -2,15 +2,21 @@ package org.browsersocket.bench;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
 
-/** A closed-loop echo client: sends one message, waits for it to come back, records the time. */
+/**
+ * A closed-loop echo client: sends one message, waits for it to come back, records the time. An
+ * echo that comes back too late fails the run; it never blocks the client's reader, and closing
+ * never waits more than 10 s for the server's close frame.
+ */
 final class RoundTrips implements AutoCloseable {
-    private final SynchronousQueue<Long> arrivals = new SynchronousQueue<>();
+    private final LinkedBlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
     private final WebSocketClient client;
 
     RoundTrips(String url) throws InterruptedException {
@@ -29,7 +35,9 @@ final class RoundTrips implements AutoCloseable {
             }
 
             @Override
-            public void onClose(int code, String reason, boolean remote) {}
+            public void onClose(int code, String reason, boolean remote) {
+                closed.countDown();
+            }
 
             @Override
             public void onError(Exception ex) {}
@@ -42,15 +50,14 @@ final class RoundTrips implements AutoCloseable {
     }
 
     private void arrived() {
-        try {
-            arrivals.put(System.nanoTime());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        arrivals.add(System.nanoTime());
     }
 
     /** Sends {@code count} binary messages of {@code size} bytes one after another, recording each round trip. */
     void run(int count, int size, Histogram into) throws InterruptedException {
+        if (!arrivals.isEmpty()) {
+            throw new IllegalStateException("echoes from " + client.getURI() + " that came after their round trip had failed: " + arrivals.size());
+        }
         byte[] payload = new byte[size];
         for (int i = 0; i < count; i++) {
             long sent = System.nanoTime();
@@ -67,6 +74,10 @@ final class RoundTrips implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        client.closeBlocking();
+        client.close();
+        if (!closed.await(10, TimeUnit.SECONDS)) {
+            System.err.println("echo client: " + client.getURI() + " did not answer the close within 10 s; dropping the connection");
+            client.closeConnection(1006, "no close frame from the server");
+        }
     }
 }

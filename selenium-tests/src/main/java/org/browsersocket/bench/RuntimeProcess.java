@@ -1,11 +1,18 @@
 package org.browsersocket.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +26,9 @@ import java.util.regex.Pattern;
 public final class RuntimeProcess implements AutoCloseable {
     private static final Pattern CONTROL = Pattern.compile("control +http://127\\.0\\.0\\.1:(\\d+)/");
     private static final Pattern PUBLIC = Pattern.compile("public +ws://0\\.0\\.0\\.0:(\\d+)/");
+
+    /** A relay's per-registrant rate (KiB/s) far above what loopback carries: 1 TiB/s. */
+    static final long UNLIMITED_KIB_PER_SECOND = 1L << 30;
 
     private final Process process;
     private final int controlPort;
@@ -76,6 +86,70 @@ public final class RuntimeProcess implements AutoCloseable {
         RuntimeProcess started = new RuntimeProcess(process, control, pub);
         started.configDir = configDir;
         return started;
+    }
+
+    /**
+     * A runtime serving as a relay ({@code --relay}) for runtimes started with {@link #viaRelayFlags()}.
+     * Its per-registrant rate limit is raised out of the way: a measurement through it prices the
+     * relayed path, not the relay's policy for sharing its bandwidth.
+     */
+    public static RuntimeProcess startRelay(Path jar, String allowedOrigin) throws IOException {
+        return start(jar, allowedOrigin, List.of("--relay", "--relay-kib-per-second", String.valueOf(UNLIMITED_KIB_PER_SECOND)));
+    }
+
+    /** Flags for a runtime that registers with this one, a relay. */
+    public List<String> viaRelayFlags() {
+        return List.of("--via-relay", relayUrl());
+    }
+
+    /** This runtime's public port as a relay URL for {@code --via-relay}. */
+    public String relayUrl() {
+        return "ws://127.0.0.1:" + publicPort;
+    }
+
+    /**
+     * The address through this relay of a page's direct address: the same path (the listener's
+     * prefix and resource) on the relay's public port.
+     */
+    public String throughRelay(String directUrl) {
+        URI direct = URI.create(directUrl);
+        return relayUrl() + direct.getRawPath() + (direct.getRawQuery() == null ? "" : "?" + direct.getRawQuery());
+    }
+
+    /**
+     * Waits until this runtime's {@code /status.json} shows every relay it registers with in state
+     * {@code registered} with at least {@code routes} routes (a page's listeners routed through it).
+     */
+    public void awaitRelayRoutes(int routes, Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        ObjectMapper json = new ObjectMapper();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (true) {
+            try {
+                JsonNode relays = json.readTree(http.send(HttpRequest.newBuilder(URI.create(controlUrl() + "/status.json"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body())
+                        .path("reachability").path("relays");
+                last = relays.toString();
+                boolean routed = relays.size() > 0;
+                for (JsonNode relay : relays) {
+                    routed &= "registered".equals(relay.path("state").asText()) && relay.path("routes").asInt() >= routes;
+                }
+                if (routed) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the runtime's relays did not route " + routes + " listener(s) within " + timeout
+                        + ": " + last);
+            }
+            if (!process.isAlive()) {
+                throw new IOException("the runtime stopped while waiting for its relay routes");
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // polling interval of the condition above
+        }
     }
 
     /** Reads the runtime's log so its pipe never fills; the log itself is not needed here. */

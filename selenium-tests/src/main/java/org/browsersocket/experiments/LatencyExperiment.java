@@ -6,7 +6,10 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.browsersocket.load.LoadGenerator;
 
-/** E1: echo round-trip time vs message size, page-hosted vs Java-WebSocket vs Node.js ws. */
+/**
+ * E1: echo round-trip time vs message size, page-hosted (direct and through a relay) vs
+ * Java-WebSocket vs Node.js ws. The relay's ratios are to the direct page-hosted path.
+ */
 final class LatencyExperiment {
     static final String NAME = "e1_latency";
 
@@ -30,18 +33,23 @@ final class LatencyExperiment {
                 }
             }
         }
-        Csv summary = new Csv("message_bytes", "page_median_us", "page_p99_us", "java_median_us", "java_p99_us",
-                "node_median_us", "node_p99_us", "ratio_java_median", "ratio_java_p99", "ratio_node_median", "ratio_node_p99");
+        Csv summary = new Csv("message_bytes", "page_median_us", "page_p99_us", "relay_median_us", "relay_p99_us",
+                "java_median_us", "java_p99_us", "node_median_us", "node_p99_us", "ratio_java_median", "ratio_java_p99",
+                "ratio_node_median", "ratio_node_p99", "ratio_relay_median", "ratio_relay_p99");
         for (int size : sizes) {
             Histogram page = merged.get(Servers.PAGE + size);
+            Histogram relay = merged.get(Servers.RELAY + size);
             Histogram java = merged.get(Servers.JAVA + size);
             Histogram node = merged.get(Servers.NODE + size);
-            summary.row(size, Percentiles.median(page), Percentiles.p99(page), Percentiles.median(java), Percentiles.p99(java),
+            summary.row(size, Percentiles.median(page), Percentiles.p99(page), Percentiles.median(relay), Percentiles.p99(relay),
+                    Percentiles.median(java), Percentiles.p99(java),
                     Percentiles.median(node), Percentiles.p99(node),
                     Percentiles.ratio(Percentiles.median(page), Percentiles.median(java)),
                     Percentiles.ratio(Percentiles.p99(page), Percentiles.p99(java)),
                     Percentiles.ratio(Percentiles.median(page), Percentiles.median(node)),
-                    Percentiles.ratio(Percentiles.p99(page), Percentiles.p99(node)));
+                    Percentiles.ratio(Percentiles.p99(page), Percentiles.p99(node)),
+                    Percentiles.ratio(Percentiles.median(relay), Percentiles.median(page)),
+                    Percentiles.ratio(Percentiles.p99(relay), Percentiles.p99(page)));
         }
         summary.write(lab.csv(NAME));
         raw.write(lab.csv(NAME + "_raw"));

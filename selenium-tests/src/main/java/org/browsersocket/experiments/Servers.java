@@ -6,11 +6,14 @@ import java.util.Map;
 import org.browsersocket.bench.EchoServers;
 
 /**
- * The three echo servers an experiment compares on the same load, in the same run: the
- * page-hosted echo example, a native Java-WebSocket server and a Node.js {@code ws} server.
+ * The echo servers an experiment compares on the same load, in the same run: the page-hosted
+ * echo example, the same page through a relay (a second runtime started with {@code --relay}, with
+ * which the page's runtime registers), a native Java-WebSocket server and a Node.js {@code ws}
+ * server.
  */
 final class Servers implements AutoCloseable {
     static final String PAGE = "page";
+    static final String RELAY = "relay";
     static final String JAVA = "java";
     static final String NODE = "node";
 
@@ -19,21 +22,23 @@ final class Servers implements AutoCloseable {
     private final NodeEcho node;
     private final Map<String, URI> urls = new LinkedHashMap<>();
 
-    private Servers(PageHost page, EchoServers.JavaWebSocketEcho java, NodeEcho node, String pageUrl) {
+    private Servers(PageHost page, EchoServers.JavaWebSocketEcho java, NodeEcho node, String pageUrl, String relayUrl) {
         this.page = page;
         this.java = java;
         this.node = node;
         urls.put(PAGE, URI.create(pageUrl + "load"));
+        urls.put(RELAY, URI.create(relayUrl + "load"));
         urls.put(JAVA, URI.create(java.url()));
         urls.put(NODE, URI.create(node.url()));
     }
 
     static Servers start(Lab lab) throws Exception {
-        PageHost page = PageHost.start(lab.repoRoot());
+        PageHost page = PageHost.start(lab.repoRoot(), true);
         try {
             String pageUrl = page.openEcho();
+            String relayUrl = page.throughRelay(pageUrl, 1);
             EchoServers.JavaWebSocketEcho java = EchoServers.JavaWebSocketEcho.begin();
-            return new Servers(page, java, NodeEcho.start(lab.repoRoot()), pageUrl);
+            return new Servers(page, java, NodeEcho.start(lab.repoRoot()), pageUrl, relayUrl);
         } catch (Exception e) {
             page.close();
             throw e;

@@ -5,7 +5,10 @@ import java.util.HashMap;
 import java.util.Map;
 import org.browsersocket.load.LoadGenerator;
 
-/** E2: messages/s and MB/s vs message size and concurrent clients (1, 10, 100), same three servers. */
+/**
+ * E2: messages/s and MB/s vs message size and concurrent clients (1, 10, 100), same servers as E1
+ * (page-hosted direct and through a relay, Java, Node.js); the relay's ratio is to the direct path.
+ */
 final class ThroughputExperiment {
     static final String NAME = "e2_throughput";
 
@@ -33,15 +36,18 @@ final class ThroughputExperiment {
                 }
             }
         }
-        Csv summary = new Csv("message_bytes", "clients", "page_msgs_per_s", "page_mb_per_s", "java_msgs_per_s",
-                "java_mb_per_s", "node_msgs_per_s", "node_mb_per_s", "ratio_java", "ratio_node");
+        Csv summary = new Csv("message_bytes", "clients", "page_msgs_per_s", "page_mb_per_s", "relay_msgs_per_s",
+                "relay_mb_per_s", "java_msgs_per_s", "java_mb_per_s", "node_msgs_per_s", "node_mb_per_s", "ratio_java",
+                "ratio_node", "ratio_relay");
         for (int size : sizes) {
             for (int c : clients) {
                 double[] page = mean(sums.get(Servers.PAGE + "/" + size + "/" + c), repetitions);
+                double[] relay = mean(sums.get(Servers.RELAY + "/" + size + "/" + c), repetitions);
                 double[] java = mean(sums.get(Servers.JAVA + "/" + size + "/" + c), repetitions);
                 double[] node = mean(sums.get(Servers.NODE + "/" + size + "/" + c), repetitions);
-                summary.row(size, c, page[0], page[1], java[0], java[1], node[0], node[1],
-                        Percentiles.ratio(page[0], java[0]), Percentiles.ratio(page[0], node[0]));
+                summary.row(size, c, page[0], page[1], relay[0], relay[1], java[0], java[1], node[0], node[1],
+                        Percentiles.ratio(page[0], java[0]), Percentiles.ratio(page[0], node[0]),
+                        Percentiles.ratio(relay[0], page[0]));
             }
         }
         summary.write(lab.csv(NAME));

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The committed experiment results the paper is built from: every file the harness writes is
@@ -36,10 +37,12 @@ class ResultsTest {
     static final Map<String, List<String[]>> RATIOS = new LinkedHashMap<>();
 
     static {
-        SCHEMAS.put("e1_latency", List.of("message_bytes", "page_median_us", "page_p99_us", "java_median_us", "java_p99_us",
-                "node_median_us", "node_p99_us", "ratio_java_median", "ratio_java_p99", "ratio_node_median", "ratio_node_p99"));
-        SCHEMAS.put("e2_throughput", List.of("message_bytes", "clients", "page_msgs_per_s", "page_mb_per_s", "java_msgs_per_s",
-                "java_mb_per_s", "node_msgs_per_s", "node_mb_per_s", "ratio_java", "ratio_node"));
+        SCHEMAS.put("e1_latency", List.of("message_bytes", "page_median_us", "page_p99_us", "relay_median_us", "relay_p99_us",
+                "java_median_us", "java_p99_us", "node_median_us", "node_p99_us", "ratio_java_median", "ratio_java_p99",
+                "ratio_node_median", "ratio_node_p99", "ratio_relay_median", "ratio_relay_p99"));
+        SCHEMAS.put("e2_throughput", List.of("message_bytes", "clients", "page_msgs_per_s", "page_mb_per_s", "relay_msgs_per_s",
+                "relay_mb_per_s", "java_msgs_per_s", "java_mb_per_s", "node_msgs_per_s", "node_mb_per_s", "ratio_java",
+                "ratio_node", "ratio_relay"));
         SCHEMAS.put("e3_scale", List.of("connections", "connect_per_s", "runtime_bytes_per_connection", "runtime_rss_mb",
                 "browser_rss_mb", "median_us", "p99_us", "native_bytes_per_connection", "native_median_us", "native_p99_us",
                 "ratio_bytes"));
@@ -56,9 +59,12 @@ class ResultsTest {
         RATIOS.put("e1_latency", List.of(new String[] {"ratio_java_median", "page_median_us", "java_median_us"},
                 new String[] {"ratio_java_p99", "page_p99_us", "java_p99_us"},
                 new String[] {"ratio_node_median", "page_median_us", "node_median_us"},
-                new String[] {"ratio_node_p99", "page_p99_us", "node_p99_us"}));
+                new String[] {"ratio_node_p99", "page_p99_us", "node_p99_us"},
+                new String[] {"ratio_relay_median", "relay_median_us", "page_median_us"},
+                new String[] {"ratio_relay_p99", "relay_p99_us", "page_p99_us"}));
         RATIOS.put("e2_throughput", List.of(new String[] {"ratio_java", "page_msgs_per_s", "java_msgs_per_s"},
-                new String[] {"ratio_node", "page_msgs_per_s", "node_msgs_per_s"}));
+                new String[] {"ratio_node", "page_msgs_per_s", "node_msgs_per_s"},
+                new String[] {"ratio_relay", "relay_msgs_per_s", "page_msgs_per_s"}));
         RATIOS.put("e3_scale", List.<String[]>of(new String[] {"ratio_bytes", "runtime_bytes_per_connection",
                 "native_bytes_per_connection"}));
         RATIOS.put("e4_setup", List.<String[]>of(new String[] {"ratio_median", "page_median_ms", "java_median_ms"}));
@@ -141,6 +147,43 @@ class ResultsTest {
                 assertEquals(expected, actual, Math.max(0.002, Math.abs(expected) * 0.01), name + "." + ratio[0] + " in " + row);
             }
         }
+    }
+
+    /**
+     * E1 and E2 measure the same servers in the same alternating rounds: every server, the relay
+     * included, is measured in each repetition of each configuration, and each got messages back
+     * over the repetitions of a configuration.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"e1_latency_raw", "e2_throughput_raw"})
+    void everyServerIncludingTheRelayIsMeasuredInTheSameRounds(String name) throws IOException {
+        List<String> lines = Files.readAllLines(RESULTS.resolve(name + ".csv"));
+        List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+        List<String> configurationColumns = name.startsWith("e1") ? List.of("message_bytes")
+                : List.of("message_bytes", "clients");
+        String countColumn = name.startsWith("e1") ? "samples" : "msgs_per_s";
+        Map<String, Set<String>> serversByRound = new LinkedHashMap<>();
+        Map<String, Double> countByServerAndConfiguration = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cells = line.split(",", -1);
+            assertEquals(header.size(), cells.length, name + ": " + line);
+            StringBuilder configuration = new StringBuilder();
+            for (String column : configurationColumns) {
+                configuration.append(column).append('=').append(cells[header.indexOf(column)]).append(' ');
+            }
+            String server = cells[header.indexOf("server")];
+            serversByRound.computeIfAbsent("repetition=" + cells[header.indexOf("repetition")] + " " + configuration,
+                    k -> new HashSet<>()).add(server);
+            countByServerAndConfiguration.merge(server + " " + configuration,
+                    Double.parseDouble(cells[header.indexOf(countColumn)]), Double::sum);
+        }
+        assertFalse(serversByRound.isEmpty(), name + " has no rows");
+        serversByRound.forEach((round, servers) -> assertEquals(Set.of("page", "relay", "java", "node"), servers,
+                name + ": servers measured in " + round));
+        countByServerAndConfiguration.forEach((key, count) -> assertTrue(count > 0, name + ": nothing measured for " + key));
     }
 
     @ParameterizedTest
