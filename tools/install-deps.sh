@@ -44,5 +44,5 @@ fi
 # /dev/net/tun) fail the other tests: the test skips there too, saying what is missing.
 if [[ ($target == test || $target == experiments) && $(id -u) -eq 0 ]]; then
   "$(dirname "$0")/netlab.sh" install ||
-    echo "tools/netlab.sh install failed; the Teredo topology test will be skipped" >&2
+    echo "tools/netlab.sh install failed; the network-lab tests will be skipped" >&2
 fi
