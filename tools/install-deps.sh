@@ -2,8 +2,10 @@
 # Installs the Debian packages a target needs, when they are missing and we are root.
 #   tools/install-deps.sh build   JDK 17 and Maven
 #   tools/install-deps.sh test    ... plus headless Chromium and its driver, redis-server (the
-#                                 discovery store's Redis tests start their own), and (as root) the
-#                                 network lab's packages (tools/netlab.sh install)
+#                                 discovery store's Redis tests start their own), Node.js and npm
+#                                 (the library's scripts are run and type-checked), openssl (a test
+#                                 makes a TLS certificate), and (as root) the network lab's packages
+#                                 (tools/netlab.sh install)
 #   tools/install-deps.sh bench   ... plus what the benchmarks use
 #   tools/install-deps.sh experiments  ... plus Node.js and npm (a baseline server), and the network lab
 set -euo pipefail
@@ -16,13 +18,12 @@ if [[ $target == test || $target == bench || $target == experiments ]]; then
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
   [[ -x /usr/bin/chromedriver ]] || need+=(chromium-driver)
   [[ -x /usr/bin/redis-server ]] || need+=(redis-server)
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
 fi
 if [[ $target == bench ]]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
-fi
-if [[ $target == experiments ]]; then
-  command -v node >/dev/null 2>&1 || need+=(nodejs)
-  command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 
 if ((${#need[@]})); then
