@@ -99,11 +99,9 @@ class ChatDemoTest {
     @Test
     void aGuestThatNavigatesAwayIsShownAsLeftToTheHostWithinTwoSeconds() throws Exception {
         try (Chromium aliceBrowser = Chromium.start(); Chromium bobBrowser = Chromium.start()) {
-            ChatPage alice = chat(aliceBrowser, "alice");
-            String roomUrl = alice.host();
-            ChatPage bob = chat(bobBrowser, "bob");
-            bob.joinByUrl(roomUrl);
-            alice.awaitLine("notice", "bob joined");
+            Room room = aliceHostsAndBobJoins(aliceBrowser, bobBrowser);
+            ChatPage alice = room.alice();
+            ChatPage bob = room.bob();
 
             bobBrowser.open(SETUP.stack().url("/")); // a same-site page: eligible for the back/forward cache
             alice.awaitLine("notice", "bob left", Duration.ofSeconds(2));
@@ -113,11 +111,9 @@ class ChatDemoTest {
     @Test
     void aGuestComingBackThroughTheBackButtonIsShownAsHavingLeftAndCanJoinAgain() throws Exception {
         try (Chromium aliceBrowser = Chromium.start(); Chromium bobBrowser = Chromium.start()) {
-            ChatPage alice = chat(aliceBrowser, "alice");
-            String roomUrl = alice.host();
-            ChatPage bob = chat(bobBrowser, "bob");
-            bob.joinByUrl(roomUrl);
-            alice.awaitLine("notice", "bob joined");
+            Room room = aliceHostsAndBobJoins(aliceBrowser, bobBrowser);
+            ChatPage alice = room.alice();
+            ChatPage bob = room.bob();
 
             bobBrowser.open(SETUP.stack().url("/"));
             alice.awaitLine("notice", "bob left");
@@ -133,10 +129,9 @@ class ChatDemoTest {
     @Test
     void aGuestWhoClicksLeaveIsShownAsLeftToTheHostAndCanNoLongerSend() throws Exception {
         try (Chromium aliceBrowser = Chromium.start(); Chromium bobBrowser = Chromium.start()) {
-            ChatPage alice = chat(aliceBrowser, "alice");
-            String roomUrl = alice.host();
-            ChatPage bob = chat(bobBrowser, "bob");
-            bob.joinByUrl(roomUrl);
+            Room room = aliceHostsAndBobJoins(aliceBrowser, bobBrowser);
+            ChatPage alice = room.alice();
+            ChatPage bob = room.bob();
             bob.awaitJoined();
             assertFalse(bob.element("stop-hosting").isDisplayed(), "a guest has nothing to stop hosting");
 
@@ -151,12 +146,10 @@ class ChatDemoTest {
     @Test
     void aHostWhoStopsHostingClosesTheRoomForItsGuests() throws Exception {
         try (Chromium aliceBrowser = Chromium.start(); Chromium bobBrowser = Chromium.start()) {
-            ChatPage alice = chat(aliceBrowser, "alice");
-            String roomUrl = alice.host();
+            Room room = aliceHostsAndBobJoins(aliceBrowser, bobBrowser);
+            ChatPage alice = room.alice();
+            ChatPage bob = room.bob();
             assertFalse(alice.element("leave").isDisplayed(), "a host stops hosting rather than leaves");
-            ChatPage bob = chat(bobBrowser, "bob");
-            bob.joinByUrl(roomUrl);
-            alice.awaitLine("notice", "bob joined");
 
             alice.element("stop-hosting").click();
             bob.awaitLine("notice", "The room was closed.");
@@ -165,5 +158,17 @@ class ChatDemoTest {
             assertTrue(aliceBrowser.driver().findElements(By.cssSelector("#lobby .room")).isEmpty(),
                     "the host's own lobby no longer lists the room");
         }
+    }
+
+    /** Alice's and Bob's chat pages, once Alice hosts a room and has seen Bob join it by its URL. */
+    record Room(ChatPage alice, ChatPage bob) {}
+
+    Room aliceHostsAndBobJoins(Chromium aliceBrowser, Chromium bobBrowser) {
+        ChatPage alice = chat(aliceBrowser, "alice");
+        String roomUrl = alice.host();
+        ChatPage bob = chat(bobBrowser, "bob");
+        bob.joinByUrl(roomUrl);
+        alice.awaitLine("notice", "bob joined");
+        return new Room(alice, bob);
     }
 }
