@@ -18,6 +18,8 @@ public final class Registrant {
     private final Instant since = Instant.now();
     private final TokenBucket bucket;
     final Set<String> routes = ConcurrentHashMap.newKeySet();
+    /** Routes kept from before a reconnection that the registrant has not added again yet. */
+    final Set<String> unconfirmed = ConcurrentHashMap.newKeySet();
     final Set<Channel> peers = ConcurrentHashMap.newKeySet();
     final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong relayedPeers = new AtomicLong();

@@ -81,6 +81,8 @@ public final class RelayHub {
             throw new Refusal("the relay holds its maximum of " + limits.maxRegistrants() + " registrants");
         }
         Channel old = registrant.link();
+        registrant.unconfirmed.clear();
+        registrant.unconfirmed.addAll(registrant.routes); // kept until it says which it still holds
         registrant.attach(link);
         if (old != null && old != link) {
             old.close();
@@ -121,6 +123,15 @@ public final class RelayHub {
             throw new Refusal("the prefix is routed to another registrant");
         }
         registrant.routes.add(prefix);
+        registrant.unconfirmed.remove(prefix);
+    }
+
+    /** The registrant re-added what it still holds: the rest of its old routes go. */
+    void synced(Registrant registrant) {
+        for (String prefix : List.copyOf(registrant.unconfirmed)) {
+            removeRoute(registrant, prefix);
+        }
+        registrant.unconfirmed.clear();
     }
 
     void removeRoute(Registrant registrant, String prefix) {

@@ -80,6 +80,8 @@ final class RelayLinkEndpoint extends ChannelInboundHandlerAdapter {
             }
         } else if (message instanceof RelayMessage.Remove remove) {
             hub.removeRoute(registrant, remove.prefix());
+        } else if (message instanceof RelayMessage.Synced) {
+            hub.synced(registrant);
         } else {
             closeWith(ctx, 1008, "a registrant may not send " + message.getClass().getSimpleName().toLowerCase());
         }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = RelayMessage.Refused.class, name = "refused"),
     @JsonSubTypes.Type(value = RelayMessage.Remove.class, name = "remove"),
     @JsonSubTypes.Type(value = RelayMessage.Dial.class, name = "dial"),
+    @JsonSubTypes.Type(value = RelayMessage.Synced.class, name = "synced"),
 })
 public sealed interface RelayMessage {
     /**
@@ -44,6 +45,12 @@ public sealed interface RelayMessage {
 
     /** Relay → registrant: the route was refused (taken by another registrant, over the limit…). */
     record Refused(String prefix, String reason) implements RelayMessage {}
+
+    /**
+     * Registrant → relay, after its adds following a welcome: those were all its routes. Routes it
+     * held before reconnecting and did not add again (their listeners stopped meanwhile) go.
+     */
+    record Synced() implements RelayMessage {}
 
     /** Registrant → relay: the listener of {@code prefix} stopped. */
     record Remove(String prefix) implements RelayMessage {

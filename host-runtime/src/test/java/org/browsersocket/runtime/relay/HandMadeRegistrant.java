@@ -22,10 +22,19 @@ final class HandMadeRegistrant extends WebSocketClient {
     final String key;
 
     HandMadeRegistrant(int relayPort, Map<String, String> headers) {
+        this(relayPort, headers, newKey());
+    }
+
+    /** A registrant presenting {@code key}: the same runtime again, when it is another's key. */
+    HandMadeRegistrant(int relayPort, Map<String, String> headers, String key) {
         super(URI.create("ws://127.0.0.1:" + relayPort + RelayPaths.LINK), headers);
+        this.key = key;
+    }
+
+    private static String newKey() {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        key = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     /** Connected and said hello: the relay's welcome is returned. */

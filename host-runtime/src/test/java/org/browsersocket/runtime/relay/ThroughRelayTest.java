@@ -379,4 +379,40 @@ class ThroughRelayTest {
         context.init(null, trust.getTrustManagers(), null);
         return context;
     }
+
+    @Test
+    void aRegistrantBackAfterADropKeepsOnlyTheRoutesItAddsAgain() throws Exception {
+        RuntimeFixture relay = relay(null);
+        int port = relay.runtime().publicPort();
+        String kept = "/" + "K".repeat(22) + "/";
+        String stopped = "/" + "S".repeat(22) + "/";
+        HandMadeRegistrant before = new HandMadeRegistrant(port, Map.of());
+        before.register();
+        for (String prefix : List.of(kept, stopped)) {
+            before.send(new RelayMessage.Add(prefix));
+            assertInstanceOf(RelayMessage.Added.class, before.next());
+        }
+        before.closeBlocking(); // the link drops; the relay keeps both routes for this key
+
+        HandMadeRegistrant back = new HandMadeRegistrant(port, Map.of(), before.key);
+        started.add(back::closeBlocking);
+        back.register();
+        back.send(new RelayMessage.Add(kept)); // the listener of "stopped" ended meanwhile
+        assertInstanceOf(RelayMessage.Added.class, back.next());
+        back.send(new RelayMessage.Synced());
+        Await.until("the route nobody added again is gone", () -> {
+            try {
+                return HttpStatusProbe.upgradeStatus("127.0.0.1", port, stopped) == 404;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        relay.connecting("ws://127.0.0.1:" + port + kept, Map.of());
+        RelayMessage message = back.next();
+        while (message instanceof RelayMessage.Dial dial && dial.prefix().equals(stopped)) {
+            message = back.next(); // a probe that came before the relay had read "synced"
+        }
+        RelayMessage.Dial dial = assertInstanceOf(RelayMessage.Dial.class, message);
+        assertEquals(kept, dial.prefix(), "the route added again still leads to its registrant");
+    }
 }

@@ -239,6 +239,7 @@ public final class RelayLink {
                 LOG.info("relay " + relay.base() + ": registered (up to " + welcome.maxConnections()
                         + " relayed peers, " + (welcome.bytesPerSecond() >> 10) + " KiB/s)");
                 wanted.forEach(RelayLink.this::bound);
+                send(new RelayMessage.Synced()); // routes kept from before this link that are not wanted go
                 changed.run();
             } else if (message instanceof RelayMessage.Added added) {
                 routed.add(added.prefix());
