@@ -20,6 +20,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.browsersocket.runtime.testing.Await;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,14 +63,8 @@ class PortMapperTest {
                 EnumSet.of(PortMapper.Protocol.PCP, PortMapper.Protocol.NAT_PMP), budgetMillis, 0, 7200, 60_000);
     }
 
-    private static void await(String what, long millis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void await(String what, long millis, BooleanSupplier condition) {
+        Await.until(what, java.time.Duration.ofMillis(millis), condition);
     }
 
     private static byte[] nonce(byte[] pcpMap) {
