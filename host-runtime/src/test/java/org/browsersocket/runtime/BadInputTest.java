@@ -200,6 +200,7 @@ class BadInputTest {
         int conn = greedy.expect(ControlMessage.Handshake.class).conn();
         greedy.send(new ControlMessage.Accept(conn, null, java.util.Map.of()));
         greedyPeer.awaitOpen();
+        greedy.expect(ControlMessage.Open.class); // a page writes to a connection once told it is open
 
         greedy.sendData(DataFrame.KIND_BINARY, conn, new byte[MAX_MESSAGE]); // exactly the maximum: relayed
         assertEquals(MAX_MESSAGE, greedyPeer.nextBinary().length);
