@@ -239,7 +239,12 @@ final class UpnpIgdClient implements AutoCloseable {
                 }
             }
         }
-        return new UpnpLease(gateway, external, port, internalPort, lifetime);
+        int mapped = port;
+        long granted = lifetime;
+        return new IgdLease(gateway.name(), 4, external, mapped, internalPort, granted,
+                () -> addPortMapping(gateway, mapped, internalPort, granted),
+                () -> invoke(gateway.wan(), "DeletePortMapping", "NewRemoteHost", "", "NewExternalPort", mapped,
+                        "NewProtocol", "TCP"));
     }
 
     private void addPortMapping(Gateway gateway, int externalPort, int internalPort, long lifetime) throws MappingException {
@@ -272,7 +277,9 @@ final class UpnpIgdClient implements AutoCloseable {
                 "RemotePort", 0, "InternalClient", host, "InternalPort", port, "Protocol", 6,
                 "LeaseTime", lifetimeSeconds);
         String id = added.getOutput("UniqueID").getValue().toString();
-        return Optional.of(new PinholeLease(gateway, id, host, port, lifetimeSeconds));
+        return Optional.of(new IgdLease(gateway.name(), 6, host, port, port, lifetimeSeconds,
+                () -> invoke(gateway.firewall(), "UpdatePinhole", "UniqueID", id, "NewLeaseTime", lifetimeSeconds),
+                () -> invoke(gateway.firewall(), "DeletePinhole", "UniqueID", id)));
     }
 
     /**
@@ -331,75 +338,30 @@ final class UpnpIgdClient implements AutoCloseable {
         return invocation;
     }
 
-    /** One port mapping on the IGD. */
-    private final class UpnpLease implements Lease {
-        private final Gateway gateway;
-        private final String external;
-        private final int externalPort;
-        private final int internalPort;
-        private final long lifetime;
-
-        UpnpLease(Gateway gateway, String external, int externalPort, int internalPort, long lifetime) {
-            this.gateway = gateway;
-            this.external = external;
-            this.externalPort = externalPort;
-            this.internalPort = internalPort;
-            this.lifetime = lifetime;
-        }
-
-        @Override
-        public Mapping mapping() {
-            return Mapping.grantedNow("UPnP", 4, external, externalPort, internalPort, lifetime, gateway.name());
-        }
-
-        @Override
-        public Mapping renew() throws MappingException {
-            addPortMapping(gateway, externalPort, internalPort, lifetime);
-            return mapping();
-        }
-
-        @Override
-        public void delete() {
-            try {
-                invoke(gateway.wan(), "DeletePortMapping", "NewRemoteHost", "", "NewExternalPort", externalPort,
-                        "NewProtocol", "TCP");
-            } catch (MappingException e) {
-                // it expires by itself
-            }
-        }
+    /** A call to the IGD. */
+    @FunctionalInterface
+    private interface IgdCall {
+        void run() throws MappingException;
     }
 
-    /** One IPv6 pinhole on the IGD's firewall. */
-    private final class PinholeLease implements Lease {
-        private final Gateway gateway;
-        private final String id;
-        private final String host;
-        private final int port;
-        private final long lifetime;
-
-        PinholeLease(Gateway gateway, String id, String host, int port, long lifetime) {
-            this.gateway = gateway;
-            this.id = id;
-            this.host = host;
-            this.port = port;
-            this.lifetime = lifetime;
-        }
-
+    /** A port mapping (family 4) or IPv6 pinhole (family 6) on the IGD, and how it is renewed and deleted. */
+    private record IgdLease(String gateway, int family, String external, int externalPort, int internalPort,
+                            long lifetime, IgdCall renewal, IgdCall deletion) implements Lease {
         @Override
         public Mapping mapping() {
-            return Mapping.grantedNow("UPnP", 6, host, port, port, lifetime, gateway.name());
+            return Mapping.grantedNow("UPnP", family, external, externalPort, internalPort, lifetime, gateway);
         }
 
         @Override
         public Mapping renew() throws MappingException {
-            invoke(gateway.firewall(), "UpdatePinhole", "UniqueID", id, "NewLeaseTime", lifetime);
+            renewal.run();
             return mapping();
         }
 
         @Override
         public void delete() {
             try {
-                invoke(gateway.firewall(), "DeletePinhole", "UniqueID", id);
+                deletion.run();
             } catch (MappingException e) {
                 // it expires by itself
             }

@@ -29,7 +29,10 @@ final class LabProcess {
             try (BufferedReader in = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
-                    output.append(line).append('\n');
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                        output.notifyAll(); // for awaitOutput
+                    }
                     if (readyLine.test(line)) {
                         ready.countDown();
                     }
@@ -38,6 +41,9 @@ final class LabProcess {
                 output.append("(reading the output failed: ").append(e).append(")\n");
             } finally {
                 ended.countDown();
+                synchronized (output) {
+                    output.notifyAll();
+                }
             }
         }, name + " output");
         reader.setDaemon(true);
@@ -72,18 +78,18 @@ final class LabProcess {
     /** Waits until some line of its output (so far or to come) matches; false after {@code timeout}. */
     boolean awaitOutput(Predicate<String> line, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String l : output.toString().split("\n")) {
-                if (line.test(l)) {
+        synchronized (output) {
+            while (true) {
+                if (lines(line).size() > 0) {
                     return true;
                 }
+                long left = deadline - System.nanoTime();
+                if (ended.getCount() == 0 || left <= 0) {
+                    return false;
+                }
+                output.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))); // woken by each new line
             }
-            if (ended.getCount() == 0) {
-                return false;
-            }
-            Thread.sleep(100);
         }
-        return false;
     }
 
     /** Every line of its output so far that matches. */
