@@ -25,6 +25,12 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ControlMessage.Pending.class, name = "pending"),
     @JsonSubTypes.Type(value = ControlMessage.Error.class, name = "error"),
     @JsonSubTypes.Type(value = ControlMessage.Reachability.class, name = "reachability"),
+    @JsonSubTypes.Type(value = ControlMessage.Request.class, name = "request"),
+    @JsonSubTypes.Type(value = ControlMessage.Response.class, name = "response"),
+    @JsonSubTypes.Type(value = ControlMessage.Abort.class, name = "abort"),
+    @JsonSubTypes.Type(value = ControlMessage.Publish.class, name = "publish"),
+    @JsonSubTypes.Type(value = ControlMessage.Purge.class, name = "purge"),
+    @JsonSubTypes.Type(value = ControlMessage.Published.class, name = "published"),
 })
 public sealed interface ControlMessage {
 
@@ -118,7 +124,90 @@ public sealed interface ControlMessage {
         }
     }
 
+    /**
+     * The page's answer to an HTTP {@link Request}: status and headers ({@code [name, value]} pairs,
+     * in order, names repeatable). {@code length}: the body's length in bytes when known (sent as
+     * {@code Content-Length}), null for a streamed body of unknown length (sent chunked). The body
+     * follows as data frames of kind {@link DataFrame#KIND_BODY}, ended by {@link DataFrame#KIND_END}.
+     */
+    record Response(int conn, int status, List<List<String>> headers, Long length) implements ControlMessage {
+        public Response {
+            require(conn >= 0, "conn must be >= 0");
+            require(status >= 200 && status <= 599, "response status must be 200..599");
+            headers = pairs(headers);
+            require(length == null || length >= 0, "response length must be >= 0");
+        }
+    }
+
+    /**
+     * An HTTP exchange ends unfinished. Page -> runtime: the page gives up on the request (its
+     * handler failed); the client gets 500, or, if the response had begun, a closed connection.
+     * Runtime -> page: the client went away or the request failed; the page's request body stream
+     * errors with {@code reason}.
+     */
+    record Abort(int conn, String reason) implements ControlMessage {
+        public Abort {
+            require(conn >= 0, "conn must be >= 0");
+            reason = reason == null ? "" : reason;
+        }
+    }
+
+    /**
+     * {@code bs.publish(path, response)}: the page hands a response to the relays that route its
+     * listener (its agents), to be served at {@code prefix + path} while the page is away. {@code id}
+     * is the page's own, in {@link #PAGE_IDS} (never a runtime-chosen id); the body follows as data
+     * frames of kind {@link DataFrame#KIND_BODY} with that id, ended by {@link DataFrame#KIND_END}.
+     * The runtime answers {@link Published}.
+     */
+    record Publish(int listener, long id, String path, int status, List<List<String>> headers, Long length)
+            implements ControlMessage {
+        public Publish {
+            require(listener >= 0, "listener must be >= 0");
+            require(id >= PAGE_IDS && id <= 0xFFFF_FFFFL, "publish id must be in 2^31..2^32-1");
+            require(path != null && path.startsWith("/") && path.length() <= 2048, "publish path must start with / (at most 2048 characters)");
+            require(status >= 200 && status <= 599, "publish status must be 200..599");
+            headers = pairs(headers);
+            require(length == null || length >= 0, "publish length must be >= 0");
+        }
+    }
+
+    /** The page asks its agents to forget what they keep for a listener: one path, or all (null). */
+    record Purge(int listener, String path) implements ControlMessage {
+        public Purge {
+            require(listener >= 0, "listener must be >= 0");
+            require(path == null || path.startsWith("/"), "purge path must start with /");
+        }
+    }
+
+    /** Ids from here up are the page's to choose ({@link Publish}); the runtime's stay below. */
+    long PAGE_IDS = 1L << 31;
+
     // ---- runtime -> page ----
+
+    /**
+     * A {@link Publish} (or, with {@code id} null, a {@link Purge}) reached {@code agents} relays;
+     * {@code reason} says why not where it reached none.
+     */
+    record Published(Long id, int listener, int agents, String reason) implements ControlMessage {
+        public Published {
+            reason = reason == null ? "" : reason;
+        }
+    }
+
+    /**
+     * An HTTP request (not a WebSocket upgrade) for one of the page's listeners; the page answers
+     * with {@link Response} (or {@link Abort}). {@code url}: the absolute URL the client asked for;
+     * {@code resource}: its path and query, starting with the listener's prefix; {@code headers}:
+     * {@code [name, value]} pairs as they came (names in lower case), credential headers withheld
+     * unless the listener asked for them. With {@code body}, the request's body follows as data
+     * frames of kind {@link DataFrame#KIND_BODY}, ended by {@link DataFrame#KIND_END}.
+     */
+    record Request(int conn, int listener, String method, String url, String resource, List<List<String>> headers,
+                   String remoteAddress, boolean body) implements ControlMessage {
+        public Request {
+            headers = pairs(headers);
+        }
+    }
 
     /** The runtime accepted the page's hello. */
     record Welcome(int port, int maxMessageBytes) implements ControlMessage {}
@@ -171,6 +260,18 @@ public sealed interface ControlMessage {
             require(base != null && base.matches("wss?://[^/]+"), "candidate base must be ws[s]://host:port");
             detail = detail == null ? "" : detail;
         }
+    }
+
+    /** Header pairs: each a {@code [name, value]} list. */
+    private static List<List<String>> pairs(List<List<String>> headers) {
+        if (headers == null) {
+            return List.of();
+        }
+        for (List<String> pair : headers) {
+            require(pair != null && pair.size() == 2 && pair.get(0) != null && pair.get(1) != null,
+                    "headers must be [name, value] pairs");
+        }
+        return headers.stream().map(List::copyOf).toList();
     }
 
     /** A close reason must fit the 123 bytes a close frame leaves for it; longer ones are cut. */

@@ -2,15 +2,20 @@ package org.browsersocket.protocol;
 
 /**
  * Layout of a binary frame on the control channel, which carries one WebSocket message of one
- * connection in either direction: byte 0 is the kind ({@link #KIND_TEXT} or {@link #KIND_BINARY}),
- * bytes 1..4 the connection id (unsigned, big-endian), the rest is the payload as sent on the
- * wire: UTF-8 for text, raw bytes for binary. Nothing is base64- or JSON-escaped.
+ * connection, or a piece of an HTTP body of one exchange, in either direction: byte 0 is the kind,
+ * bytes 1..4 the connection (or exchange) id (unsigned, big-endian), the rest is the payload as
+ * sent on the wire: UTF-8 for text, raw bytes otherwise. Nothing is base64- or JSON-escaped.
+ * Connections and HTTP exchanges of one page share one id space.
  */
 public final class DataFrame {
     /** Payload is UTF-8 text. */
     public static final byte KIND_TEXT = 0;
     /** Payload is binary. */
     public static final byte KIND_BINARY = 1;
+    /** Payload is the next piece of an HTTP body (a request's to the page, a response's from it). */
+    public static final byte KIND_BODY = 2;
+    /** The HTTP body is complete; no payload. */
+    public static final byte KIND_END = 3;
     /** Bytes before the payload. */
     public static final int HEADER_BYTES = 5;
 
