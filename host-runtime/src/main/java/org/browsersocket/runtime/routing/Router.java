@@ -63,6 +63,16 @@ public final class Router<L> {
     private final int maxUnclaimedGrants;
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
     private final Map<String, Slot<L>> slots = new ConcurrentHashMap<>();
+    /** Prefixes that were bound and released, newest last: a client asking for one is told to come back later. */
+    private final Map<String, Boolean> released = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > MAX_REMEMBERED_RELEASES;
+                }
+            });
+    /** Released prefixes remembered at most. */
+    static final int MAX_REMEMBERED_RELEASES = 10_000;
     /** Grants minted and neither claimed nor released: what the cap counts (live pages do not). */
     private final java.util.concurrent.atomic.AtomicInteger unclaimed = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -152,8 +162,14 @@ public final class Router<L> {
         boolean wasBound = slots.remove(slot.prefix(), slot) && slot.bound.isDone() && !slot.bound.isCompletedExceptionally();
         slot.bound.completeExceptionally(new PrefixGone());
         if (wasBound) {
+            released.put(slot.prefix(), Boolean.TRUE);
             watchers.forEach(w -> w.released(slot.prefix()));
         }
+    }
+
+    /** Whether {@code prefix} was bound by a listener that has since closed (among the latest releases). */
+    public boolean wasReleased(String prefix) {
+        return prefix != null && released.containsKey(prefix);
     }
 
     /** Adds a watcher of bindings; it is told only of later ones (see {@link #boundPrefixes}). */
