@@ -24,6 +24,7 @@ import org.browsersocket.runtime.activity.ClosedConnection;
 import org.browsersocket.runtime.consent.ConsentDesk;
 import org.browsersocket.runtime.limits.MemoryBudget;
 import org.browsersocket.runtime.routing.Grant;
+import org.browsersocket.runtime.routing.NamedPrefixes;
 import org.browsersocket.runtime.routing.Router;
 
 /**
@@ -37,12 +38,13 @@ public final class PageSession {
     public record Context(Router<Listener> router, RuntimeConfig config, ControlCodec codec, int publicPort,
                           ConsentDesk consent, MemoryBudget budget,
                           java.util.function.Supplier<ControlMessage.Reachability> reachability, ActivityLog activity,
-                          Agents agents) {
-        /** A context with no relays keeping copies of what pages serve. */
+                          Agents agents, NamedPrefixes named) {
+        /** A context with no relays keeping copies of what pages serve, and names kept in memory. */
         public Context(Router<Listener> router, RuntimeConfig config, ControlCodec codec, int publicPort,
                        ConsentDesk consent, MemoryBudget budget,
                        java.util.function.Supplier<ControlMessage.Reachability> reachability, ActivityLog activity) {
-            this(router, config, codec, publicPort, consent, budget, reachability, activity, Agents.NONE);
+            this(router, config, codec, publicPort, consent, budget, reachability, activity, Agents.NONE,
+                    NamedPrefixes.load(null, new org.browsersocket.runtime.routing.PrefixMinter()));
         }
 
         /** A context whose activity nobody watches. */
@@ -71,6 +73,9 @@ public final class PageSession {
     private final Map<Integer, Listener> listeners = new ConcurrentHashMap<>();
     /** Listeners asked for but not yet bound that want their peers' credential headers. */
     private final Map<Integer, Boolean> credentialRequests = new ConcurrentHashMap<>();
+    /** Listeners asked for but not yet bound that asked for a name of their own. */
+    private final Map<Integer, String> nameRequests = new ConcurrentHashMap<>();
+    private final NamedPrefixes named;
     private final Map<Integer, PeerConnection> connections = new ConcurrentHashMap<>();
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final PageControl pageControl;
@@ -98,6 +103,7 @@ public final class PageSession {
         this.pageControl = new PageControl(this, context);
         this.dataPath = new DataPath(this, control, context.budget(), config.maxMessageBytes());
         this.activity = context.activity();
+        this.named = context.named();
         this.exchanges = new PageExchanges(this, context.agents(), config.maxConnectionsPerListener());
     }
 
@@ -336,6 +342,9 @@ public final class PageSession {
         if (listen.credentialHeaders() && credentialRequests.size() < config.maxListenersPerPage()) {
             credentialRequests.put(index, true);
         }
+        if (listen.name() != null && nameRequests.size() < config.maxListenersPerPage()) {
+            nameRequests.put(index, listen.name());
+        }
         gate.request(index);
     }
 
@@ -351,6 +360,20 @@ public final class PageSession {
                     ? "listener limit reached: a page may open " + grant.prefixes().size() + " listeners"
                     : "listener " + index + " was stopped; its prefix is not reused", false);
             return;
+        }
+        String name = nameRequests.remove(index);
+        if (name != null) {
+            String prefix = named.prefixFor(origin, name);
+            if (prefix == null) {
+                sendError(index, "this site has too many named listeners (at most " + NamedPrefixes.MAX_PER_ORIGIN + ")", false);
+                return;
+            }
+            router.release(slot); // the grant's prefix for this index stays unused
+            slot = router.namedSlot(index, prefix);
+            if (slot == null) {
+                sendError(index, "the listener named '" + name + "' is already open (in another tab of this site?)", false);
+                return;
+            }
         }
         Listener listener = new Listener(this, slot, Boolean.TRUE.equals(credentialRequests.remove(index)));
         listeners.put(index, listener);

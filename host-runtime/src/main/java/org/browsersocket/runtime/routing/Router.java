@@ -19,13 +19,17 @@ import java.util.concurrent.TimeUnit;
 public final class Router<L> {
     /** One prefix: which grant minted it, and the listener once bound. */
     public static final class Slot<L> {
-        private final Grant grant;
         private final int index;
+        private final String prefix;
         private final CompletableFuture<L> bound = new CompletableFuture<>();
 
         Slot(Grant grant, int index) {
-            this.grant = grant;
+            this(index, grant.prefixes().get(index));
+        }
+
+        Slot(int index, String prefix) {
             this.index = index;
+            this.prefix = prefix;
         }
 
         public int index() {
@@ -33,7 +37,7 @@ public final class Router<L> {
         }
 
         public String prefix() {
-            return grant.prefixes().get(index);
+            return prefix;
         }
 
         /** Completes with the listener when bound; fails when the prefix goes away unbound. */
@@ -165,6 +169,15 @@ public final class Router<L> {
             released.put(slot.prefix(), Boolean.TRUE);
             watchers.forEach(w -> w.released(slot.prefix()));
         }
+    }
+
+    /**
+     * A slot for listener {@code index} under a prefix of its own rather than the grant's: a named
+     * listener's, the same on every visit ({@link NamedPrefixes}). Null when that prefix is in use.
+     */
+    public Slot<L> namedSlot(int index, String prefix) {
+        Slot<L> slot = new Slot<>(index, prefix);
+        return slots.putIfAbsent(prefix, slot) == null ? slot : null;
     }
 
     /** Whether {@code prefix} was bound by a listener that has since closed (among the latest releases). */
