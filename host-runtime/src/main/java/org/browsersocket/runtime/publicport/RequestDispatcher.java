@@ -194,10 +194,13 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ht
                 }
             }
             case EXCHANGE -> {
+                PeerWatch watch = watch();
                 if (last) {
                     exchangeRequestRead = true;
+                    if (watch != null) {
+                        watch.requestRead();
+                    }
                 }
-                PeerWatch watch = watch();
                 if (watch != null) {
                     watch.messageCompleted(); // passed on to the page: it is no longer held here
                 }
