@@ -53,7 +53,8 @@ interface BrowserSocketConnectionHandler {
   onopen?(event: { type: 'open' }): void;
   onmessage?(event: { type: 'message'; data: string | ArrayBuffer }): void;
   onclose?(event: BrowserSocketCloseEvent): void;
-  onerror?(event: unknown): void;
+  /** Called right before `onclose` when an open connection closes uncleanly (`wasClean` false), as on a WebSocket. */
+  onerror?(event: { type: 'error' }): void;
 }
 
 interface BrowserSocketErrorEvent extends Event {
