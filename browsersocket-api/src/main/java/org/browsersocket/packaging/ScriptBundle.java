@@ -43,7 +43,8 @@ public enum ScriptBundle {
     /** The library's fragments in the order they must run, with the entry (how the page reaches its runtime). */
     private static List<String> library(String entry, String... extraFragments) {
         List<String> all = new ArrayList<>(List.of("lib/wire.js", "lib/events.js", "lib/connect.js",
-                "lib/candidates.js", "lib/connection.js", "lib/control-channel.js", "lib/browser-socket.js"));
+                "lib/candidates.js", "lib/connection.js", "lib/byte-range.js", "lib/outgoing-response.js",
+                "lib/http-exchange.js", "lib/request-event.js", "lib/control-channel.js", "lib/browser-socket.js"));
         all.addAll(List.of(extraFragments));
         all.add("entries/" + entry);
         all.add("lib/discovery.js");
