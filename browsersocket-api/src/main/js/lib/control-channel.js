@@ -10,7 +10,6 @@ var MAX_PAGE_ID = 4294967295; // 2^32 - 1
  * `hello()` the first message, `explainClose(event, everOpened)` a reason (or a promise of one)
  * for a channel that closed unasked.
  */
-
 function ControlChannel(runtime, grant) {
   var self = this;
   this.runtime = runtime;
