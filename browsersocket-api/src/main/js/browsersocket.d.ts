@@ -127,7 +127,14 @@ declare class BrowserSocket extends EventTarget {
    * `options.credentialHeaders`, `onhandshake` sees peers' Cookie and Authorization headers
    * (withheld by default).
    */
-  constructor(factory: () => BrowserSocketConnectionHandler, options?: { credentialHeaders?: boolean });
+  constructor(factory: () => BrowserSocketConnectionHandler, options?: {
+    credentialHeaders?: boolean;
+    /**
+     * A named listener (1-64 letters, digits, '.', '_', '-') has the same prefix on every visit of
+     * this site and after the runtime restarts; its `resourcePrefix` is set when it opens.
+     */
+    name?: string;
+  });
 
   /**
    * TCP port the runtime listens on for this page. Set synchronously by the runtime's script and

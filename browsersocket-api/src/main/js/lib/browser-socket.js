@@ -28,13 +28,20 @@ class BrowserSocket extends EventTarget {
   /**
    * `options.credentialHeaders`: let `onhandshake` see peers' Cookie and Authorization headers
    * (withheld by default: they carry the peer's credentials for this host, not for the page).
+   * `options.name` (1-64 letters, digits, '.', '_', '-'): a named listener has the same prefix on
+   * every visit of this site (and after the runtime restarts), so what it serves keeps its address;
+   * its `resourcePrefix` is set when it opens, not before.
    */
   constructor(factory, options) {
     super();
     if (typeof factory !== 'function') throw new TypeError('new BrowserSocket(factory): factory must be a function');
     var self = this;
     var settle = {};
-    var state = { index: -1, factory: factory, port: undefined, prefix: undefined,
+    var name = options && options.name != null ? String(options.name) : null;
+    if (name !== null && !/^[A-Za-z0-9._-]{1,64}$/.test(name)) {
+      throw new TypeError("new BrowserSocket(factory, {name}): a name is 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+    var state = { index: -1, factory: factory, port: undefined, prefix: undefined, name: name,
                   credentialHeaders: !!(options && options.credentialHeaders),
                   requestListeners: new RequestListeners(),
                   publishes: new Map(), // publish id -> {resolve, reject}, until the runtime's published
@@ -52,8 +59,9 @@ class BrowserSocket extends EventTarget {
     Object.defineProperty(this, 'readyState', { enumerable: true, get: function () { return readyState; } });
     Object.defineProperty(this, 'port', { enumerable: true, get: function () { return state.port; } });
     Object.defineProperty(this, 'resourcePrefix', { enumerable: true, get: function () { return state.prefix; } });
-    state.opened = function () {
+    state.opened = function (prefix) {
       if (readyState !== CONNECTING) return;
+      if (prefix) state.prefix = prefix; // a named listener's own prefix
       readyState = OPEN;
       settle.resolve(self);
       emit(self, 'open', {});
@@ -95,7 +103,10 @@ class BrowserSocket extends EventTarget {
       state.prefix = grant.prefixes[state.index];
       var control = channelFor(grant);
       control.listeners.set(state.index, self);
-      control.send({ type: 'listen', listener: state.index, credentialHeaders: state.credentialHeaders });
+      if (state.name !== null) state.prefix = undefined; // its own prefix comes when it opens
+      var listen = { type: 'listen', listener: state.index, credentialHeaders: state.credentialHeaders };
+      if (state.name !== null) listen.name = state.name;
+      control.send(listen);
       return true;
     };
     // The listener closed: its exchanges end (the runtime ends their clients' side), and what

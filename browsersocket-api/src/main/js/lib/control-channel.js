@@ -79,7 +79,7 @@ ControlChannel.prototype.onControl = function (m) {
   var c = this.connections.get(m.conn);
   switch (m.type) {
     case 'welcome': if (m.maxMessageBytes) this.maxMessageBytes = m.maxMessageBytes; break;
-    case 'listening': if (bs) internals.get(bs).opened(); break;
+    case 'listening': if (bs) internals.get(bs).opened(m.prefix); break;
     case 'reachability':
       this.candidates = Array.isArray(m.candidates) ? m.candidates : [];
       this.listeners.forEach(function (l) { internals.get(l).reachabilityChanged(); });

@@ -37,3 +37,7 @@ const handler: BrowserSocketConnectionHandler = {
 console.log(handler);
 const lobby = new BrowserSocketDiscovery('http://127.0.0.1:7060');
 lobby.lookup('chat-lobby').then((values) => values.map((v) => v.value + v.ttl));
+
+// A named listener: the same prefix on every visit.
+const notes = new BrowserSocket(() => ({}), { name: 'notes' });
+notes.onrequest = (request) => new Response('notes at ' + request.path);

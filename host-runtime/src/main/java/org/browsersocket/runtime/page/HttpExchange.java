@@ -228,8 +228,8 @@ public final class HttpExchange {
         for (List<String> pair : response.headers()) {
             String name = pair.get(0).toLowerCase();
             String value = pair.get(1);
-            if (HOP_BY_HOP.contains(name)) {
-                continue;
+            if (HOP_BY_HOP.contains(name) && !(name.equals("upgrade") && response.status() == 426)) {
+                continue; // (a 426 names the protocol to upgrade to)
             }
             if (!validHeader(name, value)) {
                 session.sendError(listener.index(), "response header '" + shorten(name) + "' of request " + id
