@@ -49,6 +49,9 @@ HttpExchange.prototype.open = function () {
   var request, headers;
   try {
     headers = new Headers(m.headers || []);
+    // Its own Headers too (what fetch allows of them): body readers such as formData() and blob()
+    // take the Content-Type from there.
+    init.headers = headers;
     request = new Request(m.url, init);
   } catch (e) {
     this.requestBody = null;

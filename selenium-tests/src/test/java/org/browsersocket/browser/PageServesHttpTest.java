@@ -76,6 +76,13 @@ class PageServesHttpTest {
     }
 
     @Test
+    void thePageReadsARequestBodyAsTextOrAsAForm() throws Exception {
+        assertEquals("read: plain words", text(send(to("text").POST(HttpRequest.BodyPublishers.ofString("plain words")))));
+        assertEquals("author=Ada", text(send(to("form").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("author=Ada&text=hi")))));
+    }
+
+    @Test
     void bodiesFromOneByteToEightMebibytesCrossBothWaysStreamed() throws Exception {
         Random random = new Random(12);
         for (int size : new int[] {1, 1000, 1 << 20, 8 << 20}) {
