@@ -48,7 +48,7 @@
       + 'textarea{width:100%;min-height:4rem}</style></head><body>\n<h1>Notes</h1>\n'
       + (items ? '<ol id="notes">\n' + items + '\n</ol>' : '<p id="notes">No notes yet.</p>')
       + '\n<form method="post" action="./"><p><label>Name <input name="author" maxlength="' + MAX_AUTHOR + '"></label></p>'
-      + '<p><textarea name="text" maxlength="' + MAX_TEXT + '" aria-label="Note"></textarea></p>'
+      + '<p><label>Note<br><textarea name="text" maxlength="' + MAX_TEXT + '"></textarea></label></p>'
       + '<p><button type="submit">Add note</button></p></form>\n</body></html>\n';
   }
 
