@@ -94,7 +94,14 @@ public final class RuntimeProcess implements AutoCloseable {
      * relayed path, not the relay's policy for sharing its bandwidth.
      */
     public static RuntimeProcess startRelay(Path jar, String allowedOrigin) throws IOException {
-        return start(jar, allowedOrigin, List.of("--relay", "--relay-kib-per-second", String.valueOf(UNLIMITED_KIB_PER_SECOND)));
+        return startRelay(jar, allowedOrigin, List.of());
+    }
+
+    /** Like {@link #startRelay(Path, String)}, with more flags for the relay. */
+    public static RuntimeProcess startRelay(Path jar, String allowedOrigin, List<String> moreFlags) throws IOException {
+        List<String> flags = new ArrayList<>(List.of("--relay", "--relay-kib-per-second", String.valueOf(UNLIMITED_KIB_PER_SECOND)));
+        flags.addAll(moreFlags);
+        return start(jar, allowedOrigin, flags);
     }
 
     /** Flags for a runtime that registers with this one, a relay. */
@@ -169,6 +176,11 @@ public final class RuntimeProcess implements AutoCloseable {
 
     public int publicPort() {
         return publicPort;
+    }
+
+    /** The runtime's process id (to read its CPU time or memory from /proc). */
+    public long pid() {
+        return process.pid();
     }
 
     /** Resident set size of the runtime process, from /proc. */

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "experiments", mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
         usageHelpAutoWidth = true,
-        description = "Runs the BrowserSocket evaluation (E1-E7) and writes paper/results/*.csv.")
+        description = "Runs the BrowserSocket evaluation (E1-E8) and writes paper/results/*.csv.")
 public final class Experiments implements Callable<Integer> {
     /** Experiment names as {@code --only} takes them, in run order. */
     static final Map<String, String> NAMES = new LinkedHashMap<>();
@@ -34,6 +34,7 @@ public final class Experiments implements Callable<Integer> {
         NAMES.put("browser", BrowserToBrowserExperiment.NAME);
         NAMES.put("discovery", DiscoveryExperiment.NAME);
         NAMES.put("addressing", "e7_addressing");
+        NAMES.put("http", HttpExperiment.NAME);
     }
 
     @Option(names = "--only", split = ",", description = "Experiments to run: ${COMPLETION-CANDIDATES}. Default: all.")
@@ -93,6 +94,7 @@ public final class Experiments implements Callable<Integer> {
             case "setup" -> SetupExperiment.run(lab);
             case "browser" -> BrowserToBrowserExperiment.run(lab);
             case "discovery" -> DiscoveryExperiment.run(lab);
+            case "http" -> HttpExperiment.run(lab);
             case "addressing" -> {
                 // Two tables from one run: the reachability table and the relay's cost beside the direct path.
                 AddressingExperiment.Result result = AddressingExperiment.run(lab.quick(), lab.repoRoot());

@@ -34,13 +34,21 @@ public final class PageHost implements AutoCloseable {
      * page is reachable both directly and through the relay.
      */
     public static PageHost start(Path repoRoot, boolean withRelay) throws Exception {
+        return start(repoRoot, withRelay ? List.of() : null);
+    }
+
+    /**
+     * With a relay (as {@link #start(Path, boolean)} with {@code withRelay}) started with
+     * {@code relayFlags} besides its own; {@code null}: no relay.
+     */
+    public static PageHost start(Path repoRoot, List<String> relayFlags) throws Exception {
         Path jar = repoRoot.resolve("host-runtime/target/host-runtime.jar");
         DemoSite site = DemoSite.start("127.0.0.1", 0, DemoSite.DEFAULT_RUNTIME);
         String origin = "http://localhost:" + site.port();
         RuntimeProcess relay = null;
         RuntimeProcess runtime = null;
         try {
-            relay = withRelay ? RuntimeProcess.startRelay(jar, origin) : null;
+            relay = relayFlags != null ? RuntimeProcess.startRelay(jar, origin, relayFlags) : null;
             runtime = RuntimeProcess.start(jar, origin, relay == null ? List.of() : relay.viaRelayFlags());
             site.pointAt(runtime.controlUrl());
             return new PageHost(site, runtime, Chromium.start(), relay);
@@ -87,6 +95,11 @@ public final class PageHost implements AutoCloseable {
 
     public RuntimeProcess runtime() {
         return runtime;
+    }
+
+    /** The relay the page's runtime registers with; null unless started with one. */
+    public RuntimeProcess relay() {
+        return relay;
     }
 
     @Override

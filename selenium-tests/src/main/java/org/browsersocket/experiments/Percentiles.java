@@ -4,14 +4,18 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /** Medians and tails of recorded samples. */
-final class Percentiles {
+public final class Percentiles {
     private Percentiles() {}
 
-    static double median(Histogram h) {
+    public static double median(Histogram h) {
         return h.getValueAtPercentile(50);
     }
 
-    static double p99(Histogram h) {
+    public static double p90(Histogram h) {
+        return h.getValueAtPercentile(90);
+    }
+
+    public static double p99(Histogram h) {
         return h.getValueAtPercentile(99);
     }
 
@@ -24,7 +28,7 @@ final class Percentiles {
         return h;
     }
 
-    static double ratio(double a, double b) {
+    public static double ratio(double a, double b) {
         return b == 0 ? 0 : a / b;
     }
 }
