@@ -46,6 +46,7 @@ test:
 bench: build
 	@tools/install-deps.sh bench
 	java -jar selenium-tests/target/selenium-tests.jar
+	java -cp selenium-tests/target/selenium-tests.jar org.browsersocket.bench.HttpBench
 	@echo
 	@tools/bench-address.sh
 	@echo
