@@ -63,7 +63,12 @@ final class HttpRegistrant implements AutoCloseable {
     private volatile Function<Seen, Canned> page = request -> Canned.of(404, "no such page");
 
     HttpRegistrant(int relayPort) {
-        links = new RelayLinks(List.of(URI.create("ws://127.0.0.1:" + relayPort)), null, group, null, router,
+        this(URI.create("ws://127.0.0.1:" + relayPort), null);
+    }
+
+    /** Registered with the relay at {@code relay} ({@code wss://} with {@code tls}). */
+    HttpRegistrant(URI relay, io.netty.handler.ssl.SslContext tls) {
+        links = new RelayLinks(List.of(relay), null, group, tls, router,
                 new AttachedPeerSink() {
                     @Override
                     public void adopt(Channel channel, String peerAddress) {

@@ -116,6 +116,33 @@ class RelayAgentTest {
     }
 
     @Test
+    void aPlainRequestReachesThePageThroughATlsRelayAndIsStored(@TempDir Path keys) throws Exception {
+        Path cert = keys.resolve("cert.pem");
+        Path key = keys.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
+        String output = new String(openssl.getInputStream().readAllBytes());
+        assertEquals(0, openssl.waitFor(), output);
+        RuntimeFixture relay = relay(RuntimeConfig.ephemeral().withReach(ReachabilityConfig.none().withRelay(true, null)
+                .withTls(cert, key).withRelayCache(RelayCacheLimits.in(cacheDir))));
+        HttpRegistrant home = new HttpRegistrant(URI.create("wss://127.0.0.1:" + relay.runtime().publicPort()),
+                org.browsersocket.runtime.tls.TlsContexts.client(cert));
+        started.add(home);
+        String prefix = home.listen();
+        home.answering(seen -> Canned.of(200, "over tls", "Cache-Control", "max-age=60"));
+
+        HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(ThroughRelayTest.trusting(cert)).build();
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                    + relay.runtime().publicPort() + prefix + "secure")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("over tls", response.body());
+        }
+        assertEquals(1, home.requests(prefix + "secure"));
+    }
+
+    @Test
     void aFreshResponseIsServedByTheRelayWithoutAskingThePageAgain() throws Exception {
         RuntimeFixture relay = cachingRelay();
         HttpRegistrant home = registrant(relay);

@@ -118,6 +118,10 @@ final class ClientSide extends ChannelInboundHandlerAdapter {
         if (current == null) {
             ctx.fireChannelRead(msg);
         } else if (msg instanceof HttpContent content && !(msg instanceof HttpRequest)) {
+            PeerWatch watch = ctx.pipeline().get(PeerWatch.class);
+            if (watch != null) {
+                watch.messageCompleted(); // the piece is the exchange's now (on its way to the page)
+            }
             current.requestContent(content);
         } else if (queued.size() < MAX_QUEUED) {
             queued.add(msg);

@@ -31,8 +31,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -51,6 +53,8 @@ public final class RelayLink {
     private static final int SILENT_SECONDS = 60;
     /** How long a publish or purge waits for the relay's answer. */
     private static final long AGENT_ANSWER_SECONDS = 30;
+    /** Publishes and purges under way at once (each publish holds its body); more are not sent. */
+    private static final int MAX_AGENT_REQUESTS = 64;
 
     /** What the status page shows of this link. */
     public record Status(String relay, String state, String since, int routes, long peers, String lastError) {}
@@ -68,6 +72,7 @@ public final class RelayLink {
     private final Set<String> routed = ConcurrentHashMap.newKeySet();
     private final AtomicLong peers = new AtomicLong();
     private final AtomicLong nextId = new AtomicLong();
+    private final AtomicInteger agentRequests = new AtomicInteger();
     /** Publishes and purges sent, by id, until the relay answers (true: done). */
     private final Map<Long, CompletableFuture<Boolean>> answers = new ConcurrentHashMap<>();
     /** Publishes and purges waiting for the relay to route their prefix, by prefix. */
@@ -183,7 +188,7 @@ public final class RelayLink {
      * with whether it stored it (never exceptionally).
      */
     CompletableFuture<Boolean> publish(String prefix, String path, int status, List<List<String>> headers, byte[] body) {
-        return whenRouted(prefix).thenCompose(routes -> {
+        return bounded(() -> whenRouted(prefix).thenCompose(routes -> {
             Long max = maxPublishBytes;
             if (!routes || max == null || body.length > max) {
                 return CompletableFuture.completedFuture(false);
@@ -201,19 +206,30 @@ public final class RelayLink {
                 codec.bodyFrames(body).forEach(l::write);
                 l.writeAndFlush(new TextWebSocketFrame(codec.encode(new RelayMessage.PublishEnd(id))));
             });
-        });
+        }));
     }
 
     /** Asks the relay to forget what it keeps at {@code prefix + path} (all under prefix: path null). */
     CompletableFuture<Boolean> purge(String prefix, String path) {
-        return whenRouted(prefix).thenCompose(routes -> {
+        return bounded(() -> whenRouted(prefix).thenCompose(routes -> {
             if (!routes || maxPublishBytes == null) {
                 return CompletableFuture.completedFuture(false);
             }
             long id = nextId.incrementAndGet();
             RelayMessage.Purge purge = new RelayMessage.Purge(id, prefix, path);
             return ask(id, l -> l.writeAndFlush(new TextWebSocketFrame(codec.encode(purge))));
-        });
+        }));
+    }
+
+    /** Runs {@code request} unless {@link #MAX_AGENT_REQUESTS} are under way (then: false). */
+    private CompletableFuture<Boolean> bounded(Supplier<CompletableFuture<Boolean>> request) {
+        if (agentRequests.incrementAndGet() > MAX_AGENT_REQUESTS) {
+            agentRequests.decrementAndGet();
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> answer = request.get();
+        answer.whenComplete((done, failure) -> agentRequests.decrementAndGet());
+        return answer;
     }
 
     /**
