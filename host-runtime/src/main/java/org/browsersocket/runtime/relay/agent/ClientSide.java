@@ -16,8 +16,8 @@ import org.browsersocket.runtime.limits.PeerWatch;
  */
 final class ClientSide extends ChannelInboundHandlerAdapter {
     static final String NAME = "relay-agent";
-    /** Requests a client may send ahead of the answer to the current one. */
-    private static final int MAX_QUEUED = 16;
+    /** Messages (request heads, body pieces) a client may send ahead of the answer to the current request. */
+    private static final int MAX_QUEUED = 64;
 
     /** What answers the current request. */
     interface Exchange {
@@ -27,7 +27,12 @@ final class ClientSide extends ChannelInboundHandlerAdapter {
         /** The client's connection closed. */
         void clientGone();
 
-        /** A piece of the request's body, when it was not aggregated with the head; the exchange releases it. */
+        /** Whether the request's body is still arriving as content after its head (it was not handed over whole). */
+        default boolean readingBody() {
+            return false;
+        }
+
+        /** A piece of the request's body ({@link #readingBody}); the exchange releases it. */
         default void requestContent(HttpContent content) {
             content.release();
         }
@@ -65,6 +70,10 @@ final class ClientSide extends ChannelInboundHandlerAdapter {
     void begin(Exchange exchange) {
         current = exchange;
         ctx.channel().config().setAutoRead(false);
+        PeerWatch watch = ctx.pipeline().get(PeerWatch.class);
+        if (watch != null) {
+            watch.messageCompleted(); // the request is the exchange's now, body and all
+        }
     }
 
     /** Lets the client send body content (a non-aggregated request) until {@link #pause}. */
@@ -115,16 +124,17 @@ final class ClientSide extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (current == null) {
+        if (current == null && queued.isEmpty()) {
             ctx.fireChannelRead(msg);
-        } else if (msg instanceof HttpContent content && !(msg instanceof HttpRequest)) {
+        } else if (queued.isEmpty() && current != null && current.readingBody()
+                && msg instanceof HttpContent content && !(msg instanceof HttpRequest)) {
             PeerWatch watch = ctx.pipeline().get(PeerWatch.class);
             if (watch != null) {
                 watch.messageCompleted(); // the piece is the exchange's now (on its way to the page)
             }
             current.requestContent(content);
         } else if (queued.size() < MAX_QUEUED) {
-            queued.add(msg);
+            queued.add(msg); // a request sent ahead (pipelined), and everything after it, waits its turn
         } else {
             ReferenceCountUtil.release(msg);
             ctx.close(); // far more pipelined requests than any client sends

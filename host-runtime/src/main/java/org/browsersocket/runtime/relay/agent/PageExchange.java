@@ -204,6 +204,11 @@ final class PageExchange implements ClientSide.Exchange, AttachWaiter {
     // ---- the request body, when it was not aggregated ----
 
     @Override
+    public boolean readingBody() {
+        return !bodyComplete && !over;
+    }
+
+    @Override
     public void requestContent(HttpContent content) {
         if (over || bodyComplete) {
             content.release();
