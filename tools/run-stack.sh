@@ -9,6 +9,8 @@ PUBLIC_PORT=${PUBLIC_PORT:-7041}
 ADDRESS_PORT=${ADDRESS_PORT:-7050}
 DISCOVERY_PORT=${DISCOVERY_PORT:-7060}
 SITE_PORT=${SITE_PORT:-8080}
+RELAY_CONTROL_PORT=${RELAY_CONTROL_PORT:-7042}
+RELAY_PORT=${RELAY_PORT:-7043}
 STATE_DIR=${STATE_DIR:-.run}
 mkdir -p "$STATE_DIR"
 
@@ -43,11 +45,15 @@ start() { # name, command...
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# A relay of its own on this machine: the runtime registers with it, so pages are also reachable
+# through it, and it keeps copies of what they serve (the notes demo stays readable with its tab closed).
+start relay java -jar host-runtime/target/host-runtime.jar --relay --no-port-mapping \
+  --control-port "$RELAY_CONTROL_PORT" --public-port "$RELAY_PORT" --config-dir "$STATE_DIR/relay"
 # RUNTIME_FLAGS: more flags for the runtime, e.g. "--no-port-mapping" or "--via-relay ws://relay:7041".
 read -r -a runtime_flags <<< "${RUNTIME_FLAGS:-}"
 start runtime java -jar host-runtime/target/host-runtime.jar --control-port "$CONTROL_PORT" \
   --public-port "$PUBLIC_PORT" --allow-origin "http://localhost:$SITE_PORT" --allow-origin "http://127.0.0.1:$SITE_PORT" \
-  "${runtime_flags[@]}"
+  --via-relay "ws://127.0.0.1:$RELAY_PORT" "${runtime_flags[@]}"
 # The address and discovery services listen on loopback only, unless BIND="…" names other addresses
 # (or "*" for all; keep 127.0.0.1 among them, as the checks below connect there).
 read -r -a service_binds <<< "${BIND:-127.0.0.1 ::1}"
@@ -60,7 +66,7 @@ start demo-site java -jar browsersocket-api/target/browsersocket-api-demo-site.j
   --address-service-v6 "http://[::1]:$ADDRESS_PORT" --discovery-service "http://127.0.0.1:$DISCOVERY_PORT"
 
 deadline=$((SECONDS + 60))
-for port in "$CONTROL_PORT" "$PUBLIC_PORT" "$ADDRESS_PORT" "$DISCOVERY_PORT" "$SITE_PORT"; do
+for port in "$RELAY_PORT" "$CONTROL_PORT" "$PUBLIC_PORT" "$ADDRESS_PORT" "$DISCOVERY_PORT" "$SITE_PORT"; do
   until listening "$port"; do
     if ((SECONDS > deadline)); then echo "port $port did not open within 60 s" >&2; exit 1; fi
     for pid in "${pids[@]}"; do
@@ -74,9 +80,12 @@ cat <<MSG
 
 BrowserSocket is running. Open:
   chat demo       http://localhost:$SITE_PORT/chat/    (host a room in one window, join from another)
+  notes demo      http://localhost:$SITE_PORT/notes/   (a tab that serves web pages; readable through the relay when closed)
+  Unite blog      http://localhost:$SITE_PORT/unite-blog/  (Opera Unite's blog example, unmodified)
   echo example    http://localhost:$SITE_PORT/echo/
   address demo    http://localhost:$SITE_PORT/address/  (asks the address service from JavaScript)
   runtime status  http://127.0.0.1:$CONTROL_PORT/
+  relay status    http://127.0.0.1:$RELAY_CONTROL_PORT/   (the local relay at http://127.0.0.1:$RELAY_PORT/)
   address service http://localhost:$ADDRESS_PORT/
   discovery       http://localhost:$DISCOVERY_PORT/   (its API, a lookup box, a live watch)
   (address service and discovery listen on ${service_binds[*]}; BIND='*' make run: every interface)

@@ -53,8 +53,55 @@ interface BrowserSocketConnectionHandler {
   onopen?(event: { type: 'open' }): void;
   onmessage?(event: { type: 'message'; data: string | ArrayBuffer }): void;
   onclose?(event: BrowserSocketCloseEvent): void;
-  onerror?(event: unknown): void;
+  /** Called right before `onclose` when an open connection closes uncleanly (`wasClean` false), as on a WebSocket. */
+  onerror?(event: { type: 'error' }): void;
 }
+
+/**
+ * An HTTP request to a listener (anything but a WebSocket handshake): a fetch Request whose body,
+ * if any, streams in as the client sends it, and whose `signal` aborts when the client goes away.
+ */
+interface BrowserSocketHttpRequest extends Request {
+  /**
+   * Every request header as the client sent it, names fetch forbids a page to set (Host, Cookie,
+   * Origin, Content-Length…) included. Cookie and Authorization only with `credentialHeaders`.
+   */
+  readonly headers: Headers;
+  /** The client's address as the runtime sees it, e.g. "203.0.113.7:53122". */
+  readonly remoteAddress: string;
+  /** The resource after the listener's prefix, from "/", with the query: e.g. "/notes?id=3". */
+  readonly path: string;
+}
+
+/**
+ * The 'request' event, like a Service Worker's FetchEvent: a listener answers by calling
+ * `respondWith()` while the event is dispatched; one that does not leaves the request to the next
+ * listener, then to `onrequest`. Nobody answering gets the client a 404.
+ */
+interface BrowserSocketRequestEvent extends Event {
+  readonly request: BrowserSocketHttpRequest;
+  readonly remoteAddress: string;
+  /** Answers with a Response or a promise of one; once, synchronously in the listener. */
+  respondWith(response: Response | PromiseLike<Response>): void;
+}
+
+/** The runtime's answer to `publish()` and `purge()`. */
+interface BrowserSocketPublished {
+  /** How many agents (relays routing the listener) took it. */
+  readonly agents: number;
+  /** Why none did, when `agents` is 0 (may be empty). */
+  readonly reason: string;
+}
+
+/**
+ * What `onrequest` returns (or a 'request' listener passes to `respondWith`). A body that ends
+ * within 50 ms per read (up to 16 MiB), or one whose Content-Length the response sets itself, is
+ * sent with its length, serves `Range` requests (206/416) and gets `Accept-Ranges: bytes`; any
+ * other streams (chunked). Hop-by-hop headers are the runtime's and are not sent. A Response's own
+ * Headers drop Set-Cookie: to send one, give the Response a Headers of its own
+ * (`Object.defineProperty(response, 'headers', { value: new Headers([...]) })`).
+ */
+type BrowserSocketHttpAnswer = Response | PromiseLike<Response>;
 
 interface BrowserSocketErrorEvent extends Event {
   readonly message: string;
@@ -80,7 +127,14 @@ declare class BrowserSocket extends EventTarget {
    * `options.credentialHeaders`, `onhandshake` sees peers' Cookie and Authorization headers
    * (withheld by default).
    */
-  constructor(factory: () => BrowserSocketConnectionHandler, options?: { credentialHeaders?: boolean });
+  constructor(factory: () => BrowserSocketConnectionHandler, options?: {
+    credentialHeaders?: boolean;
+    /**
+     * A named listener (1-64 letters, digits, '.', '_', '-') has the same prefix on every visit of
+     * this site and after the runtime restarts; its `resourcePrefix` is set when it opens.
+     */
+    name?: string;
+  });
 
   /**
    * TCP port the runtime listens on for this page. Set synchronously by the runtime's script and
@@ -109,6 +163,13 @@ declare class BrowserSocket extends EventTarget {
    * on the runtime's candidates, best first. Also dispatched as a 'reachability' event.
    */
   onreachability: ((event: BrowserSocketReachabilityEvent) => void) | null;
+  /**
+   * Answers HTTP requests to this listener's prefix: returns a Response or a promise of one. If it
+   * throws, rejects or returns something else, the error goes to the console and the client gets a
+   * 500 (or, once the response began, a cut connection). 'request' event listeners come first. A
+   * listener with neither answers 426 (it takes WebSocket connections only).
+   */
+  onrequest: ((this: BrowserSocket, request: BrowserSocketHttpRequest) => BrowserSocketHttpAnswer) | null;
 
   addEventListener<K extends keyof BrowserSocketEventMap>(type: K,
       listener: (this: BrowserSocket, event: BrowserSocketEventMap[K]) => void,
@@ -123,6 +184,15 @@ declare class BrowserSocket extends EventTarget {
 
   /** Closes the listener and every connection it accepted (peers see 1001). */
   stop(): void;
+
+  /**
+   * Hands `response` (its body read whole) to the relays that route this listener, to be served at
+   * `resourcePrefix + path` while the page is away. Resolves to how many took it (and why none
+   * did); rejects only when the listener is not open or closes meanwhile, or on wrong arguments.
+   */
+  publish(path: string, response: Response): Promise<BrowserSocketPublished>;
+  /** Asks the relays to forget what was published at `path`, or everything without one. */
+  purge(path?: string | null): Promise<BrowserSocketPublished>;
 
   /**
    * Every way other machines can reach this listener, best first: the runtime's candidates
@@ -237,6 +307,7 @@ interface BrowserSocketEventMap {
   close: Event;
   pending: BrowserSocketPendingEvent;
   reachability: BrowserSocketReachabilityEvent;
+  request: BrowserSocketRequestEvent;
 }
 
 // @connect-declarations-begin

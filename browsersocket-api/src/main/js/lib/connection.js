@@ -32,7 +32,10 @@ Connection.prototype.closed = function (code, reason, wasClean) {
   var wasOpen = this.state !== CONNECTING;
   this.state = CLOSED;
   this.control.connections.delete(this.id);
-  if (wasOpen) call(this.handler, 'onclose', { type: 'close', code: code, reason: reason || '', wasClean: !!wasClean, target: this.handler });
+  if (!wasOpen) return;
+  // As a WebSocket does: an error event first when the connection did not close cleanly.
+  if (!wasClean) call(this.handler, 'onerror', { type: 'error', target: this.handler });
+  call(this.handler, 'onclose', { type: 'close', code: code, reason: reason || '', wasClean: !!wasClean, target: this.handler });
 };
 
 Connection.prototype.send = function (data) {

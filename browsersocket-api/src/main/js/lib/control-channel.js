@@ -2,6 +2,9 @@
 // JSON text frames carry control messages, binary frames carry data (wire.js). The channel runs
 // over a WebSocket-like link: a real WebSocket to the runtime, or the extension's port.
 
+var PAGE_IDS = 2147483648;    // 2^31: ids from here up are the page's to choose
+var MAX_PAGE_ID = 4294967295; // 2^32 - 1
+
 /**
  * `runtime` is the page's way to the runtime (see runtime-*.js): `connect()` returns the link,
  * `hello()` the first message, `explainClose(event, everOpened)` a reason (or a promise of one)
@@ -13,6 +16,8 @@ function ControlChannel(runtime, grant) {
   this.maxMessageBytes = grant.maxMessageBytes;
   this.listeners = new Map();    // listener index -> BrowserSocket
   this.connections = new Map();  // connection id -> Connection
+  this.exchanges = new Map();    // exchange id -> HttpExchange (the same id space as connections, kept apart)
+  this.lastPageId = PAGE_IDS - 1; // the last id the page chose (for a publish)
   this.queue = [];
   this.failure = null;
   this.candidates = null;        // the runtime's ways in, best first, from its latest reachability message
@@ -32,6 +37,7 @@ function ControlChannel(runtime, grant) {
   };
   this.link.onclose = function (event) {
     var everOpened = !self.queue;
+    self.exchanges.forEach(function (x) { x.abort('the control channel closed'); });
     Promise.resolve(self.failure || runtime.explainClose(event, everOpened)).then(function (reason) {
       self.connections.forEach(function (c) { c.closed(1006, '', false); });
       self.listeners.forEach(function (bs) { internals.get(bs).fail(reason); });
@@ -51,6 +57,17 @@ ControlChannel.prototype.bufferedAmount = function () {
   return this.link.bufferedAmount;
 };
 
+/** Whether the channel is open or opening (messages sent now may still arrive). */
+ControlChannel.prototype.isOpen = function () {
+  return this.link.readyState === CONNECTING || this.link.readyState === OPEN;
+};
+
+/** A new id of the page's own (2^31..2^32-1; the runtime's ids stay below), for a publish. */
+ControlChannel.prototype.pageId = function () {
+  this.lastPageId = this.lastPageId >= MAX_PAGE_ID ? PAGE_IDS : this.lastPageId + 1;
+  return this.lastPageId;
+};
+
 /** Closes the channel on purpose: its listeners fail with `reason`. */
 ControlChannel.prototype.shutDown = function (reason) {
   this.failure = reason;
@@ -62,7 +79,7 @@ ControlChannel.prototype.onControl = function (m) {
   var c = this.connections.get(m.conn);
   switch (m.type) {
     case 'welcome': if (m.maxMessageBytes) this.maxMessageBytes = m.maxMessageBytes; break;
-    case 'listening': if (bs) internals.get(bs).opened(); break;
+    case 'listening': if (bs) internals.get(bs).opened(m.prefix); break;
     case 'reachability':
       this.candidates = Array.isArray(m.candidates) ? m.candidates : [];
       this.listeners.forEach(function (l) { internals.get(l).reachabilityChanged(); });
@@ -73,6 +90,9 @@ ControlChannel.prototype.onControl = function (m) {
       });
       break;
     case 'handshake': this.onHandshake(m, bs); break;
+    case 'request': this.onRequest(m, bs); break;
+    case 'abort': if (this.exchanges.has(m.conn)) this.exchanges.get(m.conn).abort(m.reason); break;
+    case 'published': if (bs) internals.get(bs).published(m); break;
     case 'open': if (c) c.opened(m.protocol); break;
     case 'close': if (c) c.closed(m.code, m.reason, m.wasClean); break;
     case 'error':
@@ -119,8 +139,23 @@ ControlChannel.prototype.onHandshake = function (m, bs) {
   }
 };
 
+/** An HTTP request for a listener: its exchange asks the listener's page for the answer. */
+ControlChannel.prototype.onRequest = function (m, bs) {
+  var listening = bs && bs.readyState === OPEN;
+  var exchange = new HttpExchange(this, m, listening ? bs.resourcePrefix : null);
+  this.exchanges.set(m.conn, exchange);
+  if (!listening) exchange.answer(404, [], 'no listener here');
+  else if (exchange.open()) internals.get(bs).serve(exchange);
+};
+
 ControlChannel.prototype.onData = function (buffer) {
   var frame = decodeDataFrame(buffer);
+  if (frame.kind === KIND_BODY || frame.kind === KIND_END) {
+    var exchange = this.exchanges.get(frame.id);
+    if (exchange && frame.kind === KIND_BODY) exchange.bodyData(frame.data);
+    else if (exchange) exchange.bodyEnd();
+    return;
+  }
   var c = this.connections.get(frame.id);
   if (c) c.deliver(frame.data);
 };

@@ -1,9 +1,12 @@
 // wire.js: the binary data frames of the control channel, encoded and parsed here only.
-// A data frame is [kind: 1 byte][connection id: 4 bytes, big-endian][payload bytes as they are];
-// the runtime's Java side is org.browsersocket.protocol.DataFrame.
+// A data frame is [kind: 1 byte][id: 4 bytes, unsigned, big-endian][payload bytes as they are]:
+// a WebSocket message (text or binary) of a connection, or a piece (body) or the end of an HTTP
+// body of an exchange or a publish. The runtime's Java side is org.browsersocket.protocol.DataFrame.
 
 var KIND_TEXT = 0;
 var KIND_BINARY = 1;
+var KIND_BODY = 2;
+var KIND_END = 3;
 var HEADER_BYTES = 5;
 var encoder = new TextEncoder();
 var decoder = new TextDecoder('utf-8', { ignoreBOM: true }); // a leading U+FEFF is part of the message
@@ -19,9 +22,7 @@ function encodeDataFrame(id, data, maxMessageBytes) {
     var bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
       : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
     if (!bytes) throw new TypeError('send() takes a string, an ArrayBuffer or an ArrayBufferView');
-    frame = new Uint8Array(HEADER_BYTES + bytes.length);
-    frame.set(bytes, HEADER_BYTES);
-    frame[0] = KIND_BINARY;
+    frame = frameOf(KIND_BINARY, id, bytes);
   }
   if (frame.length - HEADER_BYTES > maxMessageBytes) {
     throw new RangeError('message of ' + (frame.length - HEADER_BYTES) + ' bytes exceeds the runtime\'s limit of ' + maxMessageBytes);
@@ -30,11 +31,33 @@ function encodeDataFrame(id, data, maxMessageBytes) {
   return frame;
 }
 
-/** Parses a data frame: `{id, data}` with `data` a string (text) or an ArrayBuffer (binary). */
+/** Encodes a piece of an HTTP body (a Uint8Array) of exchange or publish `id`. */
+function encodeBodyFrame(id, bytes) {
+  return frameOf(KIND_BODY, id, bytes);
+}
+
+/** Encodes the end of the HTTP body of exchange or publish `id`. */
+function encodeEndFrame(id) {
+  return frameOf(KIND_END, id, new Uint8Array(0));
+}
+
+function frameOf(kind, id, bytes) {
+  var frame = new Uint8Array(HEADER_BYTES + bytes.length);
+  frame[0] = kind;
+  new DataView(frame.buffer).setUint32(1, id);
+  frame.set(bytes, HEADER_BYTES);
+  return frame;
+}
+
+/**
+ * Parses a data frame: `{kind, id, data}` with `data` a string (text), an ArrayBuffer (binary and
+ * body) or undefined (end).
+ */
 function decodeDataFrame(buffer) {
   var view = new DataView(buffer);
-  var data = view.getUint8(0) === KIND_TEXT
-    ? decoder.decode(new Uint8Array(buffer, HEADER_BYTES))
+  var kind = view.getUint8(0);
+  var data = kind === KIND_TEXT ? decoder.decode(new Uint8Array(buffer, HEADER_BYTES))
+    : kind === KIND_END ? undefined
     : buffer.slice(HEADER_BYTES);
-  return { id: view.getUint32(1), data: data };
+  return { kind: kind, id: view.getUint32(1), data: data };
 }

@@ -15,3 +15,29 @@ BrowserSocketConnect.connect(['ws://203.0.113.11:7041/p/', { url: 'wss://relay.e
                              { signal: new AbortController().signal })
   .then((ws) => ws.send(ws.candidate.url))
   .catch((e: BrowserSocketConnectError) => e.errors.forEach((x) => console.log(x.url, x.message)));
+
+// HTTP: onrequest, the 'request' event, publish and purge.
+bs.onrequest = async function (request) {
+  const body = request.method === 'POST' ? await request.text() : '';
+  request.signal.addEventListener('abort', () => console.log('client gone'));
+  return new Response(request.path + ' ' + request.remoteAddress + ' ' + request.headers.get('host') + body,
+                      { headers: { 'content-type': 'text/plain; charset=utf-8' } });
+};
+bs.addEventListener('request', (event) => {
+  if (event.request.path.startsWith('/static/')) event.respondWith(fetch('/assets' + event.request.path));
+  console.log(event.remoteAddress, event.request.url);
+});
+bs.publish('/notes', new Response('kept by the relays')).then(({ agents, reason }) => console.log(agents, reason));
+bs.purge('/notes').then((answer) => answer.agents);
+bs.purge();
+const handler: BrowserSocketConnectionHandler = {
+  onerror(event) { console.log(event.type); },
+  onclose(event) { console.log(event.wasClean, event.code); },
+};
+console.log(handler);
+const lobby = new BrowserSocketDiscovery('http://127.0.0.1:7060');
+lobby.lookup('chat-lobby').then((values) => values.map((v) => v.value + v.ttl));
+
+// A named listener: the same prefix on every visit.
+const notes = new BrowserSocket(() => ({}), { name: 'notes' });
+notes.onrequest = (request) => new Response('notes at ' + request.path);

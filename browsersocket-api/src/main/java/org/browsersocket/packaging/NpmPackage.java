@@ -90,6 +90,20 @@ public final class NpmPackage {
                   .then(function (ws) { console.log('connected via ' + ws.candidate.url); ws.send('hi'); },
                         function (e) { console.log(e.errors.map(function (x) { return x.message; })); });
                 ```
+
+                ## Answering HTTP
+
+                The same prefix answers plain HTTP requests. `bs.onrequest` gets a fetch `Request`
+                (every header the client sent, its `path` after the prefix, its `remoteAddress`) and
+                returns a `Response` or a promise of one; `bs.addEventListener('request', e =>
+                e.respondWith(...))` works like a Service Worker's fetch event. A listener with neither
+                answers 426 (WebSocket only).
+
+                ```js
+                bs.onrequest = function (request) {
+                  return new Response('<h1>Hello from ' + request.path + '</h1>', { headers: { 'content-type': 'text/html' } });
+                };
+                ```
                 """);
     }
 }

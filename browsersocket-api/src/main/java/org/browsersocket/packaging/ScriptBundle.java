@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
 public enum ScriptBundle {
     /** What the runtime serves as {@code /browsersocket.js}, with the page's grant minted in. */
     RUNTIME(library("runtime-script.js"), List.of("BrowserSocket", "BrowserSocketDiscovery", "BrowserSocketConnect")),
+    /**
+     * What the runtime serves as {@code /unite.js}: {@link #RUNTIME} (the same grant marker) plus Opera
+     * Unite's web server API, {@code opera.io.webserver}, on one listener opened as the script runs.
+     */
+    UNITE(unite(library("runtime-script.js")), List.of("BrowserSocket", "BrowserSocketDiscovery", "BrowserSocketConnect")),
     /** The site's own copy (the npm package): asks the runtime for a grant. */
     SITE(library("site-copy.js"), List.of("BrowserSocket", "BrowserSocketDiscovery", "BrowserSocketConnect")),
     /** The extension's page script: reaches the runtime through the extension. */
@@ -43,10 +48,19 @@ public enum ScriptBundle {
     /** The library's fragments in the order they must run, with the entry (how the page reaches its runtime). */
     private static List<String> library(String entry, String... extraFragments) {
         List<String> all = new ArrayList<>(List.of("lib/wire.js", "lib/events.js", "lib/connect.js",
-                "lib/candidates.js", "lib/connection.js", "lib/control-channel.js", "lib/browser-socket.js"));
+                "lib/candidates.js", "lib/connection.js", "lib/byte-range.js", "lib/outgoing-response.js",
+                "lib/http-exchange.js", "lib/request-event.js", "lib/control-channel.js", "lib/browser-socket.js"));
         all.addAll(List.of(extraFragments));
         all.add("entries/" + entry);
         all.add("lib/discovery.js");
+        return List.copyOf(all);
+    }
+
+    /** A library with the Opera Unite layer over it, started last (it opens a listener). */
+    private static List<String> unite(List<String> library) {
+        List<String> all = new ArrayList<>(library);
+        all.addAll(List.of("lib/unite-request.js", "lib/unite-response.js", "lib/unite-webserver.js",
+                "entries/unite-runtime.js"));
         return List.copyOf(all);
     }
 
@@ -69,11 +83,14 @@ public enum ScriptBundle {
 
     /**
      * The TypeScript declarations of this bundle's globals (of the module's exports, with
-     * {@code moduleExports}): the whole browsersocket.d.ts, or for {@link #CONNECT} its part between
-     * the connect markers.
+     * {@code moduleExports}): the whole browsersocket.d.ts (for {@link #UNITE} followed by unite.d.ts),
+     * or for {@link #CONNECT} its part between the connect markers.
      */
     public String declarations(boolean moduleExports) {
         String all = read("browsersocket/browsersocket.d.ts");
+        if (this == UNITE) {
+            all += "\n" + read("browsersocket/unite.d.ts");
+        }
         if (this != CONNECT) {
             return moduleExports ? all + "\nexport { " + String.join(", ", globals) + " };\n" + typeExports(all) : all;
         }
@@ -103,6 +120,18 @@ public enum ScriptBundle {
     }
 
     private String header() {
+        if (this == UNITE) {
+            return """
+                    /**
+                     * Opera Unite's web server API (opera.io.webserver) on BrowserSocket: this page answers
+                     * HTTP requests under its listener's prefix, as a Unite service did under its service path.
+                     *
+                     *   opera.io.webserver.addEventListener('_index', function (e) {
+                     *     e.connection.response.write('<p>Hello</p>'); e.connection.response.close();
+                     *   }, false);
+                     */
+                    """;
+        }
         if (this == CONNECT) {
             return """
                     /**

@@ -74,12 +74,22 @@ public sealed interface ControlMessage {
     /**
      * Opens listener number {@code listener}, i.e. binds the grant's prefix of that index. With
      * {@code credentialHeaders} the page sees its peers' {@code Cookie} and {@code Authorization}
-     * headers; otherwise they are withheld from it.
+     * headers; otherwise they are withheld from it. A {@code name} asks for the listener's own
+     * prefix, the same for this origin and name on every visit, instead of the grant's ({@link
+     * Listening} tells which).
      */
-    record Listen(int listener, Boolean credentialHeaders) implements ControlMessage {
+    record Listen(int listener, Boolean credentialHeaders,
+                  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                  String name) implements ControlMessage {
         public Listen {
             require(listener >= 0, "listener must be >= 0");
             credentialHeaders = Boolean.TRUE.equals(credentialHeaders);
+            require(name == null || name.matches("[A-Za-z0-9._-]{1,64}"),
+                    "a listener's name is 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+
+        public Listen(int listener, Boolean credentialHeaders) {
+            this(listener, credentialHeaders, null);
         }
 
         public Listen(int listener) {

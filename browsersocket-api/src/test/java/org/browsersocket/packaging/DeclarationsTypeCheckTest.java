@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The TypeScript declarations describe the scripts as pages use them: sample page code compiles
  * under {@code tsc --strict} against the npm package's declarations (global and module forms, the
- * library and the standalone connect helper). TypeScript is installed from the npm registry into
- * {@code target/typescript} once.
+ * library and the standalone connect helper), and a Unite service against those of the runtime's
+ * unite.js. TypeScript is installed from the npm registry into {@code target/typescript} once.
  */
 class DeclarationsTypeCheckTest {
     private static final String TYPESCRIPT_VERSION = "5.9.3";
@@ -31,7 +31,9 @@ class DeclarationsTypeCheckTest {
                     "typescript@" + TYPESCRIPT_VERSION), Path.of("."));
         }
         NpmPackage.write(WORK, "0.0.0-test");
-        for (String sample : List.of("uses-library.ts", "uses-connect-module.ts", "uses-library-module.ts")) {
+        // The runtime's unite.js has no npm package: its declarations (the library's, then unite.d.ts) go beside.
+        Files.writeString(WORK.resolve("unite.d.ts"), ScriptBundle.UNITE.declarations(false));
+        for (String sample : List.of("uses-library.ts", "uses-connect-module.ts", "uses-library-module.ts", "uses-unite.ts")) {
             try (InputStream in = DeclarationsTypeCheckTest.class.getResourceAsStream("/typecheck/" + sample)) {
                 Files.write(WORK.resolve(sample), in.readAllBytes());
             }
@@ -63,6 +65,11 @@ class DeclarationsTypeCheckTest {
     @Test
     void pageCodeUsingTheGlobalsTypeChecksStrictly() throws Exception {
         typeCheck("browsersocket.d.ts", "uses-library.ts");
+    }
+
+    @Test
+    void aUniteServiceTypeChecksStrictlyAgainstTheUniteScriptsDeclarations() throws Exception {
+        typeCheck("unite.d.ts", "uses-unite.ts");
     }
 
     @Test

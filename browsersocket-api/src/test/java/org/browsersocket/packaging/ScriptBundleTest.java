@@ -1,6 +1,7 @@
 package org.browsersocket.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +38,25 @@ class ScriptBundleTest {
         assertEquals("true runtime", evaluate("runtime.js", ScriptBundle.RUNTIME.classicScript(), probe));
         assertEquals("true site", evaluate("site.js", ScriptBundle.SITE.classicScript(), probe));
         assertEquals("true extension", evaluate("extension.js", ScriptBundle.EXTENSION.classicScript(), probe));
+    }
+
+    @Test
+    void theUniteScriptIsTheRuntimesWithItsGrantMarkerOnce() throws Exception {
+        String unite = ScriptBundle.UNITE.classicScript();
+        String marker = "/*@RUNTIME_CONFIG@*/null";
+        assertEquals(unite.indexOf(marker), unite.lastIndexOf(marker));
+        assertTrue(unite.contains(marker), "the runtime mints the page's grant in where browsersocket.js has it");
+        String runtime = ScriptBundle.RUNTIME.classicScript();
+        String library = runtime.substring(runtime.indexOf("(function (global)"), runtime.indexOf("global.BrowserSocket = "));
+        assertTrue(unite.contains(library), "unite.js runs browsersocket.js's library as it is, then the Unite layer");
+    }
+
+    @Test
+    void theUniteScriptDefinesTheLibrarysGlobalsAndWithoutAGrantNoWebServer() throws Exception {
+        assertEquals("unite.js must be loaded from a BrowserSocket host runtime (e.g. http://127.0.0.1:7040/unite.js)\n"
+                + "true runtime undefined", evaluate("unite.js", ScriptBundle.UNITE.classicScript(),
+                "console.log(typeof BrowserSocket.connect === 'function' && typeof BrowserSocketDiscovery === 'function',"
+                        + " BrowserSocket.provider, typeof opera)"));
     }
 
     @Test

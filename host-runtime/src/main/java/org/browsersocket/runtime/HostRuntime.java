@@ -32,7 +32,9 @@ import org.browsersocket.runtime.tls.TlsContexts;
 import org.browsersocket.runtime.mapping.Mapping;
 import org.browsersocket.runtime.mapping.MappingStatus;
 import org.browsersocket.runtime.mapping.PortMapper;
+import org.browsersocket.runtime.routing.NamedPrefixes;
 import org.browsersocket.runtime.routing.PrefixMinter;
+import org.browsersocket.runtime.page.Agents;
 import org.browsersocket.runtime.routing.Router;
 import org.browsersocket.runtime.status.ConsentActions;
 import org.browsersocket.runtime.status.StatusPage;
@@ -95,8 +97,11 @@ public final class HostRuntime implements AutoCloseable {
             ConsentBook book = new ConsentBook(config.configDir() == null ? null
                     : config.configDir().resolve("consent.json"), config.allowedOrigins());
             runtime.consent = new ConsentDesk(book, runtime.workers, config.consentTimeout(), "");
+            NamedPrefixes named = NamedPrefixes.load(config.configDir() == null ? null
+                    : config.configDir().resolve("named-listeners.json"), new PrefixMinter());
             PageSession.Context pages = new PageSession.Context(router, config, new ControlCodec(),
-                    runtime.publicPort(), runtime.consent, runtime.budget, runtime.candidates::message, runtime.activity);
+                    runtime.publicPort(), runtime.consent, runtime.budget, runtime.candidates::message, runtime.activity,
+                    Agents.NONE, named);
             StatusPage statusPage = new StatusPage(runtime::limitsStatus, runtime::reachabilityStatus, runtime::facts,
                     runtime.activity);
             runtime.controlServer = ControlServer.bind(runtime.boss, runtime.workers, config.controlPort(), pages,

@@ -92,6 +92,15 @@ public final class Main {
             + "listener may hold at once; further peers are refused. Default: ${DEFAULT-VALUE}.")
     int maxConnectionsPerListener = 20_000;
 
+    @Option(names = "--http-response-timeout", paramLabel = "SECONDS", description = "An HTTP request to a page "
+            + "gets 504 if the page has not begun its response within this (and is cut off if its body then "
+            + "stalls as long). Default: ${DEFAULT-VALUE}.")
+    int httpResponseTimeoutSeconds = (int) org.browsersocket.runtime.limits.HttpLimits.DEFAULT_RESPONSE_TIMEOUT.toSeconds();
+
+    @Option(names = "--max-request-body", paramLabel = "MIB", description = "Largest body of an HTTP request to a "
+            + "page; larger ones get 413. Default: ${DEFAULT-VALUE}.")
+    long maxRequestBodyMegabytes = org.browsersocket.runtime.limits.HttpLimits.DEFAULT_MAX_REQUEST_BODY_BYTES >> 20;
+
     @Option(names = "--no-port-mapping", description = "Do not ask the gateway (PCP, NAT-PMP, UPnP-IGD) to map "
             + "the public port. By default the runtime asks, and renews the mapping until it stops.")
     boolean noPortMapping;
@@ -201,7 +210,9 @@ public final class Main {
                 main.maxConnectionsPerListener, 5_000, main.configDir, Duration.ofSeconds(main.consentTimeoutSeconds),
                 new PeerLimits(Duration.ofSeconds(main.handshakeTimeoutSeconds), Duration.ofSeconds(main.messageTimeoutSeconds),
                         Duration.ofSeconds(main.idleTimeoutSeconds), main.maxConnectionsPerAddress,
-                        main.maxPublicConnections, main.memoryBudgetMegabytes * 1024L * 1024L),
+                        main.maxPublicConnections, main.memoryBudgetMegabytes * 1024L * 1024L,
+                        new org.browsersocket.runtime.limits.HttpLimits(Duration.ofSeconds(main.httpResponseTimeoutSeconds),
+                                main.maxRequestBodyMegabytes << 20, org.browsersocket.runtime.limits.HttpLimits.DEFAULT_MAX_HEADER_BYTES)),
                 new ReachabilityConfig(!main.noPortMapping, main.relay, main.relayToken, main.viaRelays,
                         main.tlsCert, main.tlsKey, main.relayTrust,
                         new org.browsersocket.runtime.relay.RelayLimits(main.relayMaxRegistrants,
@@ -266,10 +277,11 @@ public final class Main {
                 return "--allow-origin " + origin + " is not an http(s) origin (scheme://host[:port], no path)";
             }
         }
-        if (consentTimeoutSeconds < 1 || handshakeTimeoutSeconds < 1 || messageTimeoutSeconds < 1 || idleTimeoutSeconds < 1) {
+        if (consentTimeoutSeconds < 1 || handshakeTimeoutSeconds < 1 || messageTimeoutSeconds < 1 || idleTimeoutSeconds < 1
+                || httpResponseTimeoutSeconds < 1) {
             return "timeouts must be at least 1 second";
         }
-        if (maxConnectionsPerAddress < 1 || maxPublicConnections < 1 || memoryBudgetMegabytes < 1) {
+        if (maxConnectionsPerAddress < 1 || maxPublicConnections < 1 || memoryBudgetMegabytes < 1 || maxRequestBodyMegabytes < 1) {
             return "connection caps and the memory budget must be at least 1";
         }
         if (maxMessageBytes < 1 || maxListenersPerPage < 1 || maxConnectionsPerListener < 1) {

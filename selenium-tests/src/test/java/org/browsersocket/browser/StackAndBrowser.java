@@ -11,28 +11,35 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class StackAndBrowser implements BeforeAllCallback, AfterAllCallback {
     private final boolean withBrowser;
+    private final ChromiumOptions options;
     private LocalStack stack;
     private Chromium chromium;
 
-    private StackAndBrowser(boolean withBrowser) {
+    private StackAndBrowser(boolean withBrowser, ChromiumOptions options) {
         this.withBrowser = withBrowser;
+        this.options = options;
     }
 
     /** The stack and one browser. */
     static StackAndBrowser withChromium() {
-        return new StackAndBrowser(true);
+        return withChromium(ChromiumOptions.defaults());
+    }
+
+    /** The stack and one browser started with {@code options}. */
+    static StackAndBrowser withChromium(ChromiumOptions options) {
+        return new StackAndBrowser(true, options);
     }
 
     /** The stack only; the tests start their own browsers. */
     static StackAndBrowser stackOnly() {
-        return new StackAndBrowser(false);
+        return new StackAndBrowser(false, null);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         stack = LocalStack.start();
         if (withBrowser) {
-            chromium = Chromium.start();
+            chromium = Chromium.start(options);
         }
     }
 

@@ -76,6 +76,9 @@ final class ControlHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             case "/browsersocket.js" -> HttpResponses.send(ctx, request, HttpResponseStatus.OK, JS,
                     shared.script().render(pages.router().mint(), "ws://" + host + "/control",
                             pages.publicPort(), pages.config().maxMessageBytes()));
+            case "/unite.js" -> HttpResponses.send(ctx, request, HttpResponseStatus.OK, JS,
+                    shared.script().renderUnite(pages.router().mint(), "ws://" + host + "/control",
+                            pages.publicPort(), pages.config().maxMessageBytes()));
             case "/browsersocket-connect.js" -> HttpResponses.send(ctx, request, HttpResponseStatus.OK, JS, CONNECT_SCRIPT);
             case "/grant" -> sendGrant(ctx, request, host);
             case "/browsersocket.d.ts" -> HttpResponses.send(ctx, request, HttpResponseStatus.OK,

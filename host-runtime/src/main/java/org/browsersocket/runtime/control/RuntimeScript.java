@@ -18,18 +18,27 @@ public final class RuntimeScript {
     static final String CONFIG_MARKER = "/*@RUNTIME_CONFIG@*/null";
 
     private final String library = ScriptBundle.RUNTIME.classicScript();
+    private final String unite = ScriptBundle.UNITE.classicScript();
     private final String declarations = ScriptBundle.read("browsersocket/browsersocket.d.ts");
     private final ObjectMapper json = new ObjectMapper();
 
     public RuntimeScript() {
-        if (!library.contains(CONFIG_MARKER)) {
-            throw new IllegalStateException("browsersocket.js lacks the runtime configuration marker");
+        if (!library.contains(CONFIG_MARKER) || !unite.contains(CONFIG_MARKER)) {
+            throw new IllegalStateException("browsersocket.js or unite.js lacks the runtime configuration marker");
         }
     }
 
     /** The script for one page, whose control channel will connect to {@code controlUrl}. */
     public String render(Grant grant, String controlUrl, int publicPort, int maxMessageBytes) {
         return library.replace(CONFIG_MARKER, configJson(grant, controlUrl, publicPort, maxMessageBytes));
+    }
+
+    /**
+     * {@code unite.js} for one page: the same library and grant, plus Opera Unite's
+     * {@code opera.io.webserver} on a listener it opens at once.
+     */
+    public String renderUnite(Grant grant, String controlUrl, int publicPort, int maxMessageBytes) {
+        return unite.replace(CONFIG_MARKER, configJson(grant, controlUrl, publicPort, maxMessageBytes));
     }
 
     /** A page's grant as JSON: what the script has minted in, and what {@code /grant} answers. */

@@ -16,9 +16,17 @@ import java.time.Duration;
  * @param maxPublicConnections      connections on the public port altogether
  * @param memoryBudgetBytes         bytes the runtime holds for peers at once: messages still
  *                                  arriving, and messages peers are slow to read
+ * @param http                      what an HTTP request to a page may take
  */
 public record PeerLimits(Duration handshakeTimeout, Duration messageTimeout, Duration idleTimeout,
-                         int maxConnectionsPerAddress, int maxPublicConnections, long memoryBudgetBytes) {
+                         int maxConnectionsPerAddress, int maxPublicConnections, long memoryBudgetBytes,
+                         HttpLimits http) {
+    public PeerLimits(Duration handshakeTimeout, Duration messageTimeout, Duration idleTimeout,
+                      int maxConnectionsPerAddress, int maxPublicConnections, long memoryBudgetBytes) {
+        this(handshakeTimeout, messageTimeout, idleTimeout, maxConnectionsPerAddress, maxPublicConnections,
+                memoryBudgetBytes, HttpLimits.defaults());
+    }
+
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_MESSAGE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
@@ -36,15 +44,21 @@ public record PeerLimits(Duration handshakeTimeout, Duration messageTimeout, Dur
     }
 
     public PeerLimits withTimeouts(Duration handshake, Duration message, Duration idle) {
-        return new PeerLimits(handshake, message, idle, maxConnectionsPerAddress, maxPublicConnections, memoryBudgetBytes);
+        return new PeerLimits(handshake, message, idle, maxConnectionsPerAddress, maxPublicConnections, memoryBudgetBytes,
+                http);
     }
 
     public PeerLimits withConnectionCaps(int perAddress, int total) {
-        return new PeerLimits(handshakeTimeout, messageTimeout, idleTimeout, perAddress, total, memoryBudgetBytes);
+        return new PeerLimits(handshakeTimeout, messageTimeout, idleTimeout, perAddress, total, memoryBudgetBytes, http);
     }
 
     public PeerLimits withMemoryBudget(long bytes) {
         return new PeerLimits(handshakeTimeout, messageTimeout, idleTimeout, maxConnectionsPerAddress,
-                maxPublicConnections, bytes);
+                maxPublicConnections, bytes, http);
+    }
+
+    public PeerLimits withHttp(HttpLimits limits) {
+        return new PeerLimits(handshakeTimeout, messageTimeout, idleTimeout, maxConnectionsPerAddress,
+                maxPublicConnections, memoryBudgetBytes, limits);
     }
 }

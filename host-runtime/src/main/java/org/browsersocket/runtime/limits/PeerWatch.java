@@ -34,6 +34,9 @@ public final class PeerWatch extends ChannelInboundHandlerAdapter {
     private final long connectedNanos = System.nanoTime();
     private long lastReadNanos = connectedNanos;
     private boolean upgraded;
+    private boolean inExchange;        // an HTTP request is being served (not an upgrade)
+    private boolean requestPending;    // ... and its body is still arriving
+    private long awaitingSinceNanos = connectedNanos; // when the connection began waiting for its next request
     private boolean pinged;
     private boolean overrun;
 
@@ -46,6 +49,27 @@ public final class PeerWatch extends ChannelInboundHandlerAdapter {
     public void upgraded() {
         upgraded = true;
         messageCompleted();
+    }
+
+    /**
+     * An HTTP request (not an upgrade) began: until {@link #requestRead} its body must keep
+     * arriving (no silence longer than the message timeout); after that nothing is timed here until
+     * {@link #exchangeEnded}: the response's deadline belongs to whoever serves it.
+     */
+    public void exchangeStarted() {
+        inExchange = true;
+        requestPending = true;
+    }
+
+    /** The HTTP request's body is complete. */
+    public void requestRead() {
+        requestPending = false;
+    }
+
+    /** The HTTP exchange is over and the connection stays open: its next request is timed from now. */
+    public void exchangeEnded() {
+        inExchange = false;
+        awaitingSinceNanos = System.nanoTime();
     }
 
     /** A whole message (or control frame, or the upgrade request) arrived: its bytes are the page's now. */
@@ -121,8 +145,12 @@ public final class PeerWatch extends ChannelInboundHandlerAdapter {
         }
         long now = System.nanoTime();
         if (!upgraded) {
-            if (now - connectedNanos > limits.handshakeTimeout().toNanos()) {
-                overrun(1008, "no complete WebSocket upgrade request within " + seconds(limits.handshakeTimeout().toMillis()));
+            if (inExchange) {
+                if (requestPending && now - lastReadNanos > limits.messageTimeout().toNanos()) {
+                    overrun(1008, "the request stalled: nothing arrived for " + seconds(limits.messageTimeout().toMillis()));
+                }
+            } else if (now - awaitingSinceNanos > limits.handshakeTimeout().toNanos()) {
+                overrun(1008, "no complete request within " + seconds(limits.handshakeTimeout().toMillis()));
             }
         } else if (held > 0 && now - messageStartedNanos > limits.messageTimeout().toNanos()) {
             overrun(1008, "a message was not completed within " + seconds(limits.messageTimeout().toMillis()));

@@ -47,6 +47,11 @@ final class DataPath {
         int start = content.readerIndex();
         byte kind = content.getByte(start);
         int id = content.getInt(start + 1);
+        if (kind == DataFrame.KIND_BODY || kind == DataFrame.KIND_END) {
+            session.bodyFromPage(kind, Integer.toUnsignedLong(id),
+                    content.slice(start + DataFrame.HEADER_BYTES, length - DataFrame.HEADER_BYTES));
+            return;
+        }
         if (kind != DataFrame.KIND_TEXT && kind != DataFrame.KIND_BINARY) {
             session.sendError(null, "data frame of unknown kind " + kind, false);
             return;
@@ -87,15 +92,22 @@ final class DataPath {
 
     /** A message from a peer, to the page: a 5-byte header and the payload as it is (not copied). */
     void toPage(PeerConnection connection, byte kind, ByteBuf payload) {
-        int bytes = payload.readableBytes();
+        connection.countIn(payload.readableBytes());
+        toPage(connection.id(), kind, payload, connection.channel());
+    }
+
+    /**
+     * A data frame to the page for connection (or HTTP exchange) {@code id}, the payload not copied
+     * (the caller keeps its reference); {@code source} is not read while the control channel is backed up.
+     */
+    void toPage(int id, byte kind, ByteBuf payload, Channel source) {
         ByteBuf header = control.alloc().buffer(DataFrame.HEADER_BYTES);
-        header.writeByte(kind).writeInt(connection.id());
+        header.writeByte(kind).writeInt(id);
         CompositeByteBuf frame = control.alloc().compositeBuffer(2).addComponents(true, header, payload.retain());
-        connection.countIn(bytes);
         control.writeAndFlush(new BinaryWebSocketFrame(frame), control.voidPromise());
         if (!control.isWritable()) {
             // Backpressure: stop reading this peer until the page drains the control channel.
-            Channel peer = connection.channel();
+            Channel peer = source;
             peer.config().setAutoRead(false);
             pausedPeers.add(peer);
             if (control.isWritable()) {

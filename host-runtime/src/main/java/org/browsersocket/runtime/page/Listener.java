@@ -9,6 +9,8 @@ public final class Listener {
     private final PageSession session;
     private final Router.Slot<Listener> slot;
     final AtomicInteger connections = new AtomicInteger();
+    /** HTTP requests in progress. */
+    final AtomicInteger exchanges = new AtomicInteger();
     final AtomicLong bytesIn = new AtomicLong();
     final AtomicLong bytesOut = new AtomicLong();
     private final boolean credentialHeaders;

@@ -55,6 +55,14 @@ final class PageControl {
             session.reject(reject);
         } else if (message instanceof ControlMessage.Close close) {
             session.closeFromPage(close);
+        } else if (message instanceof ControlMessage.Response response) {
+            session.response(response);
+        } else if (message instanceof ControlMessage.Abort abort) {
+            session.abort(abort);
+        } else if (message instanceof ControlMessage.Publish publish) {
+            session.publish(publish);
+        } else if (message instanceof ControlMessage.Purge purge) {
+            session.purge(purge);
         } else {
             session.sendError(null, "a page may not send '" + message.getClass().getSimpleName().toLowerCase()
                     + "' messages", false);

@@ -24,6 +24,7 @@ import org.browsersocket.runtime.activity.ClosedConnection;
 import org.browsersocket.runtime.consent.ConsentDesk;
 import org.browsersocket.runtime.limits.MemoryBudget;
 import org.browsersocket.runtime.routing.Grant;
+import org.browsersocket.runtime.routing.NamedPrefixes;
 import org.browsersocket.runtime.routing.Router;
 
 /**
@@ -36,7 +37,16 @@ public final class PageSession {
     /** What every page session of one runtime shares. */
     public record Context(Router<Listener> router, RuntimeConfig config, ControlCodec codec, int publicPort,
                           ConsentDesk consent, MemoryBudget budget,
-                          java.util.function.Supplier<ControlMessage.Reachability> reachability, ActivityLog activity) {
+                          java.util.function.Supplier<ControlMessage.Reachability> reachability, ActivityLog activity,
+                          Agents agents, NamedPrefixes named) {
+        /** A context with no relays keeping copies of what pages serve, and names kept in memory. */
+        public Context(Router<Listener> router, RuntimeConfig config, ControlCodec codec, int publicPort,
+                       ConsentDesk consent, MemoryBudget budget,
+                       java.util.function.Supplier<ControlMessage.Reachability> reachability, ActivityLog activity) {
+            this(router, config, codec, publicPort, consent, budget, reachability, activity, Agents.NONE,
+                    NamedPrefixes.load(null, new org.browsersocket.runtime.routing.PrefixMinter()));
+        }
+
         /** A context whose activity nobody watches. */
         public Context(Router<Listener> router, RuntimeConfig config, ControlCodec codec, int publicPort,
                        ConsentDesk consent, MemoryBudget budget,
@@ -63,9 +73,13 @@ public final class PageSession {
     private final Map<Integer, Listener> listeners = new ConcurrentHashMap<>();
     /** Listeners asked for but not yet bound that want their peers' credential headers. */
     private final Map<Integer, Boolean> credentialRequests = new ConcurrentHashMap<>();
+    /** Listeners asked for but not yet bound that asked for a name of their own. */
+    private final Map<Integer, String> nameRequests = new ConcurrentHashMap<>();
+    private final NamedPrefixes named;
     private final Map<Integer, PeerConnection> connections = new ConcurrentHashMap<>();
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final PageControl pageControl;
+    private final PageExchanges exchanges;
     private final ActivityLog activity;
     private final long connectedAt = System.currentTimeMillis();
     /** What the page said about itself in its hello: display text only, never trusted. */
@@ -89,6 +103,8 @@ public final class PageSession {
         this.pageControl = new PageControl(this, context);
         this.dataPath = new DataPath(this, control, context.budget(), config.maxMessageBytes());
         this.activity = context.activity();
+        this.named = context.named();
+        this.exchanges = new PageExchanges(this, context.agents(), config.maxConnectionsPerListener());
     }
 
     int maxMessageBytes() {
@@ -167,6 +183,7 @@ public final class PageSession {
         }
         gone = true;
         control.eventLoop().execute(gate::close);
+        exchanges.listenerGone(null);
         for (Listener listener : listeners()) {
             closeListener(listener, 1001, "page went away");
         }
@@ -261,6 +278,59 @@ public final class PageSession {
         }
     }
 
+    // ---------------------------------------------------------------- HTTP requests
+
+    /**
+     * Takes an HTTP request for {@code listener}: returns the exchange's id, or -1 when the listener
+     * or the page is gone, -2 when the listener has too many requests in progress.
+     */
+    int admitExchange(Listener listener, HttpExchange exchange) {
+        if (listener.isClosed() || gone) {
+            return -1;
+        }
+        int id = nextConnection.getAndIncrement() & Integer.MAX_VALUE;
+        return exchanges.admit(listener, exchange, id) ? id : -2;
+    }
+
+    /** The exchange is over (answered with {@code status}, 0 if it never had one). */
+    void exchangeEnded(HttpExchange exchange, int status) {
+        exchanges.ended(exchange);
+        activity.record("http", name(), exchange.listener().index(), exchange.id(), exchange.remoteAddress(),
+                status == 0 ? null : status, exchange.method());
+    }
+
+    /** A piece of a request's body, to the page; {@code client} pauses while the control channel is backed up. */
+    void bodyToPage(int id, byte kind, ByteBuf bytes, Channel client) {
+        dataPath.toPage(id, kind, bytes, client);
+    }
+
+    /** A body frame (or end) from the page: for an exchange's response or a publication. */
+    void bodyFromPage(byte kind, long id, ByteBuf payload) {
+        exchanges.bodyFromPage(kind, id, payload);
+    }
+
+    void response(ControlMessage.Response response) {
+        HttpExchange exchange = exchanges.get(response.conn());
+        if (exchange != null) {
+            exchange.responseFromPage(response);
+        }
+    }
+
+    void abort(ControlMessage.Abort abort) {
+        HttpExchange exchange = exchanges.get(abort.conn());
+        if (exchange != null) {
+            exchange.abortedByPage(abort.reason());
+        }
+    }
+
+    void publish(ControlMessage.Publish publish) {
+        exchanges.publish(publish, listeners.get(publish.listener()));
+    }
+
+    void purge(ControlMessage.Purge purge) {
+        exchanges.purge(purge, listeners.get(purge.listener()));
+    }
+
     // ---------------------------------------------------------------- internals
 
     void listen(ControlMessage.Listen listen) {
@@ -271,6 +341,9 @@ public final class PageSession {
         }
         if (listen.credentialHeaders() && credentialRequests.size() < config.maxListenersPerPage()) {
             credentialRequests.put(index, true);
+        }
+        if (listen.name() != null && nameRequests.size() < config.maxListenersPerPage()) {
+            nameRequests.put(index, listen.name());
         }
         gate.request(index);
     }
@@ -287,6 +360,20 @@ public final class PageSession {
                     ? "listener limit reached: a page may open " + grant.prefixes().size() + " listeners"
                     : "listener " + index + " was stopped; its prefix is not reused", false);
             return;
+        }
+        String name = nameRequests.remove(index);
+        if (name != null) {
+            String prefix = named.prefixFor(origin, name);
+            if (prefix == null) {
+                sendError(index, "this site has too many named listeners (at most " + NamedPrefixes.MAX_PER_ORIGIN + ")", false);
+                return;
+            }
+            router.release(slot); // the grant's prefix for this index stays unused
+            slot = router.namedSlot(index, prefix);
+            if (slot == null) {
+                sendError(index, "the listener named '" + name + "' is already open (in another tab of this site?)", false);
+                return;
+            }
         }
         Listener listener = new Listener(this, slot, Boolean.TRUE.equals(credentialRequests.remove(index)));
         listeners.put(index, listener);
@@ -340,6 +427,7 @@ public final class PageSession {
         listener.markClosed();
         listeners.remove(listener.index(), listener);
         router.release(listener.slot());
+        exchanges.listenerGone(listener);
         for (PeerConnection connection : connections.values()) {
             if (connection.listener() == listener) {
                 if (connection.isOpen() || connection.isAccepted()) {

@@ -9,8 +9,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import org.browsersocket.runtime.RuntimeConfig;
@@ -78,10 +76,9 @@ public final class PublicServer implements AttachedPeerSink {
 
     private static void addPeerHandlers(ChannelPipeline pipeline, RuntimeConfig config, MemoryBudget budget,
                                         RequestDispatcher dispatcher) {
-        pipeline.addLast("watch", new PeerWatch(config.peerLimits(), budget))
-                .addLast("http", new HttpServerCodec(8192, 16384, 8192))
-                .addLast("http-aggregator", new HttpObjectAggregator(8192))
-                .addLast("dispatch", dispatcher);
+        pipeline.addLast("watch", new PeerWatch(config.peerLimits(), budget));
+        PeerHttpCodec.addTo(pipeline, config.peerLimits().http().maxHeaderBytes());
+        pipeline.addLast("dispatch", dispatcher);
     }
 
     /**

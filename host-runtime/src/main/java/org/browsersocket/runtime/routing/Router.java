@@ -19,13 +19,17 @@ import java.util.concurrent.TimeUnit;
 public final class Router<L> {
     /** One prefix: which grant minted it, and the listener once bound. */
     public static final class Slot<L> {
-        private final Grant grant;
         private final int index;
+        private final String prefix;
         private final CompletableFuture<L> bound = new CompletableFuture<>();
 
         Slot(Grant grant, int index) {
-            this.grant = grant;
+            this(index, grant.prefixes().get(index));
+        }
+
+        Slot(int index, String prefix) {
             this.index = index;
+            this.prefix = prefix;
         }
 
         public int index() {
@@ -33,7 +37,7 @@ public final class Router<L> {
         }
 
         public String prefix() {
-            return grant.prefixes().get(index);
+            return prefix;
         }
 
         /** Completes with the listener when bound; fails when the prefix goes away unbound. */
@@ -63,6 +67,16 @@ public final class Router<L> {
     private final int maxUnclaimedGrants;
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
     private final Map<String, Slot<L>> slots = new ConcurrentHashMap<>();
+    /** Prefixes that were bound and released, newest last: a client asking for one is told to come back later. */
+    private final Map<String, Boolean> released = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > MAX_REMEMBERED_RELEASES;
+                }
+            });
+    /** Released prefixes remembered at most. */
+    static final int MAX_REMEMBERED_RELEASES = 10_000;
     /** Grants minted and neither claimed nor released: what the cap counts (live pages do not). */
     private final java.util.concurrent.atomic.AtomicInteger unclaimed = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -152,8 +166,23 @@ public final class Router<L> {
         boolean wasBound = slots.remove(slot.prefix(), slot) && slot.bound.isDone() && !slot.bound.isCompletedExceptionally();
         slot.bound.completeExceptionally(new PrefixGone());
         if (wasBound) {
+            released.put(slot.prefix(), Boolean.TRUE);
             watchers.forEach(w -> w.released(slot.prefix()));
         }
+    }
+
+    /**
+     * A slot for listener {@code index} under a prefix of its own rather than the grant's: a named
+     * listener's, the same on every visit ({@link NamedPrefixes}). Null when that prefix is in use.
+     */
+    public Slot<L> namedSlot(int index, String prefix) {
+        Slot<L> slot = new Slot<>(index, prefix);
+        return slots.putIfAbsent(prefix, slot) == null ? slot : null;
+    }
+
+    /** Whether {@code prefix} was bound by a listener that has since closed (among the latest releases). */
+    public boolean wasReleased(String prefix) {
+        return prefix != null && released.containsKey(prefix);
     }
 
     /** Adds a watcher of bindings; it is told only of later ones (see {@link #boundPrefixes}). */
