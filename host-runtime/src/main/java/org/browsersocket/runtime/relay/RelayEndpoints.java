@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -73,6 +74,19 @@ public final class RelayEndpoints {
         }
         // Plain HTTP: the relay acts as the page's agent (passes the request on, or answers from its cache).
         return agent.handle(ctx, request, prefix, registrant, remoteAddress);
+    }
+
+    /**
+     * A plain HTTP request (not an upgrade, not a relay path) by its head alone, its body still to
+     * come: the relay's agent takes it if its prefix is routed or known to the cache, and then
+     * receives the body as the content messages that follow (a handler it places before
+     * {@code ctx} takes them; {@code ctx}'s handler sees the connection's next request). Returns
+     * false, the request untouched, otherwise. This lets request bodies stream through the relay
+     * rather than be collected first.
+     */
+    public boolean handleRequest(ChannelHandlerContext ctx, HttpRequest head, String path, String remoteAddress) {
+        String prefix = PrefixMinter.prefixOf(path);
+        return agent.handle(ctx, head, prefix, hub.route(prefix), remoteAddress);
     }
 
     private void link(ChannelHandlerContext ctx, FullHttpRequest request, String remoteAddress) {

@@ -192,8 +192,8 @@ final class PageExchange implements ClientSide.Exchange, AttachWaiter {
             if (length > 0 || out.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
                 HttpUtil.setContentLength(out, length);
             }
-        } else if (!out.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            HttpUtil.setTransferEncodingChunked(out, true);
+        } else if (HttpUtil.isTransferEncodingChunked(ask.head())) {
+            HttpUtil.setTransferEncodingChunked(out, true); // (Transfer-Encoding is hop-by-hop: set anew)
         }
         if (purpose == Purpose.REVALIDATE) {
             Validators.revalidating(stored.response().httpHeaders(), out.headers());
