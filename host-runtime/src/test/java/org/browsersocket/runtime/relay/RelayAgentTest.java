@@ -220,6 +220,9 @@ class RelayAgentTest {
         assertEquals(200, stale.statusCode());
         assertEquals("kept", stale.body(), "stored and stale, yet served: the page is away");
         assertTrue(Long.parseLong(stale.headers().firstValue("Age").orElseThrow()) >= 100, "with its age");
+        HttpResponse<String> ranged = get(relay, prefix + "kept", "Range", "bytes=0-1");
+        assertEquals(200, ranged.statusCode());
+        assertEquals("kept", ranged.body(), "a range of it: the whole, as a server may answer");
 
         HttpResponse<String> missing = get(relay, prefix + "never-asked");
         assertEquals(503, missing.statusCode());

@@ -84,8 +84,11 @@ public final class RelayAgent {
             return true;
         }
         CacheControl asked = CacheControl.of(request.headers());
-        CacheStore.Found found = request.headers().contains(HttpHeaderNames.RANGE) ? null
-                : cache.find(ask.key(), request.headers());
+        CacheStore.Found found = cache.find(ask.key(), request.headers());
+        if (found != null && online && request.headers().contains(HttpHeaderNames.RANGE)) {
+            closeQuietly(found); // the page answers ranges; this cache keeps whole responses only
+            found = null;
+        }
         if (found == null) {
             cache.miss();
             if (asked.has("only-if-cached")) {
