@@ -48,7 +48,8 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # A relay of its own on this machine: the runtime registers with it, so pages are also reachable
 # through it, and it keeps copies of what they serve (the notes demo stays readable with its tab closed).
 start relay java -jar host-runtime/target/host-runtime.jar --relay --no-port-mapping \
-  --control-port "$RELAY_CONTROL_PORT" --public-port "$RELAY_PORT" --config-dir "$STATE_DIR/relay"
+  --control-port "$RELAY_CONTROL_PORT" --public-port "$RELAY_PORT" --config-dir "$STATE_DIR/relay" \
+  --relay-cache-dir "$STATE_DIR/relay-cache"
 # RUNTIME_FLAGS: more flags for the runtime, e.g. "--no-port-mapping" or "--via-relay ws://relay:7041".
 read -r -a runtime_flags <<< "${RUNTIME_FLAGS:-}"
 start runtime java -jar host-runtime/target/host-runtime.jar --control-port "$CONTROL_PORT" \

@@ -99,9 +99,17 @@ public final class HostRuntime implements AutoCloseable {
             runtime.consent = new ConsentDesk(book, runtime.workers, config.consentTimeout(), "");
             NamedPrefixes named = NamedPrefixes.load(config.configDir() == null ? null
                     : config.configDir().resolve("named-listeners.json"), new PrefixMinter());
+            // Before the pages' context: the relays are their agents.
+            if (!reach.viaRelays().isEmpty()) {
+                boolean anySecure = reach.viaRelays().stream().anyMatch(uri -> "wss".equals(uri.getScheme()));
+                runtime.relayLinks = new RelayLinks(reach.viaRelays(), reach.relayToken(), runtime.workers,
+                        anySecure ? TlsContexts.client(reach.relayTrust()) : null, router, runtime.publicServer,
+                        runtime.candidates::refresh);
+                runtime.candidates.add(runtime::relayCandidates);
+            }
             PageSession.Context pages = new PageSession.Context(router, config, new ControlCodec(),
                     runtime.publicPort(), runtime.consent, runtime.budget, runtime.candidates::message, runtime.activity,
-                    Agents.NONE, named);
+                    runtime.relayLinks != null ? runtime.relayLinks : Agents.NONE, named);
             StatusPage statusPage = new StatusPage(runtime::limitsStatus, runtime::reachabilityStatus, runtime::facts,
                     runtime.activity);
             runtime.controlServer = ControlServer.bind(runtime.boss, runtime.workers, config.controlPort(), pages,
@@ -116,13 +124,6 @@ public final class HostRuntime implements AutoCloseable {
             }
             runtime.workers.scheduleAtFixedRate(() -> router.expireUnclaimed(System.nanoTime(), false),
                     1, 1, TimeUnit.MINUTES);
-            if (!reach.viaRelays().isEmpty()) {
-                boolean anySecure = reach.viaRelays().stream().anyMatch(uri -> "wss".equals(uri.getScheme()));
-                runtime.relayLinks = new RelayLinks(reach.viaRelays(), reach.relayToken(), runtime.workers,
-                        anySecure ? TlsContexts.client(reach.relayTrust()) : null, router, runtime.publicServer,
-                        runtime.candidates::refresh);
-                runtime.candidates.add(runtime::relayCandidates);
-            }
             if (reach.portMapping()) {
                 runtime.portMapper = PortMapper.start(runtime.publicPort(), status -> runtime.candidates.refresh());
                 runtime.candidates.add(runtime::mappedCandidates);

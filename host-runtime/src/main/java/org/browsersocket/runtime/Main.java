@@ -131,6 +131,32 @@ public final class Main {
             + "registrant per second (both directions, in KiB); its peers are slowed down beyond it. Default: ${DEFAULT-VALUE}.")
     long relayKibPerSecond = org.browsersocket.runtime.relay.RelayLimits.defaults().bytesPerSecond() >> 10;
 
+    @Option(names = "--relay-max-request-kib", paramLabel = "KIB", description = "With --relay: the largest request "
+            + "body passed on to a registrant's page (in KiB); larger ones get 413. Default: ${DEFAULT-VALUE}.")
+    long relayMaxRequestKib = org.browsersocket.runtime.relay.RelayLimits.DEFAULT_REQUEST_BODY_BYTES >> 10;
+
+    @Option(names = "--relay-cache-dir", paramLabel = "DIR", description = "With --relay: where the relay keeps "
+            + "copies of what its registrants' pages answer over plain HTTP, as a shared HTTP cache that serves "
+            + "them while a page is away and survives restarts. Default: $XDG_STATE_HOME/browsersocket/relay-cache "
+            + "or ~/.local/state/browsersocket/relay-cache.")
+    Path relayCacheDir = org.browsersocket.runtime.relay.RelayCacheLimits.defaultDir();
+
+    @Option(names = "--relay-cache-mib-per-registrant", paramLabel = "MIB", description = "With --relay: what one "
+            + "registrant's pages may keep in the relay cache; the least recently used go first. Default: ${DEFAULT-VALUE}.")
+    long relayCacheMibPerRegistrant = org.browsersocket.runtime.relay.RelayCacheLimits.DEFAULT_MIB_PER_REGISTRANT;
+
+    @Option(names = "--relay-cache-mib", paramLabel = "MIB", description = "With --relay: the relay cache's size "
+            + "altogether. Default: ${DEFAULT-VALUE}.")
+    long relayCacheMib = org.browsersocket.runtime.relay.RelayCacheLimits.DEFAULT_MIB;
+
+    @Option(names = "--relay-cache-entry-mib", paramLabel = "MIB", description = "With --relay: the largest single "
+            + "response the relay cache keeps. Default: ${DEFAULT-VALUE}.")
+    long relayCacheEntryMib = org.browsersocket.runtime.relay.RelayCacheLimits.DEFAULT_ENTRY_MIB;
+
+    @Option(names = "--no-relay-cache", description = "With --relay: keep no copies of what pages answer (plain HTTP "
+            + "requests are still passed on to them, and fail while a page is away).")
+    boolean noRelayCache;
+
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the public port, "
             + "which then serves wss:// (pages on https origins can only open wss:// URLs). Needs --tls-key.")
     Path tlsCert;
@@ -191,7 +217,11 @@ public final class Main {
                         main.tlsCert, main.tlsKey, main.relayTrust,
                         new org.browsersocket.runtime.relay.RelayLimits(main.relayMaxRegistrants,
                                 org.browsersocket.runtime.relay.RelayLimits.defaults().maxRoutes(), main.relayMaxConnections,
-                                main.relayKibPerSecond << 10, org.browsersocket.runtime.relay.RelayLimits.defaults().reclaim())));
+                                main.relayKibPerSecond << 10, org.browsersocket.runtime.relay.RelayLimits.defaults().reclaim())
+                                .withRequestBodyBytes(main.relayMaxRequestKib << 10)
+                                .withCache(main.noRelayCache ? null : new org.browsersocket.runtime.relay.RelayCacheLimits(
+                                        main.relayCacheDir, main.relayCacheMibPerRegistrant << 20, main.relayCacheMib << 20,
+                                        main.relayCacheEntryMib << 20))));
         HostRuntime runtime;
         try {
             runtime = HostRuntime.start(config);
@@ -211,6 +241,10 @@ public final class Main {
         if (reach.relay()) {
             out.println("host-runtime: serving as " + (reach.relayToken() == null ? "an open relay (any runtime may register,"
                     + " within per-registrant limits)" : "a private relay (registrants present --relay-token)"));
+            var cache = reach.relayLimits().cache();
+            out.println(cache == null ? "host-runtime: relay cache off (--no-relay-cache)"
+                    : "host-runtime: relay cache in " + cache.dir() + " (" + (cache.bytesPerRegistrant() >> 20)
+                    + " MiB per registrant, " + (cache.bytes() >> 20) + " MiB in all)");
         }
         reach.viaRelays().forEach(relay -> out.println("host-runtime: registering with the relay " + relay));
         if (!reach.portMapping()) {
@@ -253,8 +287,13 @@ public final class Main {
         if (maxMessageBytes < 1 || maxListenersPerPage < 1 || maxConnectionsPerListener < 1) {
             return "limits must be at least 1";
         }
-        if (relayMaxRegistrants < 1 || relayMaxConnections < 1 || relayKibPerSecond < 1) {
+        if (relayMaxRegistrants < 1 || relayMaxConnections < 1 || relayKibPerSecond < 1 || relayMaxRequestKib < 1
+                || relayCacheMibPerRegistrant < 1 || relayCacheMib < 1 || relayCacheEntryMib < 1) {
             return "relay limits must be at least 1";
+        }
+        if (relayCacheMibPerRegistrant > (1L << 40) || relayCacheMib > (1L << 40) || relayCacheEntryMib > (1L << 40)
+                || relayMaxRequestKib > (1L << 40)) {
+            return "relay sizes must be at most 2^40";
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             return "--tls-cert and --tls-key go together";

@@ -16,7 +16,7 @@ import org.browsersocket.runtime.relay.RelayLimits;
  * @param tlsCert     PEM certificate chain of the public port (null: plain {@code ws://})
  * @param tlsKey      PEM private key of {@code tlsCert}
  * @param relayTrust  PEM certificates trusted for {@code wss://} relays besides the system's (null: none)
- * @param relayLimits with {@code relay}: what each registrant may use
+ * @param relayLimits with {@code relay}: what each registrant may use, and the relay's cache for their pages
  */
 public record ReachabilityConfig(boolean portMapping, boolean relay, String relayToken, List<URI> viaRelays,
                                  Path tlsCert, Path tlsKey, Path relayTrust, RelayLimits relayLimits) {
@@ -52,6 +52,11 @@ public record ReachabilityConfig(boolean portMapping, boolean relay, String rela
 
     public ReachabilityConfig withRelayLimits(RelayLimits limits) {
         return new ReachabilityConfig(portMapping, relay, relayToken, viaRelays, tlsCert, tlsKey, relayTrust, limits);
+    }
+
+    /** With {@code relay}: keep a shared HTTP cache for the registrants' pages (null: none). */
+    public ReachabilityConfig withRelayCache(org.browsersocket.runtime.relay.RelayCacheLimits cache) {
+        return withRelayLimits(relayLimits.withCache(cache));
     }
 
     public ReachabilityConfig withPortMapping(boolean map) {

@@ -1,6 +1,5 @@
 package org.browsersocket.runtime.publicport;
 
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -45,12 +44,10 @@ import org.browsersocket.runtime.routing.Router;
 final class RequestDispatcher extends ChannelInboundHandlerAdapter implements HttpExchange.Front {
     /** Methods a page may not be asked to answer: the fetch API refuses to build requests of them. */
     private static final Set<String> REFUSED_METHODS = Set.of("CONNECT", "TRACE", "TRACK");
-    /** Largest body the relay collects for a request it forwards whole. */
-    private static final int MAX_RELAYED_BODY = 8192;
     /** Pipelined messages held at most while a response is outstanding. */
     private static final int MAX_HELD = 256;
 
-    private enum State { IDLE, UPGRADE, EXCHANGE, RELAYED, DISCARD }
+    private enum State { IDLE, UPGRADE, EXCHANGE, DISCARD }
 
     private final Router<Listener> router;
     private final RuntimeConfig config;
@@ -60,8 +57,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ht
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
-    private HttpRequest head;           // the request being read (upgrade or relayed)
-    private CompositeByteBuf relayedBody;
+    private HttpRequest head;           // the upgrade request being read
     private HttpExchange exchange;      // the HTTP request being served
     private boolean exchangeRequestRead;
 
@@ -139,11 +135,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ht
         }
         Router.Slot<Listener> slot = router.slot(PrefixMinter.prefixOf(path));
         if (slot == null) {
-            if (relay != null) {
-                // On a relay, the request is the relay's (or nobody's): it is forwarded whole.
-                head = request;
-                relayedBody = ctx.alloc().compositeBuffer();
-                state = State.RELAYED;
+            // On a relay, a request for a registrant's page goes to the relay's agent, which takes
+            // the body pieces that follow (its handler sits before this one).
+            if (relay != null && relay.handleRequest(ctx, request, path, PeerAddresses.of(ctx.channel()))) {
+                state = State.IDLE;
                 return;
             }
             if (router.wasReleased(PrefixMinter.prefixOf(path))) {
@@ -206,18 +201,6 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ht
                 }
                 exchange.requestContent(content);
             }
-            case RELAYED -> {
-                if (relayedBody.readableBytes() + content.content().readableBytes() > MAX_RELAYED_BODY) {
-                    content.release();
-                    refuseAndClose(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, null);
-                    return;
-                }
-                relayedBody.addComponent(true, content.content().retain());
-                content.release();
-                if (last) {
-                    relayed();
-                }
-            }
             default -> content.release();
         }
     }
@@ -243,22 +226,6 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ht
         HttpResponses.sendStatus(ctx, full, HttpResponseStatus.NOT_FOUND, null);
         full.release();
         state = State.IDLE;
-    }
-
-    /** A whole request for the relay (its body is small: the relay takes only upgrades whole). */
-    private void relayed() {
-        HttpRequest request = head;
-        head = null;
-        FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
-                relayedBody, request.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
-        relayedBody = null;
-        state = State.IDLE;
-        String path = new QueryStringDecoder(full.uri()).rawPath();
-        if (relay.handle(ctx, full, path, PeerAddresses.of(ctx.channel()))) {
-            return;
-        }
-        HttpResponses.sendStatus(ctx, full, HttpResponseStatus.NOT_FOUND, null);
-        full.release();
     }
 
     /** The URL the client asked for, as the page sees it: the scheme of this connection and its Host. */
@@ -339,10 +306,6 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ht
         }
         held.forEach(ReferenceCountUtil::release);
         held.clear();
-        if (relayedBody != null) {
-            relayedBody.release();
-            relayedBody = null;
-        }
         ctx.fireChannelInactive();
     }
 

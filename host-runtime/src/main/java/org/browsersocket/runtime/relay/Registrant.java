@@ -64,7 +64,8 @@ public final class Registrant {
         return relayedBytes.get();
     }
 
-    String keyHash() {
+    /** The hash of the registrant's key: who it is, across reconnections and relay restarts. */
+    public String keyHash() {
         return keyHash;
     }
 
@@ -97,8 +98,8 @@ public final class Registrant {
         }
     }
 
-    /** Accounts relayed bytes; returns how long to pause reading (the registrant's rate). */
-    long relayed(int bytes) {
+    /** Accounts relayed bytes; returns how long to pause reading (the registrant's rate), in nanoseconds. */
+    public long relayed(int bytes) {
         relayedBytes.addAndGet(bytes);
         return bucket.take(bytes, System.nanoTime());
     }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -17,24 +18,28 @@ import java.util.Set;
 import java.util.logging.Logger;
 import org.browsersocket.runtime.http.HttpResponses;
 import org.browsersocket.runtime.limits.PeerWatch;
+import org.browsersocket.runtime.relay.agent.RelayAgent;
 import org.browsersocket.runtime.routing.PrefixMinter;
 
 /**
  * What a relay answers on its public port: registrants' links and attach connections
- * ({@link RelayPaths}), and peers asking for a prefix routed to a registrant.
+ * ({@link RelayPaths}), WebSocket peers asking for a prefix routed to a registrant (spliced to
+ * it), and plain HTTP requests for such a prefix, or one the relay's cache keeps responses for
+ * ({@link RelayAgent}).
  */
 public final class RelayEndpoints {
     private static final Logger LOG = Logger.getLogger("browsersocket.relay");
     /** Handlers of a public connection that stay when it becomes a spliced byte stream. */
     private static final Set<String> KEPT_WHEN_SPLICED = Set.of("ssl", "admission");
-    private static final int MAX_LINK_FRAME = 64 * 1024;
 
     private final RelayHub hub;
     private final int peerWaitMillis;
+    private final RelayAgent agent;
 
     public RelayEndpoints(RelayHub hub, int peerWaitMillis) {
         this.hub = hub;
         this.peerWaitMillis = peerWaitMillis;
+        this.agent = new RelayAgent(hub, peerWaitMillis);
     }
 
     public RelayHub hub() {
@@ -42,9 +47,10 @@ public final class RelayEndpoints {
     }
 
     /**
-     * Answers {@code request} if it is the relay's: a relay path or a routed prefix. Returns false
-     * (the request untouched) otherwise. The caller's handler ({@code ctx}) leaves the pipeline
-     * when the relay takes the connection.
+     * Answers {@code request} if it is the relay's: a relay path, a routed prefix or one the cache
+     * knows. Returns false (the request untouched) otherwise. The caller's handler ({@code ctx})
+     * leaves the pipeline when the relay takes the connection; for plain HTTP it stays, and the
+     * connection's next request comes to it again.
      */
     public boolean handle(ChannelHandlerContext ctx, FullHttpRequest request, String path, String remoteAddress) {
         if (path.equals(RelayPaths.LINK)) {
@@ -55,18 +61,32 @@ public final class RelayEndpoints {
             attach(ctx, request, path.substring(RelayPaths.ATTACH.length()));
             return true;
         }
-        Registrant registrant = hub.route(PrefixMinter.prefixOf(path));
-        if (registrant == null) {
-            return false;
-        }
-        if (!request.method().equals(HttpMethod.GET)
-                || !request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
-            refuse(ctx, request, HttpResponseStatus.UPGRADE_REQUIRED, "this is a WebSocket endpoint");
+        String prefix = PrefixMinter.prefixOf(path);
+        Registrant registrant = hub.route(prefix);
+        if (request.method().equals(HttpMethod.GET)
+                && request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+            if (registrant == null) {
+                return false;
+            }
+            RelayedPeer.await(ctx, request, registrant, hub, peerWaitMillis, remoteAddress);
+            ctx.pipeline().remove(ctx.handler());
             return true;
         }
-        RelayedPeer.await(ctx, request, registrant, hub, peerWaitMillis, remoteAddress);
-        ctx.pipeline().remove(ctx.handler());
-        return true;
+        // Plain HTTP: the relay acts as the page's agent (passes the request on, or answers from its cache).
+        return agent.handle(ctx, request, prefix, registrant, remoteAddress);
+    }
+
+    /**
+     * A plain HTTP request (not an upgrade, not a relay path) by its head alone, its body still to
+     * come: the relay's agent takes it if its prefix is routed or known to the cache, and then
+     * receives the body as the content messages that follow (a handler it places before
+     * {@code ctx} takes them; {@code ctx}'s handler sees the connection's next request). Returns
+     * false, the request untouched, otherwise. This lets request bodies stream through the relay
+     * rather than be collected first.
+     */
+    public boolean handleRequest(ChannelHandlerContext ctx, HttpRequest head, String path, String remoteAddress) {
+        String prefix = PrefixMinter.prefixOf(path);
+        return agent.handle(ctx, head, prefix, hub.route(prefix), remoteAddress);
     }
 
     private void link(ChannelHandlerContext ctx, FullHttpRequest request, String remoteAddress) {
@@ -77,7 +97,7 @@ public final class RelayEndpoints {
         }
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                 "ws://" + request.headers().get(HttpHeaderNames.HOST, "relay") + RelayPaths.LINK, null,
-                WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_LINK_FRAME).allowExtensions(false).build())
+                WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(RelayCodec.MAX_FRAME).allowExtensions(false).build())
                 .newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -99,8 +119,8 @@ public final class RelayEndpoints {
     }
 
     private void attach(ChannelHandlerContext ctx, FullHttpRequest request, String stream) {
-        RelayedPeer peer = hub.take(stream);
-        if (peer == null || !RelayPaths.ATTACH_UPGRADE.equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+        AttachWaiter waiter = hub.take(stream);
+        if (waiter == null || !RelayPaths.ATTACH_UPGRADE.equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
             refuse(ctx, request, HttpResponseStatus.NOT_FOUND, null);
             return;
         }
@@ -111,33 +131,13 @@ public final class RelayEndpoints {
         switching.headers().set(HttpHeaderNames.UPGRADE, RelayPaths.ATTACH_UPGRADE)
                 .set(HttpHeaderNames.CONNECTION, "Upgrade");
         ctx.writeAndFlush(switching);
-        Channel peerChannel = peer.channel();
         makeRaw(attach.pipeline());
-        if (!peer.attach(attach)) {
-            attach.close();
-            return;
-        }
-        attach.config().setAutoRead(false); // what the registrant answers waits until the peer has moved (below)
-        Splice.join(peerChannel, attach, peer.registrant());
-        attach.flush();
-        // Both sides of a relayed peer on one event loop: each byte passed on is then a plain
-        // write, not a hand-over between threads. The peer has nothing in flight (it is not read
-        // until now), so it is the one that moves.
-        peerChannel.deregister().addListener(deregistered -> attach.eventLoop().register(peerChannel)
-                .addListener(registered -> {
-                    if (!registered.isSuccess()) {
-                        peerChannel.close();
-                        attach.close();
-                        return;
-                    }
-                    makeRaw(peerChannel.pipeline());
-                    peerChannel.config().setAutoRead(true);
-                    attach.config().setAutoRead(true);
-                }));
+        attach.config().setAutoRead(false); // what the registrant sends waits for the waiter's handlers
+        waiter.attached(attach);
     }
 
     /** Leaves a public connection's pipeline with only what a byte stream needs (TLS, admission, splice). */
-    private static void makeRaw(ChannelPipeline pipeline) {
+    static void makeRaw(ChannelPipeline pipeline) {
         List<String> names = List.copyOf(pipeline.toMap().keySet());
         for (String name : names) {
             if (!KEPT_WHEN_SPLICED.contains(name) && !name.equals("splice") && pipeline.context(name) != null) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.browsersocket.runtime.limits.PeerAdmission;
+import org.browsersocket.runtime.relay.agent.CacheStore;
 import org.browsersocket.runtime.routing.PrefixMinter;
 
 /**
@@ -35,16 +36,36 @@ public final class RelayHub {
     private final RelayCodec codec = new RelayCodec();
     private final Map<String, Registrant> registrants = new ConcurrentHashMap<>();
     private final Map<String, Registrant> routes = new ConcurrentHashMap<>();
-    private final Map<String, RelayedPeer> waiting = new ConcurrentHashMap<>();
+    private final Map<String, AttachWaiter> waiting = new ConcurrentHashMap<>();
+    private final CacheStore cache;
 
-    /** {@code token}: what registrants must present (null: an open relay). */
+    /**
+     * {@code token}: what registrants must present (null: an open relay). With a cache in
+     * {@code limits}, opens it (loading what an earlier run stored); throws
+     * IllegalArgumentException, saying what to do, if its directory is unusable.
+     */
     public RelayHub(String token, RelayLimits limits, PeerAdmission admission) {
         this.tokenHash = token == null ? null : sha256(token);
         this.limits = limits;
         this.admission = admission;
+        this.cache = limits.cache() == null ? null : openCache(limits.cache());
     }
 
-    RelayLimits limits() {
+    private static CacheStore openCache(RelayCacheLimits limits) {
+        try {
+            return CacheStore.open(limits.dir(), limits.bytesPerRegistrant(), limits.bytes(), limits.entryBytes());
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot keep the relay cache in " + limits.dir() + " (" + e
+                    + "); choose another directory with --relay-cache-dir, or run without a cache (--no-relay-cache)", e);
+        }
+    }
+
+    /** What the relay keeps of its registrants' pages, or null (no cache). */
+    public CacheStore cache() {
+        return cache;
+    }
+
+    public RelayLimits limits() {
         return limits;
     }
 
@@ -106,7 +127,11 @@ public final class RelayHub {
 
     private void forgetIfStillGone(Registrant registrant) {
         if (registrant.link() == null && registrants.remove(registrant.keyHash(), registrant)) {
-            registrant.routes.forEach(prefix -> routes.remove(prefix, registrant));
+            registrant.routes.forEach(prefix -> {
+                if (routes.remove(prefix, registrant)) {
+                    unrouted(prefix);
+                }
+            });
             LOG.info(registrant.name() + " did not come back; its routes are gone");
         }
     }
@@ -124,6 +149,9 @@ public final class RelayHub {
         }
         registrant.routes.add(prefix);
         registrant.unconfirmed.remove(prefix);
+        if (cache != null) {
+            cache.routed(prefix, registrant.keyHash());
+        }
     }
 
     /** The registrant re-added what it still holds: the rest of its old routes go. */
@@ -137,6 +165,14 @@ public final class RelayHub {
     void removeRoute(Registrant registrant, String prefix) {
         if (routes.remove(prefix, registrant)) {
             registrant.routes.remove(prefix);
+            unrouted(prefix);
+        }
+    }
+
+    /** The cache keeps what it stored for a prefix nobody routes now: served while the page is away. */
+    private void unrouted(String prefix) {
+        if (cache != null) {
+            cache.unrouted(prefix);
         }
     }
 
@@ -146,21 +182,64 @@ public final class RelayHub {
     }
 
     /** A relayed peer waits for its registrant's attach connection; returns the stream's secret name. */
-    String await(RelayedPeer peer) {
+    String await(AttachWaiter waiter) {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         String stream = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        waiting.put(stream, peer);
+        waiting.put(stream, waiter);
         return stream;
     }
 
-    /** The waiting peer of {@code stream}, removed; null if unknown, taken or given up. */
-    RelayedPeer take(String stream) {
+    /** The waiter of {@code stream}, removed; null if unknown, taken or given up. */
+    AttachWaiter take(String stream) {
         return stream == null ? null : waiting.remove(stream);
     }
 
-    void giveUp(String stream, RelayedPeer peer) {
-        waiting.remove(stream, peer);
+    void giveUp(String stream, AttachWaiter waiter) {
+        waiting.remove(stream, waiter);
+    }
+
+    /**
+     * Asks {@code registrant} to attach for a request to {@code prefix} from {@code remoteAddress};
+     * {@code waiter} gets the connection ({@link AttachWaiter#attached}), and must then
+     * {@link #track} it. It counts as one of the registrant's connections from now on. Returns the
+     * stream's name, for {@link #withdraw}; refused when the registrant is not connected or is
+     * at its connection limit.
+     */
+    public String dial(Registrant registrant, String prefix, String remoteAddress, AttachWaiter waiter) throws Refusal {
+        if (!registrant.connected()) {
+            throw new Refusal("the page's runtime is reconnecting to this relay");
+        }
+        if (registrant.connections.incrementAndGet() > limits.maxConnections()) {
+            registrant.connections.decrementAndGet();
+            throw new Refusal("the relay's limit of " + limits.maxConnections()
+                    + " connections for this page's runtime is reached");
+        }
+        String stream = await(waiter);
+        registrant.send(codec.encode(new RelayMessage.Dial(stream, prefix, remoteAddress)));
+        return stream;
+    }
+
+    /** The waiter gives up on {@code stream}: true if it was still waiting (no attach will come). */
+    public boolean withdraw(Registrant registrant, String stream, AttachWaiter waiter) {
+        if (waiting.remove(stream, waiter)) {
+            registrant.connections.decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * An attach connection {@link #dial}ed for counts as the registrant's until it closes, and
+     * closes when the registrant goes away.
+     */
+    public void track(Registrant registrant, Channel attach) {
+        registrant.peerRelayed();
+        registrant.peers.add(attach);
+        attach.closeFuture().addListener(closed -> {
+            registrant.peers.remove(attach);
+            registrant.connections.decrementAndGet();
+        });
     }
 
     /** Registrants, for the status page. */

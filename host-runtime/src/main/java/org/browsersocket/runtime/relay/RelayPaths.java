@@ -8,7 +8,9 @@ package org.browsersocket.runtime.relay;
  * is private): a registrant's link, carrying {@link RelayMessage}s.</li>
  * <li>{@code GET /.relay/attach/STREAM} ({@code Upgrade: browsersocket-relay}): the registrant's
  * connection for one relayed peer; after the relay's 101 it carries the peer's bytes both ways,
- * starting with the peer's own upgrade request.</li>
+ * starting with the peer's own upgrade request. For a plain HTTP request the relay passes on as
+ * its pages' agent, it carries one HTTP/1.1 exchange instead: the relay's request (with
+ * {@code Connection: close}) and the page's response.</li>
  * </ul>
  */
 public final class RelayPaths {

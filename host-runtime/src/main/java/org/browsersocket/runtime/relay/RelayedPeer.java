@@ -15,7 +15,7 @@ import org.browsersocket.runtime.http.HttpResponses;
  * A peer that asked the relay for a registrant's prefix, from its upgrade request until the
  * registrant's attach connection takes it (or the wait ends with 504).
  */
-final class RelayedPeer {
+final class RelayedPeer implements AttachWaiter {
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
     private final Registrant registrant;
@@ -69,8 +69,37 @@ final class RelayedPeer {
         request.release();
     }
 
-    /** The registrant attached: whether this peer was still waiting (then its request is on its way). */
-    boolean attach(Channel attach) {
+    /**
+     * The registrant attached: the peer's request goes to it and the two connections are spliced,
+     * if the peer still waits.
+     */
+    @Override
+    public void attached(Channel attach) {
+        Channel peerChannel = ctx.channel();
+        if (!takeOver(attach)) {
+            attach.close();
+            return;
+        }
+        Splice.join(peerChannel, attach, registrant);
+        attach.flush();
+        // Both sides of a relayed peer on one event loop: each byte passed on is then a plain
+        // write, not a hand-over between threads. The peer has nothing in flight (it is not read
+        // until now), so it is the one that moves.
+        peerChannel.deregister().addListener(deregistered -> attach.eventLoop().register(peerChannel)
+                .addListener(registered -> {
+                    if (!registered.isSuccess()) {
+                        peerChannel.close();
+                        attach.close();
+                        return;
+                    }
+                    RelayEndpoints.makeRaw(peerChannel.pipeline());
+                    peerChannel.config().setAutoRead(true);
+                    attach.config().setAutoRead(true);
+                }));
+    }
+
+    /** Whether this peer was still waiting (then its request is on its way to the registrant). */
+    private boolean takeOver(Channel attach) {
         if (!deadline.cancel(false)) {
             return false;
         }

@@ -26,7 +26,8 @@ class RelayLabTest {
         try (NetLab lab = NetLab.up("rl", Map.of("NAT1", "symmetric", "NAT2", "symmetric"))) {
             String relayUrl = "ws://" + lab.address("RELAY_V4") + ":" + PORT;
             NetLab.LabProcess relay = lab.java("inet", Main.class, "--relay", "--control-port", "0", "--public-port", "" + PORT,
-                    "--no-port-mapping", "--config-dir", Files.createTempDirectory("relay-lab").toString());
+                    "--no-port-mapping", "--config-dir", Files.createTempDirectory("relay-lab").toString(),
+                    "--relay-cache-dir", Files.createTempDirectory("relay-lab-cache").toString());
             relay.awaitLine(60, line -> line.startsWith("host-runtime listening: public"));
 
             NetLab.LabProcess page = lab.java("home1", LabPage.class, relayUrl);

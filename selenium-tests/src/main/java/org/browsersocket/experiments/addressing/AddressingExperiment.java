@@ -295,7 +295,8 @@ public final class AddressingExperiment {
         specs.add(new Spec("relay", "inet", List.of("org.browsersocket.runtime.Main",
                 "--control-port", "" + CONTROL_PORT, "--public-port", "" + PUBLIC_PORT, "--relay",
                 "--relay-kib-per-second", "" + (1 << 20), "--no-port-mapping",
-                "--config-dir", workdir.resolve("config-relay").toString()), "ws://["));
+                "--config-dir", workdir.resolve("config-relay").toString(),
+                "--relay-cache-dir", workdir.resolve("relay-cache").toString()), "ws://["));
         for (String home : List.of("home1", "home2")) {
             List<String> runtime = new ArrayList<>(List.of("org.browsersocket.runtime.Main",
                     "--control-port", "" + CONTROL_PORT, "--public-port", "" + PUBLIC_PORT,

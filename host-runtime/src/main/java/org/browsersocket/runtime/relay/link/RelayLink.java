@@ -25,10 +25,16 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -45,6 +51,10 @@ public final class RelayLink {
     private static final Logger LOG = Logger.getLogger("browsersocket.relay");
     private static final int PING_SECONDS = 20;
     private static final int SILENT_SECONDS = 60;
+    /** How long a publish or purge waits for the relay's answer. */
+    private static final long AGENT_ANSWER_SECONDS = 30;
+    /** Publishes and purges under way at once (each publish holds its body); more are not sent. */
+    private static final int MAX_AGENT_REQUESTS = 64;
 
     /** What the status page shows of this link. */
     public record Status(String relay, String state, String since, int routes, long peers, String lastError) {}
@@ -61,6 +71,14 @@ public final class RelayLink {
     private final Set<String> wanted;
     private final Set<String> routed = ConcurrentHashMap.newKeySet();
     private final AtomicLong peers = new AtomicLong();
+    private final AtomicLong nextId = new AtomicLong();
+    private final AtomicInteger agentRequests = new AtomicInteger();
+    /** Publishes and purges sent, by id, until the relay answers (true: done). */
+    private final Map<Long, CompletableFuture<Boolean>> answers = new ConcurrentHashMap<>();
+    /** Publishes and purges waiting for the relay to route their prefix, by prefix. */
+    private final Map<String, CompletableFuture<Boolean>> routedSoon = new ConcurrentHashMap<>();
+    /** The largest response the relay keeps for a page; null while it keeps none (or is not registered). */
+    private volatile Long maxPublishBytes;
     private volatile Channel link;
     private volatile String state = "connecting";
     private volatile Instant since = Instant.now();
@@ -108,7 +126,7 @@ public final class RelayLink {
             headers.set(RelayPaths.TOKEN_HEADER, token);
         }
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(linkUri).customHeaders(headers).maxFramePayloadLength(64 * 1024)
+                .webSocketUri(linkUri).customHeaders(headers).maxFramePayloadLength(RelayCodec.MAX_FRAME)
                 .handshakeTimeoutMillis(10_000).dropPongFrames(true).handleCloseFrames(false).build();
         new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -150,6 +168,10 @@ public final class RelayLink {
     /** A listener let {@code prefix} go. */
     void released(String prefix) {
         routed.remove(prefix);
+        var waiting = routedSoon.remove(prefix);
+        if (waiting != null) {
+            waiting.complete(false);
+        }
         send(new RelayMessage.Remove(prefix));
     }
 
@@ -160,10 +182,115 @@ public final class RelayLink {
         }
     }
 
+    /**
+     * Hands the relay a response to keep at {@code prefix + path}, once it routes {@code prefix}
+     * for this runtime (a page may publish as soon as it listens), if it keeps copies. Completes
+     * with whether it stored it (never exceptionally).
+     */
+    CompletableFuture<Boolean> publish(String prefix, String path, int status, List<List<String>> headers, byte[] body) {
+        return bounded(() -> whenRouted(prefix).thenCompose(routes -> {
+            Long max = maxPublishBytes;
+            if (!routes || max == null || body.length > max) {
+                return CompletableFuture.completedFuture(false);
+            }
+            long id = nextId.incrementAndGet();
+            RelayMessage.Publish publish;
+            try {
+                publish = new RelayMessage.Publish(id, prefix, path, status, headers, body.length);
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.completedFuture(false);
+            }
+            // Its frames go out together, from the link's event loop: nothing else binary comes between.
+            return ask(id, l -> {
+                l.write(new TextWebSocketFrame(codec.encode(publish)));
+                codec.bodyFrames(body).forEach(l::write);
+                l.writeAndFlush(new TextWebSocketFrame(codec.encode(new RelayMessage.PublishEnd(id))));
+            });
+        }));
+    }
+
+    /** Asks the relay to forget what it keeps at {@code prefix + path} (all under prefix: path null). */
+    CompletableFuture<Boolean> purge(String prefix, String path) {
+        return bounded(() -> whenRouted(prefix).thenCompose(routes -> {
+            if (!routes || maxPublishBytes == null) {
+                return CompletableFuture.completedFuture(false);
+            }
+            long id = nextId.incrementAndGet();
+            RelayMessage.Purge purge = new RelayMessage.Purge(id, prefix, path);
+            return ask(id, l -> l.writeAndFlush(new TextWebSocketFrame(codec.encode(purge))));
+        }));
+    }
+
+    /** Runs {@code request} unless {@link #MAX_AGENT_REQUESTS} are under way (then: false). */
+    private CompletableFuture<Boolean> bounded(Supplier<CompletableFuture<Boolean>> request) {
+        if (agentRequests.incrementAndGet() > MAX_AGENT_REQUESTS) {
+            agentRequests.decrementAndGet();
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> answer = request.get();
+        answer.whenComplete((done, failure) -> agentRequests.decrementAndGet());
+        return answer;
+    }
+
+    /**
+     * Completes with true once the relay routes {@code prefix} here (at once if it does), with
+     * false if this runtime does not listen on it or the relay has not routed it within
+     * {@link #AGENT_ANSWER_SECONDS}.
+     */
+    private CompletableFuture<Boolean> whenRouted(String prefix) {
+        if (registered() && routed.contains(prefix)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (closed || !wanted.contains(prefix)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> signal = routedSoon.computeIfAbsent(prefix, p -> {
+            var soon = new CompletableFuture<Boolean>();
+            group.schedule(() -> {
+                routedSoon.remove(p, soon);
+                soon.complete(false);
+            }, AGENT_ANSWER_SECONDS, TimeUnit.SECONDS);
+            return soon;
+        });
+        if (registered() && routed.contains(prefix)) { // added meanwhile
+            routedSoon.remove(prefix, signal);
+            signal.complete(true);
+        }
+        return signal;
+    }
+
+    private CompletableFuture<Boolean> ask(long id, Consumer<Channel> send) {
+        Channel l = link;
+        if (l == null || !registered()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        var answer = new CompletableFuture<Boolean>();
+        answers.put(id, answer);
+        var timeout = group.schedule(() -> answered(id, false), AGENT_ANSWER_SECONDS, TimeUnit.SECONDS);
+        answer.whenComplete((done, failure) -> timeout.cancel(false));
+        l.eventLoop().execute(() -> {
+            if (l.isActive()) {
+                send.accept(l);
+            } else {
+                answered(id, false);
+            }
+        });
+        return answer;
+    }
+
+    private void answered(long id, boolean done) {
+        var answer = answers.remove(id);
+        if (answer != null) {
+            answer.complete(done);
+        }
+    }
+
     private void dropped(String why) {
         boolean wasRegistered = registered();
         link = null;
         routed.clear();
+        maxPublishBytes = null;
+        List.copyOf(answers.keySet()).forEach(id -> answered(id, false));
         if (why != null) {
             lastError = why;
         }
@@ -236,6 +363,7 @@ public final class RelayLink {
                 since = Instant.now();
                 lastError = null;
                 backoff.reset();
+                maxPublishBytes = welcome.maxPublishBytes();
                 LOG.info("relay " + relay.base() + ": registered (up to " + welcome.maxConnections()
                         + " relayed peers, " + (welcome.bytesPerSecond() >> 10) + " KiB/s)");
                 wanted.forEach(RelayLink.this::bound);
@@ -243,9 +371,20 @@ public final class RelayLink {
                 changed.run();
             } else if (message instanceof RelayMessage.Added added) {
                 routed.add(added.prefix());
+                var waiting = routedSoon.remove(added.prefix());
+                if (waiting != null) {
+                    waiting.complete(true);
+                }
             } else if (message instanceof RelayMessage.Refused refused) {
                 LOG.warning("relay " + relay.base() + " refused to route a listener: " + refused.reason());
                 lastError = "a route was refused: " + refused.reason();
+            } else if (message instanceof RelayMessage.Stored stored) {
+                if (stored.refused() != null) {
+                    LOG.fine("relay " + relay.base() + " did not keep a published response: " + stored.refused());
+                }
+                answered(stored.id(), stored.refused() == null);
+            } else if (message instanceof RelayMessage.Purged purged) {
+                answered(purged.id(), purged.refused() == null);
             } else if (message instanceof RelayMessage.Dial dial) {
                 dialer.dial(dial.stream(), dial.prefix(), dial.remoteAddress(), peers::incrementAndGet);
             }

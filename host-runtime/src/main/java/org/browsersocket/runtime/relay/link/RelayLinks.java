@@ -7,15 +7,19 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.browsersocket.runtime.page.Agents;
 import org.browsersocket.runtime.routing.Router;
 
 /**
  * This runtime's registrations with relays ({@code --via-relay}): every listener's prefix is
  * routed through each relay, for as long as the listener lives. All links present one key,
- * made at start, so that each relay knows the runtime again when it reconnects.
+ * made at start, so that each relay knows the runtime again when it reconnects. The relays are
+ * also its pages' agents: what a page publishes goes to every relay that routes its listener
+ * and keeps copies.
  */
-public final class RelayLinks implements AutoCloseable {
+public final class RelayLinks implements AutoCloseable, Agents {
     private final List<RelayLink> links;
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
 
@@ -47,6 +51,24 @@ public final class RelayLinks implements AutoCloseable {
 
     public List<RelayLink> links() {
         return links;
+    }
+
+    /** Completes with how many relays stored it. */
+    @Override
+    public CompletableFuture<Integer> publish(String prefix, String path, int status, List<List<String>> headers,
+                                              byte[] body) {
+        return count(links.stream().map(link -> link.publish(prefix, path, status, headers, body)).toList());
+    }
+
+    /** Completes with how many relays took the purge. */
+    @Override
+    public CompletableFuture<Integer> purge(String prefix, String path) {
+        return count(links.stream().map(link -> link.purge(prefix, path)).toList());
+    }
+
+    private static CompletableFuture<Integer> count(List<CompletableFuture<Boolean>> answers) {
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(all -> (int) answers.stream().filter(CompletableFuture::join).count());
     }
 
     @Override
