@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
         description = "HTTP GET requests/s and latency: page-hosted (direct, through a relay, relay cache cold and warm)"
                 + " vs a native Netty HTTP server.")
 public final class HttpBench implements Callable<Integer> {
+    /** Unmeasured load on the native server before the client check, so neither JVM is measured cold. */
+    static final Duration CHECK_WARMUP = Duration.ofSeconds(3);
+
     @Option(names = "--sizes", split = ",", description = "Body sizes in bytes. Default: ${DEFAULT-VALUE}.")
     List<Integer> sizes = List.of(1024, 65536);
 
@@ -85,6 +88,7 @@ public final class HttpBench implements Callable<Integer> {
             if (!skipClientCheck && targets.contains(HttpTargets.NATIVE)) {
                 int c = connections.stream().mapToInt(Integer::intValue).max().orElse(1);
                 HttpTargets.Target nativeTarget = stack.target(HttpTargets.NATIVE, sizes.get(0));
+                stack.measure(nativeTarget, c, Duration.ZERO, CHECK_WARMUP, clientThreads); // both JVMs compile their hot paths
                 HttpPoint netty = stack.measure(nativeTarget, c, warm, window, clientThreads);
                 JdkClientCheck.Result jdk = JdkClientCheck.run("http://" + nativeTarget.host() + ":" + nativeTarget.port()
                         + nativeTarget.path().apply(0), c, warm, window);
@@ -98,11 +102,13 @@ public final class HttpBench implements Callable<Integer> {
                         System.out.println("not measured: " + HttpTargets.DESCRIPTIONS.get(target) + ": " + why);
                     }
                 }
+            }
+            List<String> measured = new ArrayList<>(targets);
+            measured.removeAll(unavailable.keySet());
+            stack.warmUp(measured, sizes.get(0), CHECK_WARMUP, clientThreads);
+            for (int size : sizes) {
                 for (int c : connections) {
-                    for (String target : targets) {
-                        if (unavailable.containsKey(target)) {
-                            continue;
-                        }
+                    for (String target : measured) {
                         HttpPoint p = stack.measure(stack.target(target, size), c, warm, window, clientThreads);
                         points.add(p);
                         System.out.println(HttpTable.row(p, null)); // progress; the table follows

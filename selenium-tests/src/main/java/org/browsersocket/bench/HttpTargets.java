@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import org.browsersocket.experiments.NativeEchoProcess;
@@ -64,6 +65,8 @@ public final class HttpTargets implements AutoCloseable {
     private final String chromiumMarker;
     /** Makes the cold URLs of this run unlike any earlier run's (a relay's cache may outlive a run). */
     private final String run = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    /** Numbers the cold URLs of this run: no two requests of any point or probe ask for the same one. */
+    private final AtomicLong coldRequests = new AtomicLong();
 
     /**
      * A target: where to connect, the request target of its n-th request, the processes that serve
@@ -150,8 +153,8 @@ public final class HttpTargets implements AutoCloseable {
                     renderers);
             case RELAY -> new Target(name, bodyBytes, "127.0.0.1", relayPort, n -> base + bytes, relayed, browser, relay,
                     renderers);
-            case COLD -> new Target(name, bodyBytes, "127.0.0.1", relayPort, n -> base + cached + "?r=" + run + "." + n,
-                    relayed, browser, relay, renderers);
+            case COLD -> new Target(name, bodyBytes, "127.0.0.1", relayPort,
+                    n -> base + cached + "?r=" + run + "." + coldRequests.getAndIncrement(), relayed, browser, relay, renderers);
             case WARM -> new Target(name, bodyBytes, "127.0.0.1", relayPort, n -> base + cached, relayed, browser, relay,
                     renderers);
             default -> throw new IllegalArgumentException("no target " + name + "; there are " + ALL);
@@ -192,6 +195,16 @@ public final class HttpTargets implements AutoCloseable {
         return HttpPoint.of(target.name(), target.bodyBytes(), connections, result, pageRequests,
                 CpuTimes.cores(cpu[4] - cpu[0], s), CpuTimes.cores(cpu[5] - cpu[1], s), CpuTimes.cores(cpu[6] - cpu[2], s),
                 CpuTimes.cores(CpuTimes.busiest(renderer.get(0), renderer.get(1)), s), CpuTimes.cores(cpu[7] - cpu[3], s));
+    }
+
+    /**
+     * Loads each of {@code targets} for {@code each}, unmeasured, with 8 connections and bodies of
+     * {@code bodyBytes}, so the first measured point finds no process compiling its hot paths.
+     */
+    public void warmUp(List<String> targets, int bodyBytes, Duration each, int threads) throws Exception {
+        for (String name : targets) {
+            measure(target(name, bodyBytes), 8, Duration.ZERO, each, threads);
+        }
     }
 
     /**

@@ -50,9 +50,11 @@ final class HttpExperiment {
                     }
                 }
             }
+            List<String> measured = new ArrayList<>(HttpTargets.ALL);
+            measured.removeAll(unavailable.keySet());
+            targets.warmUp(measured, sizes[0], lab.span(500, 3000), clientThreads);
             for (int rep = 1; rep <= repetitions; rep++) {
-                List<String> order = new ArrayList<>(HttpTargets.ALL);
-                order.removeAll(unavailable.keySet());
+                List<String> order = new ArrayList<>(measured);
                 if (rep % 2 == 0) {
                     java.util.Collections.reverse(order); // drift over a point weighs on every target alike
                 }
