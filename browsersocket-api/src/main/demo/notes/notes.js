@@ -7,6 +7,12 @@
   var STORE = 'browsersocket-notes';
   var MAX_NOTES = 200, MAX_TEXT = 500, MAX_AUTHOR = 40;
   var $ = function (id) { return document.getElementById(id); };
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
 
   function load() {
     try {
@@ -105,16 +111,12 @@
       return { kind: u.kind || 'network', url: String(u.url || u).replace(/^ws/, 'http') };
     }));
     entries.forEach(function (entry) {
-      var li = document.createElement('li');
-      var kind = document.createElement('span');
-      kind.className = 'kind';
-      kind.textContent = entry.kind;
-      var link = document.createElement('a');
+      var link = el('a', '', entry.url);
       link.href = entry.url;
       link.target = '_blank';
       link.rel = 'noopener';
-      link.textContent = entry.url;
-      li.append(kind, ' ', link);
+      var li = el('li');
+      li.append(el('span', 'kind', entry.kind), ' ', link);
       list.appendChild(li);
     });
   }
@@ -123,14 +125,8 @@
     var list = $('notes');
     list.textContent = '';
     notes.forEach(function (n) {
-      var li = document.createElement('li');
-      var who = document.createElement('span');
-      who.className = 'who';
-      who.textContent = n.author;
-      var when = document.createElement('span');
-      when.className = 'when';
-      when.textContent = ' ' + new Date(n.at).toLocaleString();
-      li.append(who, when, document.createElement('br'), n.text);
+      var li = el('li');
+      li.append(el('span', 'who', n.author), el('span', 'when', ' ' + new Date(n.at).toLocaleString()), el('br'), n.text);
       list.appendChild(li);
     });
   }

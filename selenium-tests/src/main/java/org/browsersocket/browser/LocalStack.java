@@ -24,21 +24,43 @@ public final class LocalStack implements AutoCloseable {
     private final AddressServer address;
     private final DiscoveryServer discovery;
     private final Path discoveryData;
+    private final HostRuntime relay;
+    private final Path relayCache;
 
     private LocalStack(DemoSite site, HostRuntime runtime, AddressServer address, DiscoveryServer discovery,
-                       Path discoveryData) {
+                       Path discoveryData, HostRuntime relay, Path relayCache) {
         this.site = site;
         this.runtime = runtime;
         this.address = address;
         this.discovery = discovery;
         this.discoveryData = discoveryData;
+        this.relay = relay;
+        this.relayCache = relayCache;
     }
 
     public static LocalStack start() throws Exception {
+        return start(false);
+    }
+
+    /**
+     * The stack, and with {@code withRelay} a relay (a runtime with {@code --relay} and a cache in
+     * a temporary directory) that the stack's runtime registers with.
+     */
+    public static LocalStack start(boolean withRelay) throws Exception {
         DemoSite site = DemoSite.start("127.0.0.1", 0, DemoSite.DEFAULT_RUNTIME);
         HostRuntime runtime = null;
+        HostRuntime relay = null;
+        Path relayCache = null;
         try {
-            runtime = HostRuntime.start(RuntimeConfig.ephemeral(origin(site)));
+            RuntimeConfig config = RuntimeConfig.ephemeral(origin(site));
+            if (withRelay) {
+                relayCache = Files.createTempDirectory("browsersocket-relay-cache-");
+                relay = HostRuntime.start(RuntimeConfig.ephemeral().withReach(org.browsersocket.runtime.ReachabilityConfig.none()
+                        .withRelay(true, null).withRelayCache(org.browsersocket.runtime.relay.RelayCacheLimits.in(relayCache))));
+                config = config.withReach(org.browsersocket.runtime.ReachabilityConfig.none().withViaRelays(
+                        List.of(java.net.URI.create("ws://127.0.0.1:" + relay.publicPort())), null));
+            }
+            runtime = HostRuntime.start(config);
             AddressServer address = new AddressServer(0, List.of());
             address.start();
             Path data = Files.createTempDirectory("browsersocket-discovery-");
@@ -47,10 +69,13 @@ public final class LocalStack implements AutoCloseable {
             site.pointAt(runtime.controlUrl());
             site.useServices(new DemoSite.Services("http://127.0.0.1:" + address.port(),
                     "http://[::1]:" + address.port(), "http://127.0.0.1:" + discovery.port()));
-            return new LocalStack(site, runtime, address, discovery, data);
+            return new LocalStack(site, runtime, address, discovery, data, relay, relayCache);
         } catch (Exception e) {
             if (runtime != null) {
                 runtime.close();
+            }
+            if (relay != null) {
+                relay.close();
             }
             site.close();
             throw e;
@@ -75,6 +100,11 @@ public final class LocalStack implements AutoCloseable {
         return runtime;
     }
 
+    /** The relay the runtime registers with, or null. */
+    public HostRuntime relay() {
+        return relay;
+    }
+
     public AddressServer addressService() {
         return address;
     }
@@ -86,13 +116,21 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         discovery.stop();
-        try (Stream<Path> files = Files.walk(discoveryData)) {
+        delete(discoveryData);
+        address.stop();
+        runtime.close();
+        if (relay != null) {
+            relay.close();
+            delete(relayCache);
+        }
+        site.close();
+    }
+
+    private static void delete(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException ignored) {
             // a leftover temporary directory is harmless
         }
-        address.stop();
-        runtime.close();
-        site.close();
     }
 }

@@ -12,12 +12,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class StackAndBrowser implements BeforeAllCallback, AfterAllCallback {
     private final boolean withBrowser;
     private final ChromiumOptions options;
+    private final boolean withRelay;
     private LocalStack stack;
     private Chromium chromium;
 
-    private StackAndBrowser(boolean withBrowser, ChromiumOptions options) {
+    private StackAndBrowser(boolean withBrowser, ChromiumOptions options, boolean withRelay) {
         this.withBrowser = withBrowser;
         this.options = options;
+        this.withRelay = withRelay;
+    }
+
+    /** The stack with a relay its runtime registers with, and one browser. */
+    static StackAndBrowser withRelayAndChromium() {
+        return new StackAndBrowser(true, ChromiumOptions.defaults(), true);
     }
 
     /** The stack and one browser. */
@@ -27,17 +34,17 @@ final class StackAndBrowser implements BeforeAllCallback, AfterAllCallback {
 
     /** The stack and one browser started with {@code options}. */
     static StackAndBrowser withChromium(ChromiumOptions options) {
-        return new StackAndBrowser(true, options);
+        return new StackAndBrowser(true, options, false);
     }
 
     /** The stack only; the tests start their own browsers. */
     static StackAndBrowser stackOnly() {
-        return new StackAndBrowser(false, null);
+        return new StackAndBrowser(false, null, false);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        stack = LocalStack.start();
+        stack = LocalStack.start(withRelay);
         if (withBrowser) {
             chromium = Chromium.start(options);
         }

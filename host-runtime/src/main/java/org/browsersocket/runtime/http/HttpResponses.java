@@ -1,6 +1,9 @@
 package org.browsersocket.runtime.http;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.SocketChannel;
+import java.util.concurrent.TimeUnit;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -15,7 +18,29 @@ import java.nio.charset.StandardCharsets;
 
 /** Writes small complete HTTP responses, honouring keep-alive. */
 public final class HttpResponses {
-    private HttpResponses() {}
+    /** How long a connection closed after a response still reads (and drops) what its client sends. */
+    static final long LINGER_MILLIS = 2000;
+
+    /**
+     * Closes a connection after its final response the way servers must when the client may still
+     * be sending (a body refused unread): output first, then the whole connection once the client
+     * has closed its side or after {@link #LINGER_MILLIS}. Closing at once would let the bytes still
+     * arriving reset the connection, and the client could lose the response before reading it.
+     */
+    public static final ChannelFutureListener LINGERING_CLOSE = written -> {
+        Channel channel = written.channel();
+        if (!(channel instanceof SocketChannel socket) || !socket.isActive() || !written.isSuccess()) {
+            channel.close();
+            return;
+        }
+        socket.config().setAutoRead(true); // what still comes is read and dropped, never left to reset
+        socket.shutdownOutput().addListener(shut -> {
+            if (!shut.isSuccess()) {
+                channel.close();
+            }
+        });
+        channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    };
 
     /** A plain-text response whose body is the status line's reason plus an optional detail. */
     public static void sendStatus(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
@@ -41,7 +66,7 @@ public final class HttpResponses {
         HttpUtil.setKeepAlive(response, keepAlive);
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
+            written.addListener(LINGERING_CLOSE);
         }
     }
 }

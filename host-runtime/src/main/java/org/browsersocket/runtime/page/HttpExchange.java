@@ -422,7 +422,7 @@ public final class HttpExchange {
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, false);
         client.config().setAutoRead(true);
-        client.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        client.writeAndFlush(response).addListener(org.browsersocket.runtime.http.HttpResponses.LINGERING_CLOSE);
     }
 
     /** The exchange is over for the runtime: no timers, no more page frames, released early pieces. */

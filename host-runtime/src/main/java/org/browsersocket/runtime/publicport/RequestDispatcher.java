@@ -81,6 +81,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ht
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (state == State.DISCARD) {
+            ReferenceCountUtil.release(msg); // the connection is closing: what still comes is dropped
+            return;
+        }
         if (exchange != null && exchangeRequestRead || !held.isEmpty()) {
             // A request pipelined behind one whose response is still coming.
             if (held.size() >= MAX_HELD) {
@@ -274,7 +278,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ht
         }
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, false);
-        ctx.writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(response).addListener(HttpResponses.LINGERING_CLOSE);
     }
 
     private PeerWatch watch() {
