@@ -22,7 +22,8 @@ import org.browsersocket.bench.HttpTargets;
 final class HttpExperiment {
     static final String NAME = "e8_http";
     static final String[] HEADER = {"target", "body_bytes", "connections", "repetitions", "requests", "requests_per_s",
-            "p50_us", "p90_us", "p99_us", "failures", "page_share", "cpu_us_per_request", "client_cores", "machine_cores",
+            "p50_us", "p90_us", "p99_us", "failures", "sent", "page_requests", "page_share", "cpu_us_per_request", "client_cores",
+            "machine_cores",
             "ratio_rps", "ratio_p50", "ratio_p99", "ratio_rps_page"};
     static final String[] RAW_HEADER = {"repetition", "target", "body_bytes", "connections", "requests", "seconds",
             "requests_per_s", "p50_us", "p90_us", "p99_us", "failures", "sent", "page_requests", "client_cores",
@@ -99,7 +100,8 @@ final class HttpExperiment {
             HttpPoint nat = byKey.get(HttpPoint.key(HttpTargets.NATIVE, p.bodyBytes(), p.connections()));
             HttpPoint page = byKey.get(HttpPoint.key(HttpTargets.PAGE, p.bodyBytes(), p.connections()));
             rows.add(new Object[] {p.target(), p.bodyBytes(), p.connections(), repetitions, p.requests(),
-                    p.requestsPerSecond(), p.p50Micros(), p.p90Micros(), p.p99Micros(), p.failures(), p.pageShare(),
+                    p.requestsPerSecond(), p.p50Micros(), p.p90Micros(), p.p99Micros(), p.failures(), p.sent(),
+                    p.pageRequests(), p.pageShare(),
                     p.targetCpuMicrosPerRequest(), p.clientCores(), p.machineCores(),
                     nat == null ? 0.0 : Percentiles.ratio(p.requestsPerSecond(), nat.requestsPerSecond()),
                     nat == null ? 0.0 : Percentiles.ratio(p.p50Micros(), nat.p50Micros()),
