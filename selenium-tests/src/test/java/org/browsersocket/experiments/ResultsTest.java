@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,6 +56,7 @@ class ResultsTest {
                 "winner", "detail"));
         SCHEMAS.put("e7_relay_cost", List.of("topology", "metric", "attempted", "direct_samples", "relay_samples", "direct",
                 "relay", "ratio"));
+        SCHEMAS.put("e8_http", List.of(HttpExperiment.HEADER));
 
         RATIOS.put("e1_latency", List.of(new String[] {"ratio_java_median", "page_median_us", "java_median_us"},
                 new String[] {"ratio_java_p99", "page_p99_us", "java_p99_us"},
@@ -71,6 +73,53 @@ class ResultsTest {
         RATIOS.put("e5_browser", List.<String[]>of(new String[] {"ratio_median", "page_median_ms", "native_median_ms"}));
         RATIOS.put("e6_discovery", List.<String[]>of(new String[] {"ratio_ops", "embedded_ops_per_s", "redis_ops_per_s"}));
         RATIOS.put("e7_relay_cost", List.<String[]>of(new String[] {"ratio", "relay", "direct"}));
+    }
+
+    /** E8's targets: the native server, the page directly and through a relay, and the relay's cache cold and warm. */
+    static final Set<String> E8_TARGETS = Set.of("native", "page", "relay", "cold", "warm");
+
+    /**
+     * E8's ratios are to the native server's and to the directly reached page's row at the same
+     * body size and connections, in the same file (so from the same run).
+     */
+    @Test
+    void e8RatiosAreTheQuotientsOfTheRowsAtTheSamePoint() throws IOException {
+        List<Map<String, String>> rows = read("e8_http");
+        Map<String, Map<String, String>> byTargetAndPoint = new LinkedHashMap<>();
+        for (Map<String, String> r : rows) {
+            byTargetAndPoint.put(r.get("target") + "/" + r.get("body_bytes") + "/" + r.get("connections"), r);
+        }
+        for (Map<String, String> r : rows) {
+            String point = "/" + r.get("body_bytes") + "/" + r.get("connections");
+            Map<String, String> nat = byTargetAndPoint.get("native" + point);
+            Map<String, String> page = byTargetAndPoint.get("page" + point);
+            for (String[] ratio : new String[][] {{"ratio_rps", "requests_per_s"}, {"ratio_p50", "p50_us"}, {"ratio_p99", "p99_us"}}) {
+                assertQuotient(r.get(ratio[0]), r.get(ratio[1]), nat.get(ratio[1]), "e8_http." + ratio[0] + " in " + r);
+            }
+            assertQuotient(r.get("ratio_rps_page"), r.get("requests_per_s"), page.get("requests_per_s"), "e8_http.ratio_rps_page in " + r);
+        }
+    }
+
+    private static void assertQuotient(String actual, String numerator, String denominator, String what) {
+        double d = Double.parseDouble(denominator);
+        double expected = d == 0 ? 0 : Double.parseDouble(numerator) / d;
+        assertEquals(expected, Double.parseDouble(actual), Math.max(0.002, Math.abs(expected) * 0.01), what);
+    }
+
+    /** E8's raw rows: in every repetition, every point has the native server and the page measured, in that repetition. */
+    @Test
+    void e8MeasuresTheNativeServerAndThePageInEveryRepetition() throws IOException {
+        List<String> lines = Files.readAllLines(RESULTS.resolve("e8_http_raw.csv"));
+        assertEquals(List.of(HttpExperiment.RAW_HEADER), Arrays.asList(lines.get(0).split(",", -1)));
+        Map<String, Set<String>> targetsByRound = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            assertEquals(HttpExperiment.RAW_HEADER.length, cells.length, line);
+            targetsByRound.computeIfAbsent(cells[0] + "/" + cells[2] + "/" + cells[3], k -> new HashSet<>()).add(cells[1]);
+        }
+        assertFalse(targetsByRound.isEmpty());
+        targetsByRound.forEach((round, targets) -> assertTrue(targets.containsAll(Set.of("native", "page")),
+                "native and page in repetition/size/connections " + round + ": " + targets));
     }
 
     /** E7's topologies and the kinds of its rows (a candidate kind, or connect() over all of them). */
@@ -120,7 +169,7 @@ class ResultsTest {
     @ParameterizedTest
     @MethodSource("files")
     void numericCellsAreFiniteNonNegativeNumbers(String name) throws IOException {
-        Set<String> text = new HashSet<>(List.of("measure", "op", "topology", "kind", "winner", "detail", "metric"));
+        Set<String> text = new HashSet<>(List.of("measure", "op", "topology", "kind", "winner", "detail", "metric", "target"));
         for (Map<String, String> row : read(name)) {
             row.forEach((column, cell) -> {
                 // E7: no connect time where no attempt succeeded (a timeout is a failure, not a time)
@@ -226,6 +275,22 @@ class ResultsTest {
             }
             case "e7_relay_cost" -> assertEquals(Set.of("rtt_median_ms", "rtt_p99_ms", "throughput_mb_per_s"),
                     Set.copyOf(rows.stream().map(r -> r.get("metric")).toList()));
+            case "e8_http" -> {
+                // The native server and the page reached directly at every point; every target it has is a known one.
+                Set<String> points = new HashSet<>();
+                for (Map<String, String> r : rows) {
+                    assertTrue(E8_TARGETS.contains(r.get("target")), "known target: " + r);
+                    assertTrue(Double.parseDouble(r.get("requests")) > 0, "requests counted: " + r);
+                    points.add(r.get("body_bytes") + "/" + r.get("connections"));
+                }
+                assertEquals(Set.of("1024/1", "1024/8", "1024/32", "65536/1", "65536/8", "65536/32"), points);
+                for (String point : points) {
+                    for (String target : List.of("native", "page")) {
+                        assertEquals(1, rows.stream().filter(r -> (r.get("body_bytes") + "/" + r.get("connections")).equals(point)
+                                && r.get("target").equals(target)).count(), target + " at " + point);
+                    }
+                }
+            }
             default -> assertFalse(rows.isEmpty());
         }
     }
