@@ -35,7 +35,7 @@ public final class HttpBench implements Callable<Integer> {
     @Option(names = "--connections", split = ",", description = "Concurrent keep-alive connections, closed loop. Default: ${DEFAULT-VALUE}.")
     List<Integer> connections = List.of(1, 8, 32);
 
-    @Option(names = "--targets", split = ",", description = "Targets: ${COMPLETION-CANDIDATES}. Default: all.")
+    @Option(names = "--targets", split = ",", description = "Targets: native, page, relay, cold, warm. Default: all.")
     List<String> targets = new ArrayList<>(HttpTargets.ALL);
 
     @Option(names = "--seconds", description = "Measured seconds per point and target. Default: ${DEFAULT-VALUE}.")
