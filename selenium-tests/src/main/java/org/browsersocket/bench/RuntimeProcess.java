@@ -94,7 +94,8 @@ public final class RuntimeProcess implements AutoCloseable {
      * relayed path, not the relay's policy for sharing its bandwidth.
      */
     public static RuntimeProcess startRelay(Path jar, String allowedOrigin) throws IOException {
-        return startRelay(jar, allowedOrigin, List.of());
+        // WebSocket peers only: no HTTP cache, so nothing is written to the user's state directory.
+        return startRelay(jar, allowedOrigin, List.of("--no-relay-cache"));
     }
 
     /** Like {@link #startRelay(Path, String)}, with more flags for the relay. */
