@@ -302,7 +302,8 @@ public final class RelayLink {
         state = "retrying";
         since = Instant.now();
         if (wasRegistered) {
-            LOG.info("relay " + relay.base() + ": link lost (" + lastError + "); reconnecting");
+            LOG.info("relay " + relay.base() + ": link lost (" + (lastError == null ? "the relay closed it" : lastError)
+                    + "); reconnecting");
             changed.run();
         } else if (lastError != null && !lastError.equals(lastLogged)) {
             LOG.warning("relay " + relay.base() + ": " + lastError + "; retrying (every " + delay / 1000 + " s at first, up to 30 s)");
