@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 
 /** Writes small complete HTTP responses, honouring keep-alive. */
 public final class HttpResponses {
+    /** Seconds a client is told to wait ({@code Retry-After}) before asking again for a page that is away. */
+    public static final int RETRY_AFTER_SECONDS = 5;
+
     /** How long a connection closed after a response still reads (and drops) what its client sends. */
     static final long LINGER_MILLIS = 2000;
 

@@ -43,8 +43,6 @@ import org.browsersocket.runtime.routing.Router;
  */
 public final class HttpExchange {
     private static final Logger LOG = Logger.getLogger("browsersocket.page");
-    /** Seconds a client is told to wait before asking again for a page that is not there. */
-    static final int RETRY_AFTER_SECONDS = 5;
     /** Headers that describe one hop's connection, not the response: the runtime sets its own. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te",
             "trailer", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization", "content-length");
@@ -417,7 +415,7 @@ public final class HttpExchange {
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set("X-Content-Type-Options", "nosniff");
         if (retryLater) {
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, org.browsersocket.runtime.http.HttpResponses.RETRY_AFTER_SECONDS);
         }
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, false);

@@ -274,7 +274,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ht
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         if (retryLater) {
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, 5);
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, HttpResponses.RETRY_AFTER_SECONDS);
         }
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, false);

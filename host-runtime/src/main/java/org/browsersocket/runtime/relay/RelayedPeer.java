@@ -58,7 +58,7 @@ final class RelayedPeer implements AttachWaiter {
         var response = new io.netty.handler.codec.http.DefaultFullHttpResponse(
                 io.netty.handler.codec.http.HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE,
                 io.netty.buffer.Unpooled.copiedBuffer("503 Service Unavailable: " + why + "\n", StandardCharsets.UTF_8));
-        response.headers().set("Content-Type", "text/plain; charset=utf-8").set("Retry-After", "5");
+        response.headers().set("Content-Type", "text/plain; charset=utf-8").set("Retry-After", HttpResponses.RETRY_AFTER_SECONDS);
         return response;
     }
 

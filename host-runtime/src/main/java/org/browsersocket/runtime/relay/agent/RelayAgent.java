@@ -27,7 +27,6 @@ public final class RelayAgent {
     /** How the relay names itself in {@code Cache-Status} (RFC 9211). */
     static final String CACHE_NAME = "relay";
     /** What a client is told to wait before asking again for a page that is away. */
-    private static final String RETRY_AFTER_SECONDS = "10";
 
     private final RelayHub hub;
     private final CacheStore cache;
@@ -151,7 +150,7 @@ public final class RelayAgent {
             response.headers().set("Cache-Status", CACHE_NAME + "; fwd=uri-miss; detail=" + status.code());
         }
         if (status.equals(HttpResponseStatus.SERVICE_UNAVAILABLE)) {
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, HttpResponses.RETRY_AFTER_SECONDS);
         }
         HttpResponses.send(client.ctx(), ask.head(), response);
         ask.release();
