@@ -64,7 +64,8 @@ start discovery java -jar discovery-service/target/discovery-service.jar --port 
   --store "embedded:$STATE_DIR/discovery" "${bind_flags[@]}"
 start demo-site java -jar browsersocket-api/target/browsersocket-api-demo-site.jar --port "$SITE_PORT" \
   --runtime "http://127.0.0.1:$CONTROL_PORT" --address-service-v4 "http://127.0.0.1:$ADDRESS_PORT" \
-  --address-service-v6 "http://[::1]:$ADDRESS_PORT" --discovery-service "http://127.0.0.1:$DISCOVERY_PORT"
+  --address-service-v6 "http://[::1]:$ADDRESS_PORT" --discovery-service "http://127.0.0.1:$DISCOVERY_PORT" \
+  --relay "http://127.0.0.1:$RELAY_PORT"
 
 deadline=$((SECONDS + 60))
 for port in "$RELAY_PORT" "$CONTROL_PORT" "$PUBLIC_PORT" "$ADDRESS_PORT" "$DISCOVERY_PORT" "$SITE_PORT"; do

@@ -106,10 +106,14 @@
   function showAddresses(urls) {
     var list = $('addresses');
     list.textContent = '';
-    var own = 'http://127.0.0.1:' + bs.port + bs.resourcePrefix;
-    var entries = [{ kind: 'this machine', url: own }].concat((urls || []).map(function (u) {
-      return { kind: u.kind || 'network', url: String(u.url || u).replace(/^ws/, 'http') };
-    }));
+    var entries = [{ kind: 'this machine', url: 'http://127.0.0.1:' + bs.port + bs.resourcePrefix }];
+    // The demo site names the relay make run starts (on this machine, so never among the candidates).
+    var relay = (window.BrowserSocketDemo || {}).relay;
+    if (relay) entries.push({ kind: 'relay', url: relay.replace(/\/+$/, '') + bs.resourcePrefix });
+    (urls || []).forEach(function (u) {
+      var url = String(u.url || u).replace(/^ws/, 'http');
+      if (!entries.some(function (e) { return e.url === url; })) entries.push({ kind: u.kind || 'network', url: url });
+    });
     entries.forEach(function (entry) {
       var link = el('a', '', entry.url);
       link.href = entry.url;

@@ -34,9 +34,14 @@ public final class DemoSite implements AutoCloseable {
             "svg", "image/svg+xml", "json", "application/json", "png", "image/png");
 
     /** Where the demo pages find the services, published to them as {@code /demo-config.js}. */
-    public record Services(String addressV4, String addressV6, String discovery) {
+    public record Services(String addressV4, String addressV6, String discovery, String relay) {
         public static final Services DEFAULT = new Services("http://127.0.0.1:7050", "http://[::1]:7050",
                 "http://127.0.0.1:7060");
+
+        /** Services without a relay. */
+        public Services(String addressV4, String addressV6, String discovery) {
+            this(addressV4, addressV6, discovery, null);
+        }
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -132,6 +137,9 @@ public final class DemoSite implements AutoCloseable {
         address.put("ipv6", s.addressV6());
         config.put("addressServices", address);
         config.put("discoveryService", s.discovery());
+        if (s.relay() != null) {
+            config.put("relay", s.relay());
+        }
         return "// Where this demo site's pages find the BrowserSocket services.\nwindow.BrowserSocketDemo = "
                 + JSON.writeValueAsString(config) + ";\n";
     }
@@ -166,6 +174,10 @@ public final class DemoSite implements AutoCloseable {
     @Option(names = "--discovery-service", paramLabel = "URL", description = "Discovery service. Default: ${DEFAULT-VALUE}.")
     String discovery = Services.DEFAULT.discovery();
 
+    @Option(names = "--relay", paramLabel = "URL", description = "A relay the runtime registers with, e.g. "
+            + "http://127.0.0.1:7043: the notes demo lists its address there. Default: none.")
+    String relay;
+
     public static void main(String[] args) {
         DemoSite options = new DemoSite(null, DEFAULT_RUNTIME);
         CommandLine cli = HelpLayout.applyTo(new CommandLine(options));
@@ -180,7 +192,7 @@ public final class DemoSite implements AutoCloseable {
         }
         try {
             DemoSite site = start(options.bind, options.port, options.runtimeUrl);
-            site.useServices(new Services(options.addressV4, options.addressV6, options.discovery));
+            site.useServices(new Services(options.addressV4, options.addressV6, options.discovery, options.relay));
             System.out.println("demo-site listening: http://" + options.bind + ":" + site.port() + "/");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 site.close();

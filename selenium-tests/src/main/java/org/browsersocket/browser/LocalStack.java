@@ -68,7 +68,8 @@ public final class LocalStack implements AutoCloseable {
             discovery.start();
             site.pointAt(runtime.controlUrl());
             site.useServices(new DemoSite.Services("http://127.0.0.1:" + address.port(),
-                    "http://[::1]:" + address.port(), "http://127.0.0.1:" + discovery.port()));
+                    "http://[::1]:" + address.port(), "http://127.0.0.1:" + discovery.port(),
+                    relay == null ? null : "http://127.0.0.1:" + relay.publicPort()));
             return new LocalStack(site, runtime, address, discovery, data, relay, relayCache);
         } catch (Exception e) {
             if (runtime != null) {

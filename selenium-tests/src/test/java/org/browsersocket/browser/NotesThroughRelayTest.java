@@ -29,12 +29,14 @@ class NotesThroughRelayTest {
     private String hostNotes() {
         Chromium host = SETUP.chromium();
         host.open(SETUP.stack().url("/notes/"));
-        String direct = host.await(d -> {
+        String viaRelay = host.await(d -> {
             List<WebElement> links = d.findElements(By.cssSelector("#addresses a"));
-            return links.isEmpty() ? null : links.get(0).getAttribute("href");
+            return links.size() < 2 ? null : links.get(1).getAttribute("href");
         });
+        assertTrue(viaRelay.startsWith("http://127.0.0.1:" + SETUP.stack().relay().publicPort() + "/"),
+                "the page lists its address on the relay: " + viaRelay);
         host.await(d -> d.findElement(By.id("agents")).getText().startsWith("Kept by 1 relay"));
-        return "http://127.0.0.1:" + SETUP.stack().relay().publicPort() + URI.create(direct).getRawPath();
+        return viaRelay;
     }
 
     private static boolean showsNote(WebDriver d, String text) {
