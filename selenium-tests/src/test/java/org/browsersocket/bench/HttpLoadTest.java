@@ -83,7 +83,7 @@ class HttpLoadTest {
             HttpLoad.Result r = HttpLoad.run(new HttpLoad.Config("127.0.0.1", server.port(), n -> "/cached/16?r=" + n, 2, 16,
                     WARMUP, WINDOW, 2));
             assertTrue(r.requests() > 0);
-            assertEquals(0, r.failures());
+            assertEquals(0, r.failures(), "failures: " + r);
         }
     }
 
