@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.browsersocket.protocol.ControlMessage;
-import org.browsersocket.protocol.DataFrame;
 import org.browsersocket.runtime.RuntimeConfig;
 import org.browsersocket.runtime.testing.JavaPage;
 import org.browsersocket.runtime.testing.RawPeer;
@@ -48,13 +47,6 @@ class HttpBadInputTest {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private void answer(int conn, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        page.send(new ControlMessage.Response(conn, 200, List.of(), (long) bytes.length));
-        page.sendData(DataFrame.KIND_BODY, conn, bytes);
-        page.sendData(DataFrame.KIND_END, conn, new byte[0]);
-    }
-
     @Test
     void aThousandSlowClientsHoldingHalfARequestNeitherBlockOthersNorHoldMemoryAndAreToldToLeave() throws Exception {
         List<RawPeer> slow = new ArrayList<>();
@@ -70,7 +62,7 @@ class HttpBadInputTest {
                     HttpResponse.BodyHandlers.ofString());
             ControlMessage.Request request = page.expect(ControlMessage.Request.class);
             assertTrue(request.url().endsWith("/fine"), "only the complete request reached the page");
-            answer(request.conn(), "served");
+            page.respond(request.conn(), List.of(), "served");
             assertEquals("served", pending.get().body());
             JsonNode limits = fixture.statusJson().get("limits");
             assertTrue(limits.get("memoryUsedBytes").asLong() < (1 << 20),
@@ -107,10 +99,10 @@ class HttpBadInputTest {
             assertTrue(first.url().endsWith("/one"));
             assertTrue(page.pendingMessages().stream().noneMatch(m -> m instanceof ControlMessage.Request),
                     "the second waits until the first is answered");
-            answer(first.conn(), "1");
+            page.respond(first.conn(), List.of(), "1");
             ControlMessage.Request second = page.expect(ControlMessage.Request.class);
             assertTrue(second.url().endsWith("/two"));
-            answer(second.conn(), "2");
+            page.respond(second.conn(), List.of(), "2");
             RawPeer.Response one = raw.readResponse();
             RawPeer.Response two = raw.readResponse();
             assertEquals("1", one.body());

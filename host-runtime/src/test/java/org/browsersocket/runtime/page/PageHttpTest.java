@@ -66,15 +66,6 @@ class PageHttpTest {
         return HttpRequest.newBuilder(URI.create(base + rest)).timeout(Duration.ofSeconds(20));
     }
 
-    /** The page answers request {@code conn} with a whole body of known length. */
-    private void answer(int conn, int status, byte[] body, List<List<String>> headers) {
-        page.send(new ControlMessage.Response(conn, status, headers, (long) body.length));
-        if (body.length > 0) {
-            page.sendData(DataFrame.KIND_BODY, conn, body);
-        }
-        page.sendData(DataFrame.KIND_END, conn, new byte[0]);
-    }
-
     /** The request body the page was sent for {@code conn}, up to its end frame. */
     private byte[] bodyOf(int conn) throws InterruptedException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -100,8 +91,7 @@ class PageHttpTest {
         assertTrue(request.headers().contains(List.of("x-test", "yes")), request.headers().toString());
         assertTrue(request.remoteAddress().startsWith("127.0.0.1:"), request.remoteAddress());
         assertFalse(request.body());
-        answer(request.conn(), 200, "hello".getBytes(StandardCharsets.UTF_8), List.of(List.of("content-type", "text/plain"),
-                List.of("x-served-by", "page")));
+        page.respond(request.conn(), List.of(List.of("content-type", "text/plain"), List.of("x-served-by", "page")), "hello");
         HttpResponse<byte[]> response = pending.get();
         assertEquals(200, response.statusCode());
         assertEquals("hello", new String(response.body(), StandardCharsets.UTF_8));
@@ -152,7 +142,7 @@ class PageHttpTest {
                 firstAddress = request.remoteAddress();
             }
             assertEquals(firstAddress, request.remoteAddress(), "the same connection (same client port) for each request");
-            answer(request.conn(), 200, ("n" + i).getBytes(StandardCharsets.UTF_8), List.of());
+            page.respond(request.conn(), List.of(), ("n" + i));
             assertEquals("n" + i, new String(pending.get().body(), StandardCharsets.UTF_8));
         }
     }
@@ -171,7 +161,7 @@ class PageHttpTest {
             // The connection stays usable: the next request's response follows with no body bytes between.
             raw.write(ascii("GET " + URI.create(base).getRawPath() + "next HTTP/1.1\r\nHost: x\r\n\r\n"));
             ControlMessage.Request next = page.expect(ControlMessage.Request.class);
-            answer(next.conn(), 200, "ok".getBytes(StandardCharsets.UTF_8), List.of());
+            page.respond(next.conn(), List.of(), "ok");
             assertTrue(raw.readHead().startsWith("HTTP/1.1 200"));
         }
     }
@@ -265,7 +255,7 @@ class PageHttpTest {
         // echoing pages answer data frames by echoing them; this request's is answered by hand.
         var pending = send(to("page.html").build());
         ControlMessage.Request request = page.expect(ControlMessage.Request.class);
-        answer(request.conn(), 200, "<p>page</p>".getBytes(StandardCharsets.UTF_8), List.of());
+        page.respond(request.conn(), List.of(), "<p>page</p>");
         assertEquals(200, pending.get().statusCode());
         peer.send("still open");
         assertEquals("still open", peer.nextText());

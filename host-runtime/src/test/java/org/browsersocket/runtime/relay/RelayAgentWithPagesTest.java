@@ -7,14 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.browsersocket.protocol.ControlMessage;
-import org.browsersocket.protocol.DataFrame;
 import org.browsersocket.runtime.ReachabilityConfig;
 import org.browsersocket.runtime.RuntimeConfig;
 import org.browsersocket.runtime.testing.Await;
@@ -52,13 +50,6 @@ class RelayAgentWithPagesTest {
                 + target)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void answer(JavaPage page, int conn, String body, List<List<String>> headers) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        page.send(new ControlMessage.Response(conn, 200, headers, (long) bytes.length));
-        page.sendData(DataFrame.KIND_BODY, conn, bytes);
-        page.sendData(DataFrame.KIND_END, conn, new byte[0]);
-    }
-
     @Test
     void aPagesAnswerIsStoredByItsRelayAndServedThereAfterThePageHasGone() throws Exception {
         RuntimeFixture relay = start(RuntimeConfig.ephemeral().withReach(ReachabilityConfig.none().withRelay(true, null)
@@ -72,8 +63,8 @@ class RelayAgentWithPagesTest {
         var first = get(relay, prefix + "notes?all");
         ControlMessage.Request request = page.expect(ControlMessage.Request.class);
         assertTrue(request.resource().endsWith("/notes?all"), request.resource());
-        answer(page, request.conn(), "the notes", List.of(List.of("cache-control", "max-age=60"),
-                List.of("content-type", "text/plain")));
+        page.respond(request.conn(), List.of(List.of("cache-control", "max-age=60"),
+                List.of("content-type", "text/plain")), "the notes");
         assertEquals("the notes", first.get().body());
         HttpResponse<String> again = get(relay, prefix + "notes?all").get();
         assertEquals("the notes", again.body());

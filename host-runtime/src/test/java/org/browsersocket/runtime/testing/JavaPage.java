@@ -169,6 +169,23 @@ public final class JavaPage extends WebSocketClient {
         send(frame);
     }
 
+    /**
+     * Answers HTTP request {@code conn} as a page would: the response head with the body's length,
+     * the body in one data frame (none when empty), then the end frame.
+     */
+    public void respond(int conn, int status, List<List<String>> headers, byte[] body) {
+        send(new ControlMessage.Response(conn, status, headers, (long) body.length));
+        if (body.length > 0) {
+            sendData(DataFrame.KIND_BODY, conn, body);
+        }
+        sendData(DataFrame.KIND_END, conn, new byte[0]);
+    }
+
+    /** {@link #respond} with status 200 and a UTF-8 text body. */
+    public void respond(int conn, List<List<String>> headers, String body) {
+        respond(conn, 200, headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The next control message of this type, skipping others; fails after 10 s, or at once if the channel failed or closed. */
     public <T extends ControlMessage> T expect(Class<T> type) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
