@@ -19,21 +19,28 @@ function ControlChannel(runtime, grant) {
   this.exchanges = new Map();    // exchange id -> HttpExchange (the same id space as connections, kept apart)
   this.lastPageId = PAGE_IDS - 1; // the last id the page chose (for a publish)
   this.queue = [];
+  this.batches = false;          // whether the runtime reads batched data frames (its welcome says)
+  this.outgoing = [];            // data frames sent during this task, to travel together
+  this.outgoingBytes = 0;
   this.failure = null;
   this.candidates = null;        // the runtime's ways in, best first, from its latest reachability message
   this.link = runtime.connect(grant);
   this.link.binaryType = 'arraybuffer';
   this.link.onopen = function () {
     var hello = runtime.hello(grant);
+    hello.batches = true; // this library reads batched data frames
     // For the runtime's status page, which shows pages by address and title (display text only).
     try { hello.url = String(location.href).split('#')[0]; hello.title = String(document.title); } catch (e) { /* no document */ }
     self.link.send(JSON.stringify(hello));
     self.queue.forEach(function (m) { self.link.send(m); });
     self.queue = null;
   };
+  var visitFrame = function (kind, id, data) { self.onFrame(kind, id, data); };
   this.link.onmessage = function (event) {
     if (typeof event.data === 'string') self.onControl(JSON.parse(event.data));
-    else self.onData(event.data);
+    else {
+      try { forEachDataFrame(event.data, visitFrame); } catch (e) { reportError(e); }
+    }
   };
   this.link.onclose = function (event) {
     var everOpened = !self.queue;
@@ -47,14 +54,46 @@ function ControlChannel(runtime, grant) {
   };
 }
 
+/**
+ * Sends a control message (an object or JSON text) or a data frame (a Uint8Array). Data frames
+ * sent during one task travel together as one batch when the runtime reads batches; a control
+ * message goes after the data frames sent before it.
+ */
 ControlChannel.prototype.send = function (message) {
-  var data = typeof message === 'string' || message instanceof Uint8Array ? message : JSON.stringify(message);
+  if (message instanceof Uint8Array && this.batches) {
+    this.gather(message);
+    return;
+  }
+  this.flushData();
+  this.write(typeof message === 'string' || message instanceof Uint8Array ? message : JSON.stringify(message));
+};
+
+ControlChannel.prototype.write = function (data) {
   if (this.queue) this.queue.push(data);
   else if (this.link.readyState === OPEN) this.link.send(data);
 };
 
+ControlChannel.prototype.gather = function (frame) {
+  // A batch stays within the runtime's message limit (it reads a batch as one message).
+  if (this.outgoing.length && this.outgoingBytes + BATCH_LENGTH_BYTES + frame.length > this.maxMessageBytes) this.flushData();
+  this.outgoing.push(frame);
+  this.outgoingBytes += BATCH_LENGTH_BYTES + frame.length;
+  if (this.outgoing.length === 1) {
+    var self = this;
+    queueMicrotask(function () { self.flushData(); }); // once the current task's code has run
+  }
+};
+
+ControlChannel.prototype.flushData = function () {
+  if (!this.outgoing.length) return;
+  var frames = this.outgoing;
+  this.outgoing = [];
+  this.outgoingBytes = 0;
+  this.write(frames.length === 1 ? frames[0] : encodeBatch(frames));
+};
+
 ControlChannel.prototype.bufferedAmount = function () {
-  return this.link.bufferedAmount;
+  return this.link.bufferedAmount + this.outgoingBytes;
 };
 
 /** Whether the channel is open or opening (messages sent now may still arrive). */
@@ -78,7 +117,10 @@ ControlChannel.prototype.onControl = function (m) {
   var bs = m.listener == null ? null : this.listeners.get(m.listener);
   var c = this.connections.get(m.conn);
   switch (m.type) {
-    case 'welcome': if (m.maxMessageBytes) this.maxMessageBytes = m.maxMessageBytes; break;
+    case 'welcome':
+      if (m.maxMessageBytes) this.maxMessageBytes = m.maxMessageBytes;
+      this.batches = m.batches === true;
+      break;
     case 'listening': if (bs) internals.get(bs).opened(m.prefix); break;
     case 'reachability':
       this.candidates = Array.isArray(m.candidates) ? m.candidates : [];
@@ -148,14 +190,14 @@ ControlChannel.prototype.onRequest = function (m, bs) {
   else if (exchange.open()) internals.get(bs).serve(exchange);
 };
 
-ControlChannel.prototype.onData = function (buffer) {
-  var frame = decodeDataFrame(buffer);
-  if (frame.kind === KIND_BODY || frame.kind === KIND_END) {
-    var exchange = this.exchanges.get(frame.id);
-    if (exchange && frame.kind === KIND_BODY) exchange.bodyData(frame.data);
+/** One data frame from the runtime (alone or out of a batch). */
+ControlChannel.prototype.onFrame = function (kind, id, data) {
+  if (kind === KIND_BODY || kind === KIND_END) {
+    var exchange = this.exchanges.get(id);
+    if (exchange && kind === KIND_BODY) exchange.bodyData(data);
     else if (exchange) exchange.bodyEnd();
     return;
   }
-  var c = this.connections.get(frame.id);
-  if (c) c.deliver(frame.data);
+  var c = this.connections.get(id);
+  if (c) c.deliver(data);
 };

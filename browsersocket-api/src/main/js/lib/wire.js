@@ -1,13 +1,18 @@
 // wire.js: the binary data frames of the control channel, encoded and parsed here only.
 // A data frame is [kind: 1 byte][id: 4 bytes, unsigned, big-endian][payload bytes as they are]:
 // a WebSocket message (text or binary) of a connection, or a piece (body) or the end of an HTTP
-// body of an exchange or a publish. The runtime's Java side is org.browsersocket.protocol.DataFrame.
+// body of an exchange or a publish. A batch carries several data frames in one message:
+// [4][count: 4 bytes] then, per frame, [length: 4 bytes][the data frame]; a side sends batches only
+// when the other said it reads them (hello and welcome). The runtime's Java side is
+// org.browsersocket.protocol.DataFrame.
 
 var KIND_TEXT = 0;
 var KIND_BINARY = 1;
 var KIND_BODY = 2;
 var KIND_END = 3;
+var KIND_BATCH = 4;
 var HEADER_BYTES = 5;
+var BATCH_LENGTH_BYTES = 4;
 var encoder = new TextEncoder();
 var decoder = new TextDecoder('utf-8', { ignoreBOM: true }); // a leading U+FEFF is part of the message
 
@@ -49,15 +54,64 @@ function frameOf(kind, id, bytes) {
   return frame;
 }
 
+/** Encodes several data frames (Uint8Arrays from the encoders above) as one batch. */
+function encodeBatch(frames) {
+  var size = HEADER_BYTES;
+  for (var i = 0; i < frames.length; i++) size += BATCH_LENGTH_BYTES + frames[i].length;
+  var batch = new Uint8Array(size);
+  var view = new DataView(batch.buffer);
+  batch[0] = KIND_BATCH;
+  view.setUint32(1, frames.length);
+  var at = HEADER_BYTES;
+  for (var j = 0; j < frames.length; j++) {
+    view.setUint32(at, frames[j].length);
+    batch.set(frames[j], at + BATCH_LENGTH_BYTES);
+    at += BATCH_LENGTH_BYTES + frames[j].length;
+  }
+  return batch;
+}
+
 /**
  * Parses a data frame: `{kind, id, data}` with `data` a string (text), an ArrayBuffer (binary and
  * body) or undefined (end).
  */
 function decodeDataFrame(buffer) {
+  var frame = null;
+  forEachDataFrame(buffer, function (kind, id, data) { frame = { kind: kind, id: id, data: data }; });
+  return frame;
+}
+
+/**
+ * Calls `visit(kind, id, data)` for the data frame in `buffer` (an ArrayBuffer), or for each frame
+ * of a batch, in order; `data` as decodeDataFrame gives it. Throws a RangeError at a malformed
+ * frame or batch, after visiting the frames before it.
+ */
+function forEachDataFrame(buffer, visit) {
   var view = new DataView(buffer);
-  var kind = view.getUint8(0);
-  var data = kind === KIND_TEXT ? decoder.decode(new Uint8Array(buffer, HEADER_BYTES))
+  if (buffer.byteLength < HEADER_BYTES) throw new RangeError('data frame of ' + buffer.byteLength + ' bytes is shorter than its header');
+  if (view.getUint8(0) !== KIND_BATCH) {
+    visitFrame(buffer, view, 0, buffer.byteLength, visit);
+    return;
+  }
+  var count = view.getUint32(1);
+  var at = HEADER_BYTES;
+  for (var i = 0; i < count; i++) {
+    if (buffer.byteLength - at < BATCH_LENGTH_BYTES) throw new RangeError('a batch of ' + count + ' data frames ends after ' + i);
+    var length = view.getUint32(at);
+    at += BATCH_LENGTH_BYTES;
+    if (length > buffer.byteLength - at || length < HEADER_BYTES || view.getUint8(at) === KIND_BATCH) {
+      throw new RangeError('frame ' + (i + 1) + ' of a batch is malformed');
+    }
+    visitFrame(buffer, view, at, at + length, visit);
+    at += length;
+  }
+  if (at !== buffer.byteLength) throw new RangeError('a batch of ' + count + ' data frames has ' + (buffer.byteLength - at) + ' bytes more');
+}
+
+function visitFrame(buffer, view, start, end, visit) {
+  var kind = view.getUint8(start);
+  var data = kind === KIND_TEXT ? decoder.decode(new Uint8Array(buffer, start + HEADER_BYTES, end - start - HEADER_BYTES))
     : kind === KIND_END ? undefined
-    : buffer.slice(HEADER_BYTES);
-  return { kind: kind, id: view.getUint32(1), data: data };
+    : buffer.slice(start + HEADER_BYTES, end);
+  visit(kind, view.getUint32(start + 1), data);
 }

@@ -5,7 +5,9 @@
 globalThis.window = globalThis;
 
 const KIND_END = 3;
-const sent = [];    // what the page sent: control messages, and frames as {kind, id, bytes}
+const KIND_BATCH = 4;
+const sent = [];    // what the page sent: control messages, and frames as {kind, id, bytes} (a batch's one by one)
+let batches = 0;    // how many batches the page sent
 let waiters = [];   // {test, resolve} for what the page has yet to send
 let socket = null;
 
@@ -18,13 +20,23 @@ class FakeWebSocket {
     socket = this;
   }
   send(data) {
-    let item;
     if (typeof data === 'string') {
-      item = JSON.parse(data);
-    } else {
-      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-      item = { kind: view.getUint8(0), id: view.getUint32(1), bytes: Buffer.from(data.subarray(5)) };
+      this.received(JSON.parse(data));
+      return;
     }
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    if (view.getUint8(0) !== KIND_BATCH) {
+      this.received(frameOf(data));
+      return;
+    }
+    batches++;
+    for (let i = 0, at = 5; i < view.getUint32(1); i++) {
+      const length = view.getUint32(at);
+      this.received(frameOf(data.subarray(at + 4, at + 4 + length)));
+      at += 4 + length;
+    }
+  }
+  received(item) {
     sent.push(item);
     waiters = waiters.filter((w) => !(w.test(item) && (w.resolve(item), true)));
   }
@@ -38,6 +50,11 @@ class FakeWebSocket {
   }
 }
 globalThis.WebSocket = FakeWebSocket;
+
+function frameOf(data) {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return { kind: view.getUint8(0), id: view.getUint32(1), bytes: Buffer.from(data.subarray(5)) };
+}
 // What the library reports to the page's console (reportError), by message.
 globalThis.reportError = (e) => runtime.reported.push(e instanceof Error ? e.message : String(e));
 
@@ -45,12 +62,14 @@ globalThis.reportError = (e) => runtime.reported.push(e instanceof Error ? e.mes
 const runtime = {
   sent,
   reported: [],
+  /** How many batches the page has sent. */
+  get batches() { return batches; },
   /** Opens the channel and confirms listener 0 (prefix /p/). */
   async open() {
     await new Promise((r) => setTimeout(r, 0));
     socket.readyState = 1;
     socket.onopen();
-    runtime.message({ type: 'welcome', port: 7041, maxMessageBytes: 16777216 });
+    runtime.message({ type: 'welcome', port: 7041, maxMessageBytes: 16777216, batches: true });
     runtime.listening(0);
   },
   /** Confirms listener `index` (prefix /p/ for 0, /q/ for 1). */
@@ -61,11 +80,22 @@ const runtime = {
     socket.onmessage({ data: JSON.stringify(m) });
   },
   frame(kind, id, bytes) {
-    const frame = new Uint8Array(5 + (bytes ? bytes.length : 0));
-    frame[0] = kind;
-    new DataView(frame.buffer).setUint32(1, id);
-    if (bytes) frame.set(bytes, 5);
-    socket.onmessage({ data: frame.buffer });
+    socket.onmessage({ data: dataFrame(kind, id, bytes).buffer });
+  },
+  /** Several data frames, each [kind, id, bytes], in one batch. */
+  batch(frames) {
+    const encoded = frames.map(([kind, id, bytes]) => dataFrame(kind, id, bytes));
+    const batch = new Uint8Array(5 + encoded.reduce((n, f) => n + 4 + f.length, 0));
+    const view = new DataView(batch.buffer);
+    batch[0] = KIND_BATCH;
+    view.setUint32(1, encoded.length);
+    let at = 5;
+    for (const f of encoded) {
+      view.setUint32(at, f.length);
+      batch.set(f, at + 4);
+      at += 4 + f.length;
+    }
+    socket.onmessage({ data: batch.buffer });
   },
   /**
    * An HTTP request for listener 0 (for `listener` if given); `body` (a string, or an array of
@@ -110,5 +140,13 @@ const runtime = {
   sleep(ms) { return new Promise((r) => setTimeout(r, ms)); },
   print(value) { console.log(typeof value === 'string' ? value : JSON.stringify(value)); }
 };
+
+function dataFrame(kind, id, bytes) {
+  const frame = new Uint8Array(5 + (bytes ? bytes.length : 0));
+  frame[0] = kind;
+  new DataView(frame.buffer).setUint32(1, id);
+  if (bytes) frame.set(bytes, 5);
+  return frame;
+}
 
 module.exports = runtime;

@@ -43,8 +43,10 @@ public sealed interface ControlMessage {
      * only on a channel the extension's native host opened. The optional {@code url} and
      * {@code title} are the page's address and title as it reports them, for the runtime's status
      * page: untrusted display text, cut to {@link #MAX_URL_CHARS} and {@link #MAX_TITLE_CHARS}.
+     * {@code batches}: the page reads batched data frames ({@link DataFrame#KIND_BATCH}).
      */
-    record Hello(String token, List<String> prefixes, Integer port, String url, String title) implements ControlMessage {
+    record Hello(String token, List<String> prefixes, Integer port, String url, String title, Boolean batches)
+            implements ControlMessage {
         public static final int MAX_URL_CHARS = 2048;
         public static final int MAX_TITLE_CHARS = 256;
 
@@ -56,6 +58,11 @@ public sealed interface ControlMessage {
                     "hello with prefixes needs 1..64 of them and the port");
             url = cut(url, MAX_URL_CHARS);
             title = cut(title, MAX_TITLE_CHARS);
+        }
+
+        /** A hello from a page that reads only single data frames. */
+        public Hello(String token, List<String> prefixes, Integer port, String url, String title) {
+            this(token, prefixes, port, url, title, null);
         }
 
         public Hello(String token, List<String> prefixes, Integer port) {
@@ -219,8 +226,11 @@ public sealed interface ControlMessage {
         }
     }
 
-    /** The runtime accepted the page's hello. */
-    record Welcome(int port, int maxMessageBytes) implements ControlMessage {}
+    /**
+     * The runtime accepted the page's hello. {@code batches}: the runtime reads batched data frames
+     * ({@link DataFrame#KIND_BATCH}), and sends them if the hello said the page reads them.
+     */
+    record Welcome(int port, int maxMessageBytes, Boolean batches) implements ControlMessage {}
 
     /** A listener is bound: peers may now connect to {@code ws://HOST:port + prefix + ...}. */
     record Listening(int listener, String prefix, int port) implements ControlMessage {}

@@ -6,6 +6,12 @@ package org.browsersocket.protocol;
  * bytes 1..4 the connection (or exchange) id (unsigned, big-endian), the rest is the payload as
  * sent on the wire: UTF-8 for text, raw bytes otherwise. Nothing is base64- or JSON-escaped.
  * Connections and HTTP exchanges of one page share one id space.
+ *
+ * <p>A batch ({@link #KIND_BATCH}) carries several such frames in one control-channel message, so
+ * that messages arriving together cross into (and out of) the browser together: byte 0 is the
+ * kind, bytes 1..4 the number of frames (unsigned, big-endian), then each frame as a 4-byte length
+ * (unsigned, big-endian) followed by that many bytes of one data frame. Frames in a batch are never
+ * batches. Each side sends batches only to a side that said it reads them (hello and welcome).
  */
 public final class DataFrame {
     /** Payload is UTF-8 text. */
@@ -16,8 +22,13 @@ public final class DataFrame {
     public static final byte KIND_BODY = 2;
     /** The HTTP body is complete; no payload. */
     public static final byte KIND_END = 3;
+    /** Several data frames in one message (see above). */
+    public static final byte KIND_BATCH = 4;
     /** Bytes before the payload. */
     public static final int HEADER_BYTES = 5;
+
+    /** Bytes before each frame of a batch: its length. */
+    public static final int BATCH_LENGTH_BYTES = 4;
 
     private DataFrame() {}
 }

@@ -16,7 +16,7 @@ class ControlCodecTest {
         List<ControlMessage> messages = List.of(
                 new ControlMessage.Hello("tok"), new ControlMessage.Listen(2), new ControlMessage.Unlisten(2),
                 new ControlMessage.Accept(7, "chat", Map.of("X-A", "1")), new ControlMessage.Reject(7, 403, "no"),
-                new ControlMessage.Close(7, 4001, "bye", true), new ControlMessage.Welcome(7041, 1024),
+                new ControlMessage.Close(7, 4001, "bye", true), new ControlMessage.Welcome(7041, 1024, true),
                 new ControlMessage.Listening(0, "/p/", 7041),
                 new ControlMessage.Handshake(1, 0, "/p/x", "http://a", List.of("chat"), Map.of("host", "h"), "127.0.0.1:5"),
                 new ControlMessage.Open(1, null), new ControlMessage.Error(null, "oops", false));

@@ -4,41 +4,81 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.browsersocket.protocol.DataFrame;
 import org.browsersocket.runtime.limits.MemoryBudget;
 
 /**
  * The messages between one page and its peers, both ways: each crosses the page's control channel
- * as one binary frame laid out by {@link DataFrame} (encoded and parsed here only), payload bytes
- * as they are. Backpressure both ways: a peer is not read while the control channel is backed up,
- * and a peer that does not read what the page sends is held against the memory budget, then cut off.
+ * as a binary frame laid out by {@link DataFrame}, payload bytes as they are. Toward a page that
+ * reads batches, the frames of one event-loop turn travel together ({@link DataBatch}); control
+ * messages go out through {@link #sendControl} so they never overtake data gathered before them.
+ * Backpressure both ways: a peer is not read while the control channel is backed up, and a peer
+ * that does not read what the page sends is held against the memory budget, then cut off.
  */
 final class DataPath {
     private static final Logger LOG = Logger.getLogger("browsersocket.page");
 
     private final PageSession session;
     private final Channel control;
+    private final EventLoop loop;
     private final MemoryBudget budget;
     /** A peer may lag this far behind what the page sends it before it is cut off. */
     private final long slowPeerBytes;
     private final Set<Channel> pausedPeers = ConcurrentHashMap.newKeySet();
+    /** Frames for the page gathered in this turn of the control channel's loop (that loop only). */
+    private final DataBatch batch = new DataBatch();
+    private final Runnable flushTask = this::flushScheduled;
+    private boolean flushPending;
+    /** Peers written to (not yet flushed) while a batch from the page is read (control loop only). */
+    private final List<Channel> unflushed = new ArrayList<>();
+    private volatile boolean batchesToPage;
+    /** Bytes handed to the control channel's loop by peers on other loops, not yet gathered. */
+    private final AtomicLong handedOver = new AtomicLong();
 
     DataPath(PageSession session, Channel control, MemoryBudget budget, int maxMessageBytes) {
         this.session = session;
         this.control = control;
+        this.loop = control.eventLoop();
         this.budget = budget;
         this.slowPeerBytes = Math.max(64L << 20, 4L * maxMessageBytes);
     }
 
-    /** One binary frame from the page: a message for one of its connections. */
+    /** The page said it reads batches: from now on, frames of one turn travel to it together. */
+    void pageReadsBatches() {
+        batchesToPage = true;
+    }
+
+    /** One binary frame from the page: a message for one of its connections, or a batch of them. */
     void fromPage(ByteBuf content) {
+        int length = content.readableBytes();
+        if (length < DataFrame.HEADER_BYTES) {
+            session.sendError(null, "data frame shorter than its " + DataFrame.HEADER_BYTES + "-byte header", false);
+            return;
+        }
+        if (content.getByte(content.readerIndex()) != DataFrame.KIND_BATCH) {
+            fromPageFrame(content);
+            flushPeers();
+            return;
+        }
+        String fault = DataBatch.forEachFrame(content, this::fromPageFrame);
+        flushPeers();
+        if (fault != null) {
+            session.sendError(null, fault + "; the rest of it was dropped", false);
+        }
+    }
+
+    private void fromPageFrame(ByteBuf content) {
         int length = content.readableBytes();
         if (length < DataFrame.HEADER_BYTES) {
             session.sendError(null, "data frame shorter than its " + DataFrame.HEADER_BYTES + "-byte header", false);
@@ -87,7 +127,17 @@ final class DataPath {
         ByteBuf payload = content.retainedSlice(start + DataFrame.HEADER_BYTES, payloadLength);
         WebSocketFrame frame = kind == DataFrame.KIND_TEXT ? new TextWebSocketFrame(payload) : new BinaryWebSocketFrame(payload);
         connection.countOut(payloadLength);
-        peer.writeAndFlush(frame, peer.voidPromise());
+        peer.write(frame, peer.voidPromise());
+        if (!unflushed.contains(peer)) {
+            unflushed.add(peer);
+        }
+    }
+
+    private void flushPeers() {
+        for (Channel peer : unflushed) {
+            peer.flush();
+        }
+        unflushed.clear();
     }
 
     /** A message from a peer, to the page: a 5-byte header and the payload as it is (not copied). */
@@ -98,21 +148,90 @@ final class DataPath {
 
     /**
      * A data frame to the page for connection (or HTTP exchange) {@code id}, the payload not copied
-     * (the caller keeps its reference); {@code source} is not read while the control channel is backed up.
+     * (the caller keeps its reference); {@code source} is not read while the control channel is
+     * backed up. Call from any thread.
      */
     void toPage(int id, byte kind, ByteBuf payload, Channel source) {
-        ByteBuf header = control.alloc().buffer(DataFrame.HEADER_BYTES);
-        header.writeByte(kind).writeInt(id);
-        CompositeByteBuf frame = control.alloc().compositeBuffer(2).addComponents(true, header, payload.retain());
-        control.writeAndFlush(new BinaryWebSocketFrame(frame), control.voidPromise());
-        if (!control.isWritable()) {
+        payload.retain();
+        if (!batchesToPage) {
+            ByteBuf header = control.alloc().buffer(DataFrame.HEADER_BYTES).writeByte(kind).writeInt(id);
+            CompositeByteBuf frame = control.alloc().compositeBuffer(2).addComponents(true, header, payload);
+            control.writeAndFlush(new BinaryWebSocketFrame(frame), control.voidPromise());
+            pauseIfBackedUp(source);
+        } else if (loop.inEventLoop()) {
+            gather(id, kind, payload, source);
+        } else {
+            // Counted until gathered, so a peer on another loop cannot outrun the page unseen.
+            int size = payload.readableBytes();
+            handedOver.addAndGet(size);
+            pauseIfBackedUp(source);
+            loop.execute(() -> {
+                handedOver.addAndGet(-size);
+                gather(id, kind, payload, source);
+            });
+        }
+    }
+
+    private void gather(int id, byte kind, ByteBuf payload, Channel source) {
+        if (!control.isActive()) {
+            payload.release();
+            return;
+        }
+        batch.add(kind, id, payload, source);
+        if (batch.isFull()) {
+            flush();
+        } else if (!flushPending) {
+            flushPending = true;
+            loop.execute(flushTask); // runs once this turn's reads are done
+        }
+        pauseIfBackedUp(source);
+    }
+
+    private void flushScheduled() {
+        flushPending = false;
+        flush();
+    }
+
+    private void flush() {
+        if (!batch.isEmpty()) {
+            control.writeAndFlush(new BinaryWebSocketFrame(batch.take(control.alloc())), control.voidPromise());
+        }
+        if (!pausedPeers.isEmpty() && !isBackedUp()) {
+            controlWritable(); // paused for bytes handed over, which are written now
+        }
+    }
+
+    private boolean isBackedUp() {
+        return !control.isWritable() || handedOver.get() > control.config().getWriteBufferHighWaterMark();
+    }
+
+    /**
+     * Sends a control message to the page after the data gathered before it. Call from any thread;
+     * the order of calls from one thread is kept.
+     */
+    void sendControl(WebSocketFrame message) {
+        if (loop.inEventLoop()) {
+            flush();
+            control.writeAndFlush(message, control.voidPromise());
+        } else {
+            loop.execute(() -> sendControl(message));
+        }
+    }
+
+    private void pauseIfBackedUp(Channel source) {
+        if (source != null && isBackedUp()) {
             // Backpressure: stop reading this peer until the page drains the control channel.
-            Channel peer = source;
-            peer.config().setAutoRead(false);
-            pausedPeers.add(peer);
-            if (control.isWritable()) {
-                controlWritable();
+            source.config().setAutoRead(false);
+            pausedPeers.add(source);
+            if (!isBackedUp()) {
+                loop.execute(this::resumeIfDrained);
             }
+        }
+    }
+
+    private void resumeIfDrained() {
+        if (!isBackedUp()) {
+            controlWritable();
         }
     }
 
@@ -127,5 +246,14 @@ final class DataPath {
     /** A peer left: it is no longer paused. */
     void forget(Channel peer) {
         pausedPeers.remove(peer);
+    }
+
+    /** The page went away: what was gathered for it is dropped. Call from any thread. */
+    void pageGone() {
+        if (loop.inEventLoop()) {
+            batch.discard();
+        } else {
+            loop.execute(batch::discard);
+        }
     }
 }

@@ -77,8 +77,8 @@ final class PageControl {
         Grant claimed = hello.prefixes() != null ? adoptExtensionPrefixes(hello) : claimToken(hello.token());
         if (claimed != null) {
             grant = claimed;
-            session.introduced(hello.url(), hello.title());
-            session.send(new ControlMessage.Welcome(context.publicPort(), context.config().maxMessageBytes()));
+            session.introduced(hello.url(), hello.title(), Boolean.TRUE.equals(hello.batches()));
+            session.send(new ControlMessage.Welcome(context.publicPort(), context.config().maxMessageBytes(), true));
             session.send(context.reachability().get());
         }
     }

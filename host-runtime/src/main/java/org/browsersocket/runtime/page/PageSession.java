@@ -139,8 +139,14 @@ public final class PageSession {
         return connectedAt;
     }
 
-    /** The page said hello and claimed its grant; {@code url} and {@code title} are its own words. */
-    void introduced(String url, String title) {
+    /**
+     * The page said hello and claimed its grant; {@code url} and {@code title} are its own words;
+     * {@code readsBatches}: it said it reads batched data frames.
+     */
+    void introduced(String url, String title, boolean readsBatches) {
+        if (readsBatches) {
+            dataPath.pageReadsBatches();
+        }
         this.url = url;
         this.title = title;
         activity.record("page-connected", name(), null, null, null, null,
@@ -182,6 +188,7 @@ public final class PageSession {
             return;
         }
         gone = true;
+        dataPath.pageGone();
         control.eventLoop().execute(gate::close);
         exchanges.listenerGone(null);
         for (Listener listener : listeners()) {
@@ -531,7 +538,7 @@ public final class PageSession {
 
     void send(ControlMessage message) {
         if (control.isActive()) {
-            control.writeAndFlush(new TextWebSocketFrame(codec.encode(message)), control.voidPromise());
+            dataPath.sendControl(new TextWebSocketFrame(codec.encode(message)));
         }
     }
 

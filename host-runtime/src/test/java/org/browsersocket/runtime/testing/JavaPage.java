@@ -59,7 +59,11 @@ public final class JavaPage extends WebSocketClient {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
     private final AtomicLong dataBytesRead = new AtomicLong();
+    private final AtomicLong batchesRead = new AtomicLong();
+    /** What arrived, in order: "data N" for a data frame of connection N, the type for a control message. */
+    private final List<String> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean echo;
+    private volatile boolean acceptAll;
     private volatile CountDownLatch readGate;
     private volatile End end;
 
@@ -107,9 +111,12 @@ public final class JavaPage extends WebSocketClient {
         return new ObjectMapper().readTree(script.substring(start, script.indexOf(";\n", start)));
     }
 
-    /** Sends hello and opens listener 0; returns the {@code ws://} base URL of that listener. */
+    /**
+     * Sends hello (saying the page reads batched data frames, as browsersocket.js does) and opens
+     * listener 0; returns the {@code ws://} base URL of that listener.
+     */
     public String listen() throws InterruptedException {
-        send(new ControlMessage.Hello(token()));
+        send(new ControlMessage.Hello(token(), null, null, null, null, true));
         expect(ControlMessage.Welcome.class);
         return listen(0);
     }
@@ -120,9 +127,16 @@ public final class JavaPage extends WebSocketClient {
         return "ws://127.0.0.1:" + listening.port() + listening.prefix();
     }
 
+    /** From now on, accept every handshake (and keep what peers send for {@link #nextData}). */
+    public JavaPage accepting() {
+        acceptAll = true;
+        return this;
+    }
+
     /** From now on, accept every handshake and echo every message back. */
     public JavaPage echoing() {
         echo = true;
+        acceptAll = true;
         return this;
     }
 
@@ -167,6 +181,35 @@ public final class JavaPage extends WebSocketClient {
         ByteBuffer frame = ByteBuffer.allocate(DataFrame.HEADER_BYTES + payload.length);
         frame.put(kind).putInt(conn).put(payload).flip();
         send(frame);
+    }
+
+    /** Sends several data frames as one batch ({@link DataFrame#KIND_BATCH}), as a page's sends of one task travel. */
+    public void sendBatch(List<Data> frames) {
+        send(batch(frames));
+    }
+
+    /** The bytes of a batch of {@code frames}. */
+    public static ByteBuffer batch(List<Data> frames) {
+        int size = DataFrame.HEADER_BYTES + frames.stream()
+                .mapToInt(f -> DataFrame.BATCH_LENGTH_BYTES + DataFrame.HEADER_BYTES + f.payload().length).sum();
+        ByteBuffer batch = ByteBuffer.allocate(size).put(DataFrame.KIND_BATCH).putInt(frames.size());
+        for (Data frame : frames) {
+            batch.putInt(DataFrame.HEADER_BYTES + frame.payload().length).put(frame.kind()).putInt(frame.conn()).put(frame.payload());
+        }
+        return batch.flip();
+    }
+
+    /**
+     * Everything that arrived so far, in order: {@code "data N"} for a data frame of connection N,
+     * the message's type (e.g. {@code "close"}) for a control message.
+     */
+    public List<String> arrivals() {
+        return List.copyOf(arrivals);
+    }
+
+    /** How many batches (several data frames in one message) the runtime has sent this page. */
+    public long batchesRead() {
+        return batchesRead.get();
     }
 
     /**
@@ -314,7 +357,8 @@ public final class JavaPage extends WebSocketClient {
             fail(new AssertionError("runtime sent a malformed control message: " + text, e));
             return;
         }
-        if (echo && message instanceof ControlMessage.Handshake handshake) {
+        arrivals.add(message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+        if (acceptAll && message instanceof ControlMessage.Handshake handshake) {
             send(new ControlMessage.Accept(handshake.conn(), null, Map.of()));
         }
         if (message instanceof ControlMessage.Reachability reachability) {
@@ -337,6 +381,37 @@ public final class JavaPage extends WebSocketClient {
     @Override
     public void onMessage(ByteBuffer bytes) {
         holdWhilePaused();
+        if (bytes.remaining() >= 1 && bytes.get(bytes.position()) == DataFrame.KIND_BATCH) {
+            batchesRead.incrementAndGet();
+            readBatch(bytes);
+            return;
+        }
+        readFrame(bytes);
+    }
+
+    private void readBatch(ByteBuffer batch) {
+        if (batch.remaining() < DataFrame.HEADER_BYTES) {
+            fail(new AssertionError("runtime sent a batch of " + batch.remaining() + " bytes, shorter than its header"));
+            return;
+        }
+        batch.get();
+        int count = batch.getInt();
+        for (int i = 0; i < count; i++) {
+            if (batch.remaining() < DataFrame.BATCH_LENGTH_BYTES || batch.getInt(batch.position()) > batch.remaining() - 4) {
+                fail(new AssertionError("runtime sent a batch of " + count + " frames cut after " + i));
+                return;
+            }
+            int length = batch.getInt();
+            ByteBuffer frame = batch.slice(batch.position(), length);
+            batch.position(batch.position() + length);
+            readFrame(frame);
+        }
+        if (batch.hasRemaining()) {
+            fail(new AssertionError("runtime sent a batch with " + batch.remaining() + " bytes after its " + count + " frames"));
+        }
+    }
+
+    private void readFrame(ByteBuffer bytes) {
         if (bytes.remaining() < DataFrame.HEADER_BYTES) {
             fail(new AssertionError("runtime sent a data frame of " + bytes.remaining() + " bytes, shorter than its "
                     + DataFrame.HEADER_BYTES + "-byte header"));
@@ -347,6 +422,7 @@ public final class JavaPage extends WebSocketClient {
         byte[] payload = new byte[bytes.remaining()];
         bytes.get(payload);
         dataBytesRead.addAndGet(payload.length);
+        arrivals.add("data " + conn);
         if (echo) {
             sendData(kind, conn, payload);
             return;

@@ -157,6 +157,20 @@ public final class RawPeer implements AutoCloseable {
 
     /** Sends one masked frame. */
     public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+        write(frame(opcode, fin, payload));
+    }
+
+    /** Sends frames (from {@link #frame}) with one write, so that the server reads them together. */
+    public void sendTogether(byte[]... frames) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] frame : frames) {
+            all.writeBytes(frame);
+        }
+        write(all.toByteArray());
+    }
+
+    /** The bytes of one masked frame, as a client sends it. */
+    public static byte[] frame(int opcode, boolean fin, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
@@ -173,12 +187,11 @@ public final class RawPeer implements AutoCloseable {
         }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        frame.write(mask);
+        frame.writeBytes(mask);
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i & 3]);
         }
-        out.write(frame.toByteArray());
-        out.flush();
+        return frame.toByteArray();
     }
 
     public void sendText(String text) throws IOException {
