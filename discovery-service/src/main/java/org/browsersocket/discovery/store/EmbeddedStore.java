@@ -19,8 +19,9 @@ import org.sqlite.SQLiteConfig;
  * The store of {@code embedded:DIR}: one SQLite database in DIR. SQLite in WAL mode with
  * {@code synchronous=FULL} has every commit on disk before it returns, so an acknowledged put
  * survives a crash of the process (or the machine). Expiry times are absolute, so TTLs keep
- * counting while the service is down. One connection serves all threads, one call at a time;
- * each call is a short indexed statement, so the lock is held only briefly.
+ * counting while the service is down. Writes from all threads meet in group commits ({@link
+ * GroupCommit}): one transaction and one fsync for all the writes waiting, each acknowledged only
+ * once its transaction is on disk. Reads use a second connection, so they do not wait for fsyncs.
  */
 public final class EmbeddedStore implements ValueStore {
     /** The database file inside the directory. */
@@ -75,14 +76,20 @@ public final class EmbeddedStore implements ValueStore {
     }
 
     private final Path file;
+    /** The writing connection: only {@link #writes}' thread uses it. */
     private final Connection db;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final GroupCommit writes;
+    /** A second connection for reads, which WAL lets run beside the writer's transactions. */
+    private final Connection reader;
+    private final ReentrantLock readLock = new ReentrantLock();
     private final Purger purger;
     private boolean closed;
 
-    private EmbeddedStore(Path file, Connection db, Duration purgeInterval) {
+    private EmbeddedStore(Path file, Connection db, Connection reader, Duration purgeInterval, CommitHook hook) {
         this.file = file;
         this.db = db;
+        this.reader = reader;
+        this.writes = new GroupCommit(toString(), db, hook);
         this.purger = new Purger("purge " + file, purgeInterval, this::purgeExpired);
     }
 
@@ -93,6 +100,11 @@ public final class EmbeddedStore implements ValueStore {
 
     /** As {@link #open(StoreLocation.Embedded)}, purging every {@code purgeInterval}. */
     public static EmbeddedStore open(StoreLocation.Embedded location, Duration purgeInterval) {
+        return open(location, purgeInterval, CommitHook.NONE);
+    }
+
+    /** As {@link #open(StoreLocation.Embedded, Duration)}, calling {@code hook} before every commit. */
+    static EmbeddedStore open(StoreLocation.Embedded location, Duration purgeInterval, CommitHook hook) {
         Path file = location.directory().toAbsolutePath().resolve(FILE_NAME);
         try {
             Files.createDirectories(file.getParent());
@@ -104,9 +116,8 @@ public final class EmbeddedStore implements ValueStore {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         // Another process on the same file (a second instance, a backup) waits instead of failing.
         config.setBusyTimeout(10_000);
-        // Take the write lock when a transaction begins, so read-check-delete cannot interleave.
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         Connection db = null;
+        Connection reader = null;
         try {
             db = config.createConnection("jdbc:sqlite:" + file);
             try (Statement statement = db.createStatement()) {
@@ -114,18 +125,27 @@ public final class EmbeddedStore implements ValueStore {
                     statement.executeUpdate(sql);
                 }
             }
-            return new EmbeddedStore(file, db, purgeInterval);
+            SQLiteConfig readOnly = new SQLiteConfig();
+            readOnly.setReadOnly(true);
+            readOnly.setBusyTimeout(10_000);
+            reader = readOnly.createConnection("jdbc:sqlite:" + file);
+            return new EmbeddedStore(file, db, reader, purgeInterval, hook);
         } catch (SQLException | RuntimeException e) {
+            closeQuietly(reader);
             closeQuietly(db);
             throw new StoreException("cannot open the embedded store " + file + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Queued for the next group commit ({@link GroupCommit}): returns once the transaction that
+     * holds it is on disk. Each put's checks see every write queued before it.
+     */
     @Override
     public PutResult put(byte[] key, byte[] value, long expiresAtMillis, byte[] secretHash, long nowMillis,
                          Capacity capacity) {
         byte[] valueHash = Bytes.sha1(value);
-        return transaction(() -> {
+        return writes.run(db -> {
             long oldBytes = 0;
             boolean live = false;
             boolean wasRemovable = false;
@@ -141,11 +161,11 @@ public final class EmbeddedStore implements ValueStore {
                     }
                 }
             }
-            if (!live && count(key, nowMillis) >= capacity.valuesPerKey()) {
+            if (!live && countLive(db, key, nowMillis) >= capacity.valuesPerKey()) {
                 return PutResult.OVER_CAPACITY;
             }
             long newBytes = Capacity.valueBytes(value.length, secretHash != null || wasRemovable);
-            if (newBytes > oldBytes && storedBytesNow() + newBytes - oldBytes > capacity.storedBytes()) {
+            if (newBytes > oldBytes && storedBytes(db) + newBytes - oldBytes > capacity.storedBytes()) {
                 return PutResult.STORAGE_FULL;
             }
             try (PreparedStatement put = db.prepareStatement("""
@@ -169,7 +189,7 @@ public final class EmbeddedStore implements ValueStore {
         if (maxValues < 1) {
             throw new IllegalArgumentException("maxValues must be positive: " + maxValues);
         }
-        List<StoredValue> values = locked(() -> {
+        List<StoredValue> values = read(db -> {
             try (PreparedStatement get = db.prepareStatement("""
                     SELECT value, value_hash, expires_at, secret_hash FROM stored_value
                     WHERE key = ? AND value_hash > ? AND expires_at > ?
@@ -193,10 +213,11 @@ public final class EmbeddedStore implements ValueStore {
     @Override
     public boolean remove(byte[] key, byte[] valueHash, byte[] secret) {
         byte[] givenHash = Bytes.sha1(secret);
-        return transaction(() -> removeIfSecretMatches(key, valueHash, givenHash));
+        return writes.run(db -> removeIfSecretMatches(db, key, valueHash, givenHash));
     }
 
-    private boolean removeIfSecretMatches(byte[] key, byte[] valueHash, byte[] givenHash) throws SQLException {
+    private static boolean removeIfSecretMatches(Connection db, byte[] key, byte[] valueHash, byte[] givenHash)
+            throws SQLException {
         byte[] storedHash;
         try (PreparedStatement find = db.prepareStatement(
                 "SELECT secret_hash FROM stored_value WHERE key = ? AND value_hash = ?")) {
@@ -220,7 +241,7 @@ public final class EmbeddedStore implements ValueStore {
 
     @Override
     public int purgeExpired(long nowMillis) {
-        return locked(() -> {
+        return writes.run(db -> {
             try (PreparedStatement purge = db.prepareStatement("DELETE FROM stored_value WHERE expires_at <= ?")) {
                 purge.setLong(1, nowMillis);
                 return purge.executeUpdate();
@@ -231,7 +252,7 @@ public final class EmbeddedStore implements ValueStore {
     @Override
     public SignedResult putSigned(SignedValue value, Capacity capacity) {
         String principal = Bytes.hex(value.principal());
-        return transaction(() -> {
+        return writes.run(db -> {
             long oldBytes = 0;
             try (PreparedStatement find = db.prepareStatement("SELECT sequence, " + SIGNED_BYTES.formatted("s")
                     + " FROM signed_value s WHERE label = ? AND principal_hex = ?")) {
@@ -247,7 +268,7 @@ public final class EmbeddedStore implements ValueStore {
                 }
             }
             long newBytes = Capacity.signedBytes(value);
-            if (newBytes > oldBytes && storedBytesNow() + newBytes - oldBytes > capacity.storedBytes()) {
+            if (newBytes > oldBytes && storedBytes(db) + newBytes - oldBytes > capacity.storedBytes()) {
                 return SignedResult.STORAGE_FULL;
             }
             try (PreparedStatement put = db.prepareStatement("""
@@ -274,7 +295,7 @@ public final class EmbeddedStore implements ValueStore {
         if (limit < 1) {
             return List.of();
         }
-        return locked(() -> {
+        return read(db -> {
             try (PreparedStatement find = db.prepareStatement("""
                     SELECT principal_hex, value, sequence, public_key, signature FROM signed_value
                     WHERE label = ? AND principal_hex >= ? AND principal_hex < ?
@@ -297,45 +318,52 @@ public final class EmbeddedStore implements ValueStore {
 
     @Override
     public int count(byte[] key, long nowMillis) {
-        return locked(() -> {
-            try (PreparedStatement count = db.prepareStatement(
-                    "SELECT count(*) FROM stored_value WHERE key = ? AND expires_at > ?")) {
-                count.setBytes(1, key);
-                count.setLong(2, nowMillis);
-                try (ResultSet row = count.executeQuery()) {
-                    row.next();
-                    return row.getInt(1);
-                }
+        return read(db -> countLive(db, key, nowMillis));
+    }
+
+    private static int countLive(Connection db, byte[] key, long nowMillis) throws SQLException {
+        try (PreparedStatement count = db.prepareStatement(
+                "SELECT count(*) FROM stored_value WHERE key = ? AND expires_at > ?")) {
+            count.setBytes(1, key);
+            count.setLong(2, nowMillis);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getInt(1);
             }
-        });
+        }
     }
 
     @Override
     public long storedBytes() {
-        return locked(this::storedBytesNow);
+        return read(EmbeddedStore::storedBytes);
     }
 
-    private long storedBytesNow() throws SQLException {
+    private static long storedBytes(Connection db) throws SQLException {
         try (Statement statement = db.createStatement();
              ResultSet row = statement.executeQuery("SELECT bytes FROM usage WHERE id = 0")) {
             return row.next() ? row.getLong(1) : 0;
         }
     }
 
-    /** Stops the purge, then closes the database; later calls throw {@link IllegalStateException}. */
+    /**
+     * Stops the purge, commits what is queued, then closes the database; later calls throw
+     * {@link IllegalStateException}.
+     */
     @Override
     public void close() {
         purger.close();
-        lock.lock();
+        writes.close();
+        readLock.lock();
         try {
             if (!closed) {
                 closed = true;
+                reader.close();
                 db.close();
             }
         } catch (SQLException e) {
             throw new StoreException("closing the embedded store " + file + " failed: " + e.getMessage(), e);
         } finally {
-            lock.unlock();
+            readLock.unlock();
         }
     }
 
@@ -344,44 +372,25 @@ public final class EmbeddedStore implements ValueStore {
         return "embedded store " + file;
     }
 
-    private interface Work<T> {
-        T run() throws SQLException;
+    private interface Read<T> {
+        T run(Connection db) throws SQLException;
     }
 
     /**
-     * {@code work} as one transaction, which takes SQLite's write lock at once (IMMEDIATE), so
-     * another process on the same file cannot write between its reads and its writes.
+     * {@code read} on the read connection, one at a time. In WAL mode it sees the last commit,
+     * never a transaction of the writer still under way, so nothing not yet on disk.
      */
-    private <T> T transaction(Work<T> work) {
-        return locked(() -> {
-            try (Statement statement = db.createStatement()) {
-                statement.executeUpdate("BEGIN IMMEDIATE");
-                boolean committed = false;
-                try {
-                    T result = work.run();
-                    statement.executeUpdate("COMMIT");
-                    committed = true;
-                    return result;
-                } finally {
-                    if (!committed) {
-                        statement.executeUpdate("ROLLBACK");
-                    }
-                }
-            }
-        });
-    }
-
-    private <T> T locked(Work<T> work) {
-        lock.lock();
+    private <T> T read(Read<T> read) {
+        readLock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException(this + " is closed");
             }
-            return work.run();
+            return read.run(reader);
         } catch (SQLException e) {
             throw new StoreException(this + " failed: " + e.getMessage(), e);
         } finally {
-            lock.unlock();
+            readLock.unlock();
         }
     }
 
