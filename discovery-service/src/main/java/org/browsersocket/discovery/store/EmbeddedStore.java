@@ -81,6 +81,7 @@ public final class EmbeddedStore implements ValueStore {
     private final GroupCommit writes;
     /** A second connection for reads, which WAL lets run beside the writer's transactions. */
     private final Connection reader;
+    private final StatementCache reads;
     private final ReentrantLock readLock = new ReentrantLock();
     private final Purger purger;
     private boolean closed;
@@ -89,6 +90,7 @@ public final class EmbeddedStore implements ValueStore {
         this.file = file;
         this.db = db;
         this.reader = reader;
+        this.reads = new StatementCache(reader);
         this.writes = new GroupCommit(toString(), db, hook);
         this.purger = new Purger("purge " + file, purgeInterval, this::purgeExpired);
     }
@@ -145,41 +147,39 @@ public final class EmbeddedStore implements ValueStore {
     public PutResult put(byte[] key, byte[] value, long expiresAtMillis, byte[] secretHash, long nowMillis,
                          Capacity capacity) {
         byte[] valueHash = Bytes.sha1(value);
-        return writes.run(db -> {
+        return writes.run(sql -> {
             long oldBytes = 0;
             boolean live = false;
             boolean wasRemovable = false;
-            try (PreparedStatement find = db.prepareStatement(
-                    "SELECT expires_at, secret_hash IS NOT NULL, length(value) FROM stored_value WHERE key = ? AND value_hash = ?")) {
-                find.setBytes(1, key);
-                find.setBytes(2, valueHash);
-                try (ResultSet row = find.executeQuery()) {
-                    if (row.next()) {
-                        live = row.getLong(1) > nowMillis;
-                        wasRemovable = row.getBoolean(2);
-                        oldBytes = Capacity.valueBytes(row.getInt(3), wasRemovable);
-                    }
+            PreparedStatement find = sql.get(
+                    "SELECT expires_at, secret_hash IS NOT NULL, length(value) FROM stored_value WHERE key = ? AND value_hash = ?");
+            find.setBytes(1, key);
+            find.setBytes(2, valueHash);
+            try (ResultSet row = find.executeQuery()) {
+                if (row.next()) {
+                    live = row.getLong(1) > nowMillis;
+                    wasRemovable = row.getBoolean(2);
+                    oldBytes = Capacity.valueBytes(row.getInt(3), wasRemovable);
                 }
             }
-            if (!live && countLive(db, key, nowMillis) >= capacity.valuesPerKey()) {
+            if (!live && countLive(sql, key, nowMillis) >= capacity.valuesPerKey()) {
                 return PutResult.OVER_CAPACITY;
             }
             long newBytes = Capacity.valueBytes(value.length, secretHash != null || wasRemovable);
-            if (newBytes > oldBytes && storedBytes(db) + newBytes - oldBytes > capacity.storedBytes()) {
+            if (newBytes > oldBytes && storedBytes(sql) + newBytes - oldBytes > capacity.storedBytes()) {
                 return PutResult.STORAGE_FULL;
             }
-            try (PreparedStatement put = db.prepareStatement("""
+            PreparedStatement put = sql.get("""
                     INSERT INTO stored_value (key, value_hash, value, expires_at, secret_hash) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (key, value_hash) DO UPDATE SET
                         expires_at = max(expires_at, excluded.expires_at),
-                        secret_hash = coalesce(excluded.secret_hash, secret_hash)""")) {
-                put.setBytes(1, key);
-                put.setBytes(2, valueHash);
-                put.setBytes(3, value);
-                put.setLong(4, expiresAtMillis);
-                put.setBytes(5, secretHash);
-                put.executeUpdate();
-            }
+                        secret_hash = coalesce(excluded.secret_hash, secret_hash)""");
+            put.setBytes(1, key);
+            put.setBytes(2, valueHash);
+            put.setBytes(3, value);
+            put.setLong(4, expiresAtMillis);
+            put.setBytes(5, secretHash);
+            put.executeUpdate();
             return PutResult.OK;
         });
     }
@@ -189,23 +189,22 @@ public final class EmbeddedStore implements ValueStore {
         if (maxValues < 1) {
             throw new IllegalArgumentException("maxValues must be positive: " + maxValues);
         }
-        List<StoredValue> values = read(db -> {
-            try (PreparedStatement get = db.prepareStatement("""
+        List<StoredValue> values = read(sql -> {
+            PreparedStatement get = sql.get("""
                     SELECT value, value_hash, expires_at, secret_hash FROM stored_value
                     WHERE key = ? AND value_hash > ? AND expires_at > ?
-                    ORDER BY value_hash LIMIT ?""")) {
-                get.setBytes(1, key);
-                get.setBytes(2, placemark);
-                get.setLong(3, nowMillis);
-                get.setInt(4, maxValues + 1); // one more than asked: tells whether more follow
-                List<StoredValue> found = new ArrayList<>();
-                try (ResultSet rows = get.executeQuery()) {
-                    while (rows.next()) {
-                        found.add(new StoredValue(rows.getBytes(1), rows.getBytes(2), rows.getLong(3), rows.getBytes(4)));
-                    }
+                    ORDER BY value_hash LIMIT ?""");
+            get.setBytes(1, key);
+            get.setBytes(2, placemark);
+            get.setLong(3, nowMillis);
+            get.setInt(4, maxValues + 1); // one more than asked: tells whether more follow
+            List<StoredValue> found = new ArrayList<>();
+            try (ResultSet rows = get.executeQuery()) {
+                while (rows.next()) {
+                    found.add(new StoredValue(rows.getBytes(1), rows.getBytes(2), rows.getLong(3), rows.getBytes(4)));
                 }
-                return found;
             }
+            return found;
         });
         return Pages.of(values, maxValues);
     }
@@ -213,78 +212,73 @@ public final class EmbeddedStore implements ValueStore {
     @Override
     public boolean remove(byte[] key, byte[] valueHash, byte[] secret) {
         byte[] givenHash = Bytes.sha1(secret);
-        return writes.run(db -> removeIfSecretMatches(db, key, valueHash, givenHash));
+        return writes.run(sql -> removeIfSecretMatches(sql, key, valueHash, givenHash));
     }
 
-    private static boolean removeIfSecretMatches(Connection db, byte[] key, byte[] valueHash, byte[] givenHash)
+    private static boolean removeIfSecretMatches(StatementCache sql, byte[] key, byte[] valueHash, byte[] givenHash)
             throws SQLException {
         byte[] storedHash;
-        try (PreparedStatement find = db.prepareStatement(
-                "SELECT secret_hash FROM stored_value WHERE key = ? AND value_hash = ?")) {
-            find.setBytes(1, key);
-            find.setBytes(2, valueHash);
-            try (ResultSet row = find.executeQuery()) {
-                storedHash = row.next() ? row.getBytes(1) : null;
-            }
+        PreparedStatement find = sql.get(
+                "SELECT secret_hash FROM stored_value WHERE key = ? AND value_hash = ?");
+        find.setBytes(1, key);
+        find.setBytes(2, valueHash);
+        try (ResultSet row = find.executeQuery()) {
+            storedHash = row.next() ? row.getBytes(1) : null;
         }
         // Constant time, so response times do not reveal how much of a guessed secret's hash matched.
         if (storedHash == null || !MessageDigest.isEqual(storedHash, givenHash)) {
             return false;
         }
-        try (PreparedStatement delete = db.prepareStatement(
-                "DELETE FROM stored_value WHERE key = ? AND value_hash = ?")) {
-            delete.setBytes(1, key);
-            delete.setBytes(2, valueHash);
-            return delete.executeUpdate() == 1;
-        }
+        PreparedStatement delete = sql.get(
+                "DELETE FROM stored_value WHERE key = ? AND value_hash = ?");
+        delete.setBytes(1, key);
+        delete.setBytes(2, valueHash);
+        return delete.executeUpdate() == 1;
     }
 
     @Override
     public int purgeExpired(long nowMillis) {
-        return writes.run(db -> {
-            try (PreparedStatement purge = db.prepareStatement("DELETE FROM stored_value WHERE expires_at <= ?")) {
-                purge.setLong(1, nowMillis);
-                return purge.executeUpdate();
-            }
+        return writes.run(sql -> {
+            PreparedStatement purge = sql.get("DELETE FROM stored_value WHERE expires_at <= ?");
+            purge.setLong(1, nowMillis);
+            return purge.executeUpdate();
         });
     }
 
     @Override
     public SignedResult putSigned(SignedValue value, Capacity capacity) {
         String principal = Bytes.hex(value.principal());
-        return writes.run(db -> {
+        return writes.run(sql -> {
             long oldBytes = 0;
-            try (PreparedStatement find = db.prepareStatement("SELECT sequence, " + SIGNED_BYTES.formatted("s")
-                    + " FROM signed_value s WHERE label = ? AND principal_hex = ?")) {
-                find.setString(1, value.label());
-                find.setString(2, principal);
-                try (ResultSet row = find.executeQuery()) {
-                    if (row.next()) {
-                        if (value.sequence() <= row.getLong(1)) {
-                            return SignedResult.NOT_HIGHER;
-                        }
-                        oldBytes = row.getLong(2);
+            PreparedStatement find = sql.get("SELECT sequence, " + SIGNED_BYTES.formatted("s")
+                    + " FROM signed_value s WHERE label = ? AND principal_hex = ?");
+            find.setString(1, value.label());
+            find.setString(2, principal);
+            try (ResultSet row = find.executeQuery()) {
+                if (row.next()) {
+                    if (value.sequence() <= row.getLong(1)) {
+                        return SignedResult.NOT_HIGHER;
                     }
+                    oldBytes = row.getLong(2);
                 }
             }
             long newBytes = Capacity.signedBytes(value);
-            if (newBytes > oldBytes && storedBytes(db) + newBytes - oldBytes > capacity.storedBytes()) {
+            if (newBytes > oldBytes && storedBytes(sql) + newBytes - oldBytes > capacity.storedBytes()) {
                 return SignedResult.STORAGE_FULL;
             }
-            try (PreparedStatement put = db.prepareStatement("""
+            PreparedStatement put = sql.get("""
                     INSERT INTO signed_value (label, principal_hex, value, sequence, public_key, signature)
                     VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (label, principal_hex) DO UPDATE SET
                         value = excluded.value, sequence = excluded.sequence,
-                        public_key = excluded.public_key, signature = excluded.signature""")) {
-                put.setString(1, value.label());
-                put.setString(2, principal);
-                put.setBytes(3, value.value());
-                put.setLong(4, value.sequence());
-                put.setBytes(5, value.publicKey());
-                put.setBytes(6, value.signature());
-                put.executeUpdate();
-            }
+                        public_key = excluded.public_key, signature = excluded.signature""");
+            put.setString(1, value.label());
+            put.setString(2, principal);
+            put.setBytes(3, value.value());
+            put.setLong(4, value.sequence());
+            put.setBytes(5, value.publicKey());
+            put.setBytes(6, value.signature());
+            put.executeUpdate();
             return SignedResult.STORED;
         });
     }
@@ -295,41 +289,39 @@ public final class EmbeddedStore implements ValueStore {
         if (limit < 1) {
             return List.of();
         }
-        return read(db -> {
-            try (PreparedStatement find = db.prepareStatement("""
+        return read(sql -> {
+            PreparedStatement find = sql.get("""
                     SELECT principal_hex, value, sequence, public_key, signature FROM signed_value
                     WHERE label = ? AND principal_hex >= ? AND principal_hex < ?
-                    ORDER BY principal_hex LIMIT ?""")) {
-                find.setString(1, label);
-                find.setString(2, prefix);
-                find.setString(3, Bytes.afterPrefix(prefix));
-                find.setInt(4, limit);
-                List<SignedValue> found = new ArrayList<>();
-                try (ResultSet rows = find.executeQuery()) {
-                    while (rows.next()) {
-                        found.add(new SignedValue(Bytes.unhex(rows.getString(1)), label, rows.getBytes(2),
-                                rows.getLong(3), rows.getBytes(4), rows.getBytes(5)));
-                    }
+                    ORDER BY principal_hex LIMIT ?""");
+            find.setString(1, label);
+            find.setString(2, prefix);
+            find.setString(3, Bytes.afterPrefix(prefix));
+            find.setInt(4, limit);
+            List<SignedValue> found = new ArrayList<>();
+            try (ResultSet rows = find.executeQuery()) {
+                while (rows.next()) {
+                    found.add(new SignedValue(Bytes.unhex(rows.getString(1)), label, rows.getBytes(2),
+                            rows.getLong(3), rows.getBytes(4), rows.getBytes(5)));
                 }
-                return found;
             }
+            return found;
         });
     }
 
     @Override
     public int count(byte[] key, long nowMillis) {
-        return read(db -> countLive(db, key, nowMillis));
+        return read(sql -> countLive(sql, key, nowMillis));
     }
 
-    private static int countLive(Connection db, byte[] key, long nowMillis) throws SQLException {
-        try (PreparedStatement count = db.prepareStatement(
-                "SELECT count(*) FROM stored_value WHERE key = ? AND expires_at > ?")) {
-            count.setBytes(1, key);
-            count.setLong(2, nowMillis);
-            try (ResultSet row = count.executeQuery()) {
-                row.next();
-                return row.getInt(1);
-            }
+    private static int countLive(StatementCache sql, byte[] key, long nowMillis) throws SQLException {
+        PreparedStatement count = sql.get(
+                "SELECT count(*) FROM stored_value WHERE key = ? AND expires_at > ?");
+        count.setBytes(1, key);
+        count.setLong(2, nowMillis);
+        try (ResultSet row = count.executeQuery()) {
+            row.next();
+            return row.getInt(1);
         }
     }
 
@@ -338,9 +330,8 @@ public final class EmbeddedStore implements ValueStore {
         return read(EmbeddedStore::storedBytes);
     }
 
-    private static long storedBytes(Connection db) throws SQLException {
-        try (Statement statement = db.createStatement();
-             ResultSet row = statement.executeQuery("SELECT bytes FROM usage WHERE id = 0")) {
+    private static long storedBytes(StatementCache sql) throws SQLException {
+        try (ResultSet row = sql.get("SELECT bytes FROM usage WHERE id = 0").executeQuery()) {
             return row.next() ? row.getLong(1) : 0;
         }
     }
@@ -357,6 +348,7 @@ public final class EmbeddedStore implements ValueStore {
         try {
             if (!closed) {
                 closed = true;
+                reads.close();
                 reader.close();
                 db.close();
             }
@@ -373,7 +365,7 @@ public final class EmbeddedStore implements ValueStore {
     }
 
     private interface Read<T> {
-        T run(Connection db) throws SQLException;
+        T run(StatementCache sql) throws SQLException;
     }
 
     /**
@@ -386,7 +378,7 @@ public final class EmbeddedStore implements ValueStore {
             if (closed) {
                 throw new IllegalStateException(this + " is closed");
             }
-            return read.run(reader);
+            return read.run(reads);
         } catch (SQLException e) {
             throw new StoreException(this + " failed: " + e.getMessage(), e);
         } finally {

@@ -2,7 +2,6 @@ package org.browsersocket.discovery.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -32,17 +31,17 @@ final class GroupCommit implements AutoCloseable {
 
     /** One write: its statements on the connection, inside a transaction the writer owns. */
     interface Write<T> {
-        T apply(Connection db) throws SQLException;
+        T apply(StatementCache sql) throws SQLException;
     }
 
     /** A queued write and its caller's future. */
     private record Pending<T>(Write<T> write, CompletableFuture<T> outcome) {}
 
     /** Queued by {@link #close()} after the last write: the writer stops when it takes this. */
-    private static final Pending<Void> STOP = new Pending<>(db -> null, new CompletableFuture<>());
+    private static final Pending<Void> STOP = new Pending<>(sql -> null, new CompletableFuture<>());
 
     private final String name;
-    private final Connection db;
+    private final StatementCache sql;
     private final CommitHook hook;
     private final BlockingQueue<Pending<?>> queue = new ArrayBlockingQueue<>(MAX_QUEUED);
     /** Queuing holds it shared and closing exclusively, so nothing is queued behind STOP. */
@@ -53,7 +52,7 @@ final class GroupCommit implements AutoCloseable {
     /** Starts the writer; {@code name} names the store in errors. */
     GroupCommit(String name, Connection db, CommitHook hook) {
         this.name = name;
-        this.db = db;
+        this.sql = new StatementCache(db);
         this.hook = hook;
         this.writer = new Thread(this::writeAll, "commit " + name);
         // A store nobody closes must not keep the JVM alive; whatever was acknowledged is on disk.
@@ -123,6 +122,7 @@ final class GroupCommit implements AutoCloseable {
                 }
             }
             if (stop) {
+                closeStatements();
                 return;
             }
         }
@@ -134,20 +134,18 @@ final class GroupCommit implements AutoCloseable {
         }
         List<Object> results = new ArrayList<>(batch.size());
         try {
-            try (Statement statement = db.createStatement()) {
-                // IMMEDIATE takes SQLite's write lock at once, so another process on the same file
-                // cannot write between a write's reads and its writes.
-                statement.executeUpdate("BEGIN IMMEDIATE");
-                try {
-                    for (Pending<?> pending : batch) {
-                        results.add(applyInSavepoint(statement, pending.write()));
-                    }
-                    hook.beforeCommit(batch.size());
-                    statement.executeUpdate("COMMIT");
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(statement);
-                    throw e;
+            // IMMEDIATE takes SQLite's write lock at once, so another process on the same file
+            // cannot write between a write's reads and its writes.
+            sql.execute("BEGIN IMMEDIATE");
+            try {
+                for (Pending<?> pending : batch) {
+                    results.add(applyInSavepoint(pending.write()));
                 }
+                hook.beforeCommit(batch.size());
+                sql.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly();
+                throw e;
             }
         } catch (SQLException | RuntimeException transactionFailed) {
             // Nothing of this transaction is kept: each write gets what it would get alone.
@@ -161,32 +159,36 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    /** The write's result, or the {@link Failed} it ended with (rolled back to its savepoint). */
-    private static Object applyInSavepoint(Statement statement, Write<?> write) throws SQLException {
-        statement.executeUpdate("SAVEPOINT one_write");
+    /**
+     * The write's result, or the {@link Failed} it ended with, rolled back to its savepoint. Should
+     * SQLite have ended the whole transaction on the error (disk full, I/O error), rolling back to
+     * the savepoint fails: the caller gives up the transaction rather than let later writes run
+     * outside it.
+     */
+    private Object applyInSavepoint(Write<?> write) throws SQLException {
+        sql.execute("SAVEPOINT one_write");
         Object result;
         try {
-            result = write.apply(statement.getConnection());
+            result = write.apply(sql);
         } catch (SQLException | RuntimeException e) {
-            // Should this fail too, the transaction is in doubt: the caller gives it up whole.
-            statement.executeUpdate("ROLLBACK TO one_write");
-            statement.executeUpdate("RELEASE one_write");
+            sql.execute("ROLLBACK TO one_write");
+            sql.execute("RELEASE one_write");
             return new Failed(e);
         }
-        statement.executeUpdate("RELEASE one_write");
+        sql.execute("RELEASE one_write");
         return result;
     }
 
     private void commitAlone(Pending<?> pending) {
         Object result;
-        try (Statement statement = db.createStatement()) {
-            statement.executeUpdate("BEGIN IMMEDIATE");
+        try {
+            sql.execute("BEGIN IMMEDIATE");
             try {
-                result = pending.write().apply(db);
+                result = pending.write().apply(sql);
                 hook.beforeCommit(1);
-                statement.executeUpdate("COMMIT");
+                sql.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(statement);
+                rollbackQuietly();
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
@@ -210,11 +212,19 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private static void rollbackQuietly(Statement statement) {
+    private void rollbackQuietly() {
         try {
-            statement.executeUpdate("ROLLBACK");
+            sql.execute("ROLLBACK");
         } catch (SQLException alreadyGone) {
             // SQLite ends a transaction by itself on some errors; then there is nothing to roll back.
+        }
+    }
+
+    private void closeStatements() {
+        try {
+            sql.close();
+        } catch (SQLException e) {
+            // The connection is closed next, which frees them anyway.
         }
     }
 
