@@ -359,6 +359,11 @@ public final class EmbeddedStore implements ValueStore {
         }
     }
 
+    /** Writes waiting for the next group commit (for tests that need a batch to build up). */
+    int queuedWrites() {
+        return writes.queued();
+    }
+
     @Override
     public String toString() {
         return "embedded store " + file;

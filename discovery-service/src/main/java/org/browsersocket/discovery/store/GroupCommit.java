@@ -80,6 +80,11 @@ final class GroupCommit implements AutoCloseable {
         return await(pending.outcome());
     }
 
+    /** Writes queued and not yet taken by the writer (for tests that need a batch to build up). */
+    int queued() {
+        return queue.size();
+    }
+
     /** Runs what is queued, stops the writer and waits for it; the connection stays open. */
     @Override
     public void close() {
