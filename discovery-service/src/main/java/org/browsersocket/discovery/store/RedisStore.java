@@ -33,7 +33,7 @@ public final class RedisStore implements ValueStore {
     private static final String BYTES = PREFIX + "bytes";
     private static final int PURGE_BATCH = 1000;
     /** Pipelines of writes in flight at once (each on a connection of the pool). */
-    static final int PIPELINES = Integer.getInteger("bsd.pipelines", 4);
+    static final int PIPELINES = 4;
 
     private final StoreLocation.Redis location;
     private final JedisPooled redis;
