@@ -19,8 +19,9 @@ import org.sqlite.SQLiteConfig;
  * The store of {@code embedded:DIR}: one SQLite database in DIR. SQLite in WAL mode with
  * {@code synchronous=FULL} has every commit on disk before it returns, so an acknowledged put
  * survives a crash of the process (or the machine). Expiry times are absolute, so TTLs keep
- * counting while the service is down. One connection serves all threads, one call at a time;
- * each call is a short indexed statement, so the lock is held only briefly.
+ * counting while the service is down. Writes from all threads meet in group commits ({@link
+ * GroupCommit}): one transaction and one fsync for all the writes waiting, each acknowledged only
+ * once its transaction is on disk. Reads use a second connection, so they do not wait for fsyncs.
  */
 public final class EmbeddedStore implements ValueStore {
     /** The database file inside the directory. */
@@ -75,14 +76,22 @@ public final class EmbeddedStore implements ValueStore {
     }
 
     private final Path file;
+    /** The writing connection: only {@link #writes}' thread uses it. */
     private final Connection db;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final GroupCommit writes;
+    /** A second connection for reads, which WAL lets run beside the writer's transactions. */
+    private final Connection reader;
+    private final StatementCache reads;
+    private final ReentrantLock readLock = new ReentrantLock();
     private final Purger purger;
     private boolean closed;
 
-    private EmbeddedStore(Path file, Connection db, Duration purgeInterval) {
+    private EmbeddedStore(Path file, Connection db, Connection reader, Duration purgeInterval, CommitHook hook) {
         this.file = file;
         this.db = db;
+        this.reader = reader;
+        this.reads = new StatementCache(reader);
+        this.writes = new GroupCommit(toString(), db, hook);
         this.purger = new Purger("purge " + file, purgeInterval, this::purgeExpired);
     }
 
@@ -93,6 +102,11 @@ public final class EmbeddedStore implements ValueStore {
 
     /** As {@link #open(StoreLocation.Embedded)}, purging every {@code purgeInterval}. */
     public static EmbeddedStore open(StoreLocation.Embedded location, Duration purgeInterval) {
+        return open(location, purgeInterval, CommitHook.NONE);
+    }
+
+    /** As {@link #open(StoreLocation.Embedded, Duration)}, calling {@code hook} before every commit. */
+    static EmbeddedStore open(StoreLocation.Embedded location, Duration purgeInterval, CommitHook hook) {
         Path file = location.directory().toAbsolutePath().resolve(FILE_NAME);
         try {
             Files.createDirectories(file.getParent());
@@ -104,9 +118,8 @@ public final class EmbeddedStore implements ValueStore {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         // Another process on the same file (a second instance, a backup) waits instead of failing.
         config.setBusyTimeout(10_000);
-        // Take the write lock when a transaction begins, so read-check-delete cannot interleave.
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         Connection db = null;
+        Connection reader = null;
         try {
             db = config.createConnection("jdbc:sqlite:" + file);
             try (Statement statement = db.createStatement()) {
@@ -114,52 +127,59 @@ public final class EmbeddedStore implements ValueStore {
                     statement.executeUpdate(sql);
                 }
             }
-            return new EmbeddedStore(file, db, purgeInterval);
+            SQLiteConfig readOnly = new SQLiteConfig();
+            readOnly.setReadOnly(true);
+            readOnly.setBusyTimeout(10_000);
+            reader = readOnly.createConnection("jdbc:sqlite:" + file);
+            return new EmbeddedStore(file, db, reader, purgeInterval, hook);
         } catch (SQLException | RuntimeException e) {
+            closeQuietly(reader);
             closeQuietly(db);
             throw new StoreException("cannot open the embedded store " + file + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Queued for the next group commit ({@link GroupCommit}): returns once the transaction that
+     * holds it is on disk. Each put's checks see every write queued before it.
+     */
     @Override
     public PutResult put(byte[] key, byte[] value, long expiresAtMillis, byte[] secretHash, long nowMillis,
                          Capacity capacity) {
         byte[] valueHash = Bytes.sha1(value);
-        return transaction(() -> {
+        return writes.run(sql -> {
             long oldBytes = 0;
             boolean live = false;
             boolean wasRemovable = false;
-            try (PreparedStatement find = db.prepareStatement(
-                    "SELECT expires_at, secret_hash IS NOT NULL, length(value) FROM stored_value WHERE key = ? AND value_hash = ?")) {
-                find.setBytes(1, key);
-                find.setBytes(2, valueHash);
-                try (ResultSet row = find.executeQuery()) {
-                    if (row.next()) {
-                        live = row.getLong(1) > nowMillis;
-                        wasRemovable = row.getBoolean(2);
-                        oldBytes = Capacity.valueBytes(row.getInt(3), wasRemovable);
-                    }
+            PreparedStatement find = sql.get(
+                    "SELECT expires_at, secret_hash IS NOT NULL, length(value) FROM stored_value WHERE key = ? AND value_hash = ?");
+            find.setBytes(1, key);
+            find.setBytes(2, valueHash);
+            try (ResultSet row = find.executeQuery()) {
+                if (row.next()) {
+                    live = row.getLong(1) > nowMillis;
+                    wasRemovable = row.getBoolean(2);
+                    oldBytes = Capacity.valueBytes(row.getInt(3), wasRemovable);
                 }
             }
-            if (!live && count(key, nowMillis) >= capacity.valuesPerKey()) {
+            if (!live && countLive(sql, key, nowMillis) >= capacity.valuesPerKey()) {
                 return PutResult.OVER_CAPACITY;
             }
             long newBytes = Capacity.valueBytes(value.length, secretHash != null || wasRemovable);
-            if (newBytes > oldBytes && storedBytesNow() + newBytes - oldBytes > capacity.storedBytes()) {
+            if (newBytes > oldBytes && storedBytes(sql) + newBytes - oldBytes > capacity.storedBytes()) {
                 return PutResult.STORAGE_FULL;
             }
-            try (PreparedStatement put = db.prepareStatement("""
+            PreparedStatement put = sql.get("""
                     INSERT INTO stored_value (key, value_hash, value, expires_at, secret_hash) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (key, value_hash) DO UPDATE SET
                         expires_at = max(expires_at, excluded.expires_at),
-                        secret_hash = coalesce(excluded.secret_hash, secret_hash)""")) {
-                put.setBytes(1, key);
-                put.setBytes(2, valueHash);
-                put.setBytes(3, value);
-                put.setLong(4, expiresAtMillis);
-                put.setBytes(5, secretHash);
-                put.executeUpdate();
-            }
+                        secret_hash = coalesce(excluded.secret_hash, secret_hash)""");
+            put.setBytes(1, key);
+            put.setBytes(2, valueHash);
+            put.setBytes(3, value);
+            put.setLong(4, expiresAtMillis);
+            put.setBytes(5, secretHash);
+            put.executeUpdate();
             return PutResult.OK;
         });
     }
@@ -169,23 +189,22 @@ public final class EmbeddedStore implements ValueStore {
         if (maxValues < 1) {
             throw new IllegalArgumentException("maxValues must be positive: " + maxValues);
         }
-        List<StoredValue> values = locked(() -> {
-            try (PreparedStatement get = db.prepareStatement("""
+        List<StoredValue> values = read(sql -> {
+            PreparedStatement get = sql.get("""
                     SELECT value, value_hash, expires_at, secret_hash FROM stored_value
                     WHERE key = ? AND value_hash > ? AND expires_at > ?
-                    ORDER BY value_hash LIMIT ?""")) {
-                get.setBytes(1, key);
-                get.setBytes(2, placemark);
-                get.setLong(3, nowMillis);
-                get.setInt(4, maxValues + 1); // one more than asked: tells whether more follow
-                List<StoredValue> found = new ArrayList<>();
-                try (ResultSet rows = get.executeQuery()) {
-                    while (rows.next()) {
-                        found.add(new StoredValue(rows.getBytes(1), rows.getBytes(2), rows.getLong(3), rows.getBytes(4)));
-                    }
+                    ORDER BY value_hash LIMIT ?""");
+            get.setBytes(1, key);
+            get.setBytes(2, placemark);
+            get.setLong(3, nowMillis);
+            get.setInt(4, maxValues + 1); // one more than asked: tells whether more follow
+            List<StoredValue> found = new ArrayList<>();
+            try (ResultSet rows = get.executeQuery()) {
+                while (rows.next()) {
+                    found.add(new StoredValue(rows.getBytes(1), rows.getBytes(2), rows.getLong(3), rows.getBytes(4)));
                 }
-                return found;
             }
+            return found;
         });
         return Pages.of(values, maxValues);
     }
@@ -193,77 +212,73 @@ public final class EmbeddedStore implements ValueStore {
     @Override
     public boolean remove(byte[] key, byte[] valueHash, byte[] secret) {
         byte[] givenHash = Bytes.sha1(secret);
-        return transaction(() -> removeIfSecretMatches(key, valueHash, givenHash));
+        return writes.run(sql -> removeIfSecretMatches(sql, key, valueHash, givenHash));
     }
 
-    private boolean removeIfSecretMatches(byte[] key, byte[] valueHash, byte[] givenHash) throws SQLException {
+    private static boolean removeIfSecretMatches(StatementCache sql, byte[] key, byte[] valueHash, byte[] givenHash)
+            throws SQLException {
         byte[] storedHash;
-        try (PreparedStatement find = db.prepareStatement(
-                "SELECT secret_hash FROM stored_value WHERE key = ? AND value_hash = ?")) {
-            find.setBytes(1, key);
-            find.setBytes(2, valueHash);
-            try (ResultSet row = find.executeQuery()) {
-                storedHash = row.next() ? row.getBytes(1) : null;
-            }
+        PreparedStatement find = sql.get(
+                "SELECT secret_hash FROM stored_value WHERE key = ? AND value_hash = ?");
+        find.setBytes(1, key);
+        find.setBytes(2, valueHash);
+        try (ResultSet row = find.executeQuery()) {
+            storedHash = row.next() ? row.getBytes(1) : null;
         }
         // Constant time, so response times do not reveal how much of a guessed secret's hash matched.
         if (storedHash == null || !MessageDigest.isEqual(storedHash, givenHash)) {
             return false;
         }
-        try (PreparedStatement delete = db.prepareStatement(
-                "DELETE FROM stored_value WHERE key = ? AND value_hash = ?")) {
-            delete.setBytes(1, key);
-            delete.setBytes(2, valueHash);
-            return delete.executeUpdate() == 1;
-        }
+        PreparedStatement delete = sql.get(
+                "DELETE FROM stored_value WHERE key = ? AND value_hash = ?");
+        delete.setBytes(1, key);
+        delete.setBytes(2, valueHash);
+        return delete.executeUpdate() == 1;
     }
 
     @Override
     public int purgeExpired(long nowMillis) {
-        return locked(() -> {
-            try (PreparedStatement purge = db.prepareStatement("DELETE FROM stored_value WHERE expires_at <= ?")) {
-                purge.setLong(1, nowMillis);
-                return purge.executeUpdate();
-            }
+        return writes.run(sql -> {
+            PreparedStatement purge = sql.get("DELETE FROM stored_value WHERE expires_at <= ?");
+            purge.setLong(1, nowMillis);
+            return purge.executeUpdate();
         });
     }
 
     @Override
     public SignedResult putSigned(SignedValue value, Capacity capacity) {
         String principal = Bytes.hex(value.principal());
-        return transaction(() -> {
+        return writes.run(sql -> {
             long oldBytes = 0;
-            try (PreparedStatement find = db.prepareStatement("SELECT sequence, " + SIGNED_BYTES.formatted("s")
-                    + " FROM signed_value s WHERE label = ? AND principal_hex = ?")) {
-                find.setString(1, value.label());
-                find.setString(2, principal);
-                try (ResultSet row = find.executeQuery()) {
-                    if (row.next()) {
-                        if (value.sequence() <= row.getLong(1)) {
-                            return SignedResult.NOT_HIGHER;
-                        }
-                        oldBytes = row.getLong(2);
+            PreparedStatement find = sql.get("SELECT sequence, " + SIGNED_BYTES.formatted("s")
+                    + " FROM signed_value s WHERE label = ? AND principal_hex = ?");
+            find.setString(1, value.label());
+            find.setString(2, principal);
+            try (ResultSet row = find.executeQuery()) {
+                if (row.next()) {
+                    if (value.sequence() <= row.getLong(1)) {
+                        return SignedResult.NOT_HIGHER;
                     }
+                    oldBytes = row.getLong(2);
                 }
             }
             long newBytes = Capacity.signedBytes(value);
-            if (newBytes > oldBytes && storedBytesNow() + newBytes - oldBytes > capacity.storedBytes()) {
+            if (newBytes > oldBytes && storedBytes(sql) + newBytes - oldBytes > capacity.storedBytes()) {
                 return SignedResult.STORAGE_FULL;
             }
-            try (PreparedStatement put = db.prepareStatement("""
+            PreparedStatement put = sql.get("""
                     INSERT INTO signed_value (label, principal_hex, value, sequence, public_key, signature)
                     VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (label, principal_hex) DO UPDATE SET
                         value = excluded.value, sequence = excluded.sequence,
-                        public_key = excluded.public_key, signature = excluded.signature""")) {
-                put.setString(1, value.label());
-                put.setString(2, principal);
-                put.setBytes(3, value.value());
-                put.setLong(4, value.sequence());
-                put.setBytes(5, value.publicKey());
-                put.setBytes(6, value.signature());
-                put.executeUpdate();
-            }
+                        public_key = excluded.public_key, signature = excluded.signature""");
+            put.setString(1, value.label());
+            put.setString(2, principal);
+            put.setBytes(3, value.value());
+            put.setLong(4, value.sequence());
+            put.setBytes(5, value.publicKey());
+            put.setBytes(6, value.signature());
+            put.executeUpdate();
             return SignedResult.STORED;
         });
     }
@@ -274,69 +289,79 @@ public final class EmbeddedStore implements ValueStore {
         if (limit < 1) {
             return List.of();
         }
-        return locked(() -> {
-            try (PreparedStatement find = db.prepareStatement("""
+        return read(sql -> {
+            PreparedStatement find = sql.get("""
                     SELECT principal_hex, value, sequence, public_key, signature FROM signed_value
                     WHERE label = ? AND principal_hex >= ? AND principal_hex < ?
-                    ORDER BY principal_hex LIMIT ?""")) {
-                find.setString(1, label);
-                find.setString(2, prefix);
-                find.setString(3, Bytes.afterPrefix(prefix));
-                find.setInt(4, limit);
-                List<SignedValue> found = new ArrayList<>();
-                try (ResultSet rows = find.executeQuery()) {
-                    while (rows.next()) {
-                        found.add(new SignedValue(Bytes.unhex(rows.getString(1)), label, rows.getBytes(2),
-                                rows.getLong(3), rows.getBytes(4), rows.getBytes(5)));
-                    }
+                    ORDER BY principal_hex LIMIT ?""");
+            find.setString(1, label);
+            find.setString(2, prefix);
+            find.setString(3, Bytes.afterPrefix(prefix));
+            find.setInt(4, limit);
+            List<SignedValue> found = new ArrayList<>();
+            try (ResultSet rows = find.executeQuery()) {
+                while (rows.next()) {
+                    found.add(new SignedValue(Bytes.unhex(rows.getString(1)), label, rows.getBytes(2),
+                            rows.getLong(3), rows.getBytes(4), rows.getBytes(5)));
                 }
-                return found;
             }
+            return found;
         });
     }
 
     @Override
     public int count(byte[] key, long nowMillis) {
-        return locked(() -> {
-            try (PreparedStatement count = db.prepareStatement(
-                    "SELECT count(*) FROM stored_value WHERE key = ? AND expires_at > ?")) {
-                count.setBytes(1, key);
-                count.setLong(2, nowMillis);
-                try (ResultSet row = count.executeQuery()) {
-                    row.next();
-                    return row.getInt(1);
-                }
-            }
-        });
+        return read(sql -> countLive(sql, key, nowMillis));
+    }
+
+    private static int countLive(StatementCache sql, byte[] key, long nowMillis) throws SQLException {
+        PreparedStatement count = sql.get(
+                "SELECT count(*) FROM stored_value WHERE key = ? AND expires_at > ?");
+        count.setBytes(1, key);
+        count.setLong(2, nowMillis);
+        try (ResultSet row = count.executeQuery()) {
+            row.next();
+            return row.getInt(1);
+        }
     }
 
     @Override
     public long storedBytes() {
-        return locked(this::storedBytesNow);
+        return read(EmbeddedStore::storedBytes);
     }
 
-    private long storedBytesNow() throws SQLException {
-        try (Statement statement = db.createStatement();
-             ResultSet row = statement.executeQuery("SELECT bytes FROM usage WHERE id = 0")) {
+    private static long storedBytes(StatementCache sql) throws SQLException {
+        try (ResultSet row = sql.get("SELECT bytes FROM usage WHERE id = 0").executeQuery()) {
             return row.next() ? row.getLong(1) : 0;
         }
     }
 
-    /** Stops the purge, then closes the database; later calls throw {@link IllegalStateException}. */
+    /**
+     * Stops the purge, commits what is queued, then closes the database; later calls throw
+     * {@link IllegalStateException}.
+     */
     @Override
     public void close() {
         purger.close();
-        lock.lock();
+        writes.close();
+        readLock.lock();
         try {
             if (!closed) {
                 closed = true;
+                reads.close();
+                reader.close();
                 db.close();
             }
         } catch (SQLException e) {
             throw new StoreException("closing the embedded store " + file + " failed: " + e.getMessage(), e);
         } finally {
-            lock.unlock();
+            readLock.unlock();
         }
+    }
+
+    /** Writes waiting for the next group commit (for tests that need a batch to build up). */
+    int queuedWrites() {
+        return writes.queued();
     }
 
     @Override
@@ -344,44 +369,25 @@ public final class EmbeddedStore implements ValueStore {
         return "embedded store " + file;
     }
 
-    private interface Work<T> {
-        T run() throws SQLException;
+    private interface Read<T> {
+        T run(StatementCache sql) throws SQLException;
     }
 
     /**
-     * {@code work} as one transaction, which takes SQLite's write lock at once (IMMEDIATE), so
-     * another process on the same file cannot write between its reads and its writes.
+     * {@code read} on the read connection, one at a time. In WAL mode it sees the last commit,
+     * never a transaction of the writer still under way, so nothing not yet on disk.
      */
-    private <T> T transaction(Work<T> work) {
-        return locked(() -> {
-            try (Statement statement = db.createStatement()) {
-                statement.executeUpdate("BEGIN IMMEDIATE");
-                boolean committed = false;
-                try {
-                    T result = work.run();
-                    statement.executeUpdate("COMMIT");
-                    committed = true;
-                    return result;
-                } finally {
-                    if (!committed) {
-                        statement.executeUpdate("ROLLBACK");
-                    }
-                }
-            }
-        });
-    }
-
-    private <T> T locked(Work<T> work) {
-        lock.lock();
+    private <T> T read(Read<T> read) {
+        readLock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException(this + " is closed");
             }
-            return work.run();
+            return read.run(reads);
         } catch (SQLException e) {
             throw new StoreException(this + " failed: " + e.getMessage(), e);
         } finally {
-            lock.unlock();
+            readLock.unlock();
         }
     }
 

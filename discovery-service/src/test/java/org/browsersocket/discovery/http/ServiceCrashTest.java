@@ -27,10 +27,17 @@ class ServiceCrashTest {
     record Service(Process process, int port) {}
 
     static Service start(Path store) throws Exception {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(store, "--puts-per-name-per-minute", "1000");
+    }
+
+    /** The service in a process of its own on {@code store}, with {@code flags} added to its command line. */
+    static Service start(Path store, String... flags) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.browsersocket.discovery.Main",
-                "--port", "0", "--store", "embedded:" + store,
-                "--puts-per-name-per-minute", "1000").redirectErrorStream(true).start();
+                "--port", "0", "--store", "embedded:" + store));
+        command.addAll(List.of(flags));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         for (String line = out.readLine(); line != null && System.nanoTime() < deadline; line = out.readLine()) {

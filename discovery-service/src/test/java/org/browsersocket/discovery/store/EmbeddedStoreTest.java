@@ -11,6 +11,15 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +95,70 @@ class EmbeddedStoreTest extends ValueStoreContract {
         }
         try (ValueStore reopened = EmbeddedStore.open(new StoreLocation.Embedded(old))) {
             assertEquals(48 + "kept from before".length() + 20, reopened.storedBytes());
+        }
+    }
+
+    @Test
+    void inOneCommitAPutOverItsKeysCapacityAndARemovalWithAWrongSecretFailAloneAndTheOthersLand() throws Exception {
+        List<Integer> batches = new CopyOnWriteArrayList<>();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch hold = new CountDownLatch(1);
+        ExecutorService callers = Executors.newCachedThreadPool();
+        try (EmbeddedStore s = EmbeddedStore.open(new StoreLocation.Embedded(temp.resolve("batched")), Duration.ofHours(1),
+                writes -> {
+                    batches.add(writes);
+                    if (batches.size() > 3) { // the three puts that set up the test commit at once
+                        entered.countDown();
+                        awaitQuietly(hold);
+                    }
+                })) {
+            Capacity twoPerKey = new Capacity(2, Long.MAX_VALUE);
+            byte[] full = key("full");
+            byte[] secret = bytes("right secret");
+            s.put(full, bytes("a"), NOW + HOUR, null, NOW, twoPerKey);
+            s.put(full, bytes("b"), NOW + HOUR, null, NOW, twoPerKey);
+            s.put(key("r"), bytes("removable"), NOW + HOUR, Bytes.sha1(secret), NOW, twoPerKey);
+
+            Future<ValueStore.PutResult> held = callers.submit(() -> s.put(key("held"), bytes("v"), NOW + HOUR, null, NOW, twoPerKey));
+            assertTrue(entered.await(10, TimeUnit.SECONDS), "the writer reached a commit");
+            List<Future<?>> batch = new ArrayList<>();
+            List<Callable<?>> writes = List.of(
+                    () -> s.put(key("one"), bytes("v"), NOW + HOUR, null, NOW, twoPerKey),
+                    () -> s.put(full, bytes("c"), NOW + HOUR, null, NOW, twoPerKey),
+                    () -> s.remove(key("r"), Bytes.sha1(bytes("removable")), bytes("wrong secret")),
+                    () -> s.put(key("two"), bytes("v"), NOW + HOUR, null, NOW, twoPerKey));
+            for (Callable<?> write : writes) {
+                batch.add(callers.submit(write));
+                int queued = batch.size();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (s.queuedWrites() < queued) {
+                    assertTrue(System.nanoTime() < deadline, "write " + queued + " was never queued");
+                    Thread.sleep(1);
+                }
+            }
+            hold.countDown();
+
+            assertEquals(ValueStore.PutResult.OK, held.get(10, TimeUnit.SECONDS));
+            assertEquals(ValueStore.PutResult.OK, batch.get(0).get(10, TimeUnit.SECONDS));
+            assertEquals(ValueStore.PutResult.OVER_CAPACITY, batch.get(1).get(10, TimeUnit.SECONDS));
+            assertEquals(false, batch.get(2).get(10, TimeUnit.SECONDS));
+            assertEquals(ValueStore.PutResult.OK, batch.get(3).get(10, TimeUnit.SECONDS));
+            assertEquals(List.of(1, 1, 1, 1, 4), batches, "the four writes shared one commit");
+            assertEquals(1, s.count(key("one"), NOW));
+            assertEquals(1, s.count(key("two"), NOW));
+            assertEquals(2, s.count(full, NOW));
+            assertEquals(1, s.count(key("r"), NOW), "the wrong secret removed nothing");
+        } finally {
+            hold.countDown();
+            callers.shutdownNow();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
