@@ -19,14 +19,6 @@ final class RedisScript {
         this.sha1 = Bytes.hex(Bytes.sha1(this.source)).getBytes(StandardCharsets.US_ASCII);
     }
 
-    byte[] source() {
-        return source;
-    }
-
-    byte[] sha1() {
-        return sha1;
-    }
-
     Object run(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
         try {
             return redis.evalsha(sha1, keys, args);

@@ -32,20 +32,15 @@ public final class RedisStore implements ValueStore {
     private static final String EXPIRY = PREFIX + "expiry";
     private static final String BYTES = PREFIX + "bytes";
     private static final int PURGE_BATCH = 1000;
-    /** Pipelines of writes in flight at once (each on a connection of the pool). */
-    static final int PIPELINES = 4;
 
     private final StoreLocation.Redis location;
     private final JedisPooled redis;
-    /** Carries the writes (put, remove, signed put), which wait for Redis' fsync, many to a round trip. */
-    private final ScriptPipeline writes;
     private final Purger purger;
     private volatile boolean closed;
 
     private RedisStore(StoreLocation.Redis location, JedisPooled redis, Duration purgeInterval) {
         this.location = location;
         this.redis = redis;
-        this.writes = new ScriptPipeline(toString(), redis, PIPELINES);
         this.purger = new Purger("purge " + location, purgeInterval, this::purgeExpired);
     }
 
@@ -79,10 +74,10 @@ public final class RedisStore implements ValueStore {
         String k = Bytes.hex(key);
         String field = Bytes.hex(Bytes.sha1(value));
         String expires = RedisRecords.expiry(expiresAtMillis);
-        Object answer = write(RedisScripts.PUT, valueKeys(k),
+        Object answer = call(() -> RedisScripts.PUT.run(redis, valueKeys(k),
                 List.of(ascii(field), ascii(expires), RedisRecords.secretPart(secretHash), value,
                         ascii(k + ":" + field), number(nowMillis), number(capacity.valuesPerKey()),
-                        number(capacity.storedBytes()), number(Capacity.VALUE_OVERHEAD)));
+                        number(capacity.storedBytes()), number(Capacity.VALUE_OVERHEAD))));
         return switch (((Long) answer).intValue()) {
             case 0 -> PutResult.OK;
             case 1 -> PutResult.OVER_CAPACITY;
@@ -111,8 +106,8 @@ public final class RedisStore implements ValueStore {
     public boolean remove(byte[] key, byte[] valueHash, byte[] secret) {
         String k = Bytes.hex(key);
         String field = Bytes.hex(valueHash);
-        Object removed = write(RedisScripts.REMOVE, valueKeys(k),
-                List.of(ascii(field), Bytes.sha1(secret), ascii(k + ":" + field), number(Capacity.VALUE_OVERHEAD)));
+        Object removed = call(() -> RedisScripts.REMOVE.run(redis, valueKeys(k),
+                List.of(ascii(field), Bytes.sha1(secret), ascii(k + ":" + field), number(Capacity.VALUE_OVERHEAD))));
         return ((Long) removed) == 1L;
     }
 
@@ -133,11 +128,11 @@ public final class RedisStore implements ValueStore {
     @Override
     public SignedResult putSigned(SignedValue value, Capacity capacity) {
         String label = labelHex(value.label());
-        Object stored = write(RedisScripts.PUT_SIGNED,
+        Object stored = call(() -> RedisScripts.PUT_SIGNED.run(redis,
                 List.of(ascii(PREFIX + "s:" + label), ascii(PREFIX + "p:" + label), ascii(BYTES)),
                 List.of(ascii(Bytes.hex(value.principal())), RedisRecords.signed(value),
                         number(value.label().getBytes(StandardCharsets.UTF_8).length), number(capacity.storedBytes()),
-                        number(Capacity.SIGNED_OVERHEAD)));
+                        number(Capacity.SIGNED_OVERHEAD))));
         return switch (((Long) stored).intValue()) {
             case 1 -> SignedResult.STORED;
             case 0 -> SignedResult.NOT_HIGHER;
@@ -183,13 +178,12 @@ public final class RedisStore implements ValueStore {
         return bytes == null ? 0 : Long.parseLong(new String(bytes, StandardCharsets.US_ASCII));
     }
 
-    /** Stops the purge, sends the writes queued, then disconnects; later calls throw {@link IllegalStateException}. */
+    /** Stops the purge, then disconnects; later calls throw {@link IllegalStateException}. */
     @Override
     public synchronized void close() {
         if (!closed) {
             purger.close();
             closed = true;
-            writes.close();
             redis.close();
         }
     }
@@ -214,14 +208,6 @@ public final class RedisStore implements ValueStore {
 
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** A write script through {@link #writes}; returns once Redis answered it. */
-    private Object write(RedisScript script, List<byte[]> keys, List<byte[]> args) {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
-        return writes.run(script, keys, args);
     }
 
     private <T> T call(Supplier<T> work) {

@@ -10,20 +10,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -129,68 +120,6 @@ class RedisStoreTest extends ValueStoreContract {
         StoreException e = assertThrows(StoreException.class,
                 () -> RedisStore.open(new StoreLocation.Redis("127.0.0.1", closedPort)));
         assertTrue(e.getMessage().startsWith("cannot reach Redis at redis://127.0.0.1:" + closedPort), e.getMessage());
-    }
-
-    @Test
-    void aPutRedisRefusesFailsAloneAmongConcurrentPutsSharingItsRoundTrips() throws Exception {
-        int threads = 32;
-        byte[] broken = key("broken");
-        client.set("bsd:v:" + Bytes.hex(broken), "not a hash"); // the put script's HGET fails with WRONGTYPE
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService callers = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<ValueStore.PutResult>> puts = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                byte[] key = t == 0 ? broken : key("k" + t);
-                puts.add(callers.submit(() -> {
-                    start.await();
-                    return store.put(key, bytes("v"), NOW + HOUR, null, NOW, Capacity.UNLIMITED);
-                }));
-            }
-            start.countDown();
-            ExecutionException refused = assertThrows(ExecutionException.class, () -> puts.get(0).get(30, TimeUnit.SECONDS));
-            assertTrue(refused.getCause() instanceof StoreException, refused.getCause().toString());
-            assertTrue(refused.getCause().getMessage().contains("WRONGTYPE"), refused.getCause().getMessage());
-            for (int t = 1; t < threads; t++) {
-                assertEquals(ValueStore.PutResult.OK, puts.get(t).get(30, TimeUnit.SECONDS));
-                assertEquals(1, store.count(key("k" + t), NOW), "k" + t);
-            }
-        } finally {
-            callers.shutdownNow();
-        }
-    }
-
-    @Test
-    void writesOfManyThreadsShareAFewConnections() throws Exception {
-        int threads = 32;
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService callers = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> puts = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                byte[] key = key("k" + t);
-                puts.add(callers.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < 20; i++) {
-                        store.put(key, bytes("v" + i), NOW + HOUR, null, NOW, Capacity.UNLIMITED);
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> put : puts) {
-                put.get(30, TimeUnit.SECONDS);
-            }
-            for (int t = 0; t < threads; t++) {
-                assertEquals(20, store.count(key("k" + t), NOW));
-            }
-            try (Jedis admin = new Jedis("127.0.0.1", server.port)) {
-                long connections = admin.clientList().lines().filter(l -> l.contains("name=browsersocket-discovery")).count();
-                assertTrue(connections <= RedisStore.PIPELINES, connections + " connections for " + threads + " writing threads");
-            }
-        } finally {
-            callers.shutdownNow();
-        }
     }
 
     @Test
