@@ -20,8 +20,9 @@ function ControlChannel(runtime, grant) {
   this.lastPageId = PAGE_IDS - 1; // the last id the page chose (for a publish)
   this.queue = [];
   this.batches = false;          // whether the runtime reads batched data frames (its welcome says)
-  this.outgoing = [];            // data frames sent during this task, to travel together
-  this.outgoingBytes = 0;
+  this.outgoing = [];            // what was sent during this task (JSON text, data frames), to travel together
+  this.outgoingBytes = 0;          // an upper bound of their size in a batch
+  this.flushTask = function () { self.flushData(); };
   this.failure = null;
   this.candidates = null;        // the runtime's ways in, best first, from its latest reachability message
   this.link = runtime.connect(grant);
@@ -55,17 +56,14 @@ function ControlChannel(runtime, grant) {
 }
 
 /**
- * Sends a control message (an object or JSON text) or a data frame (a Uint8Array). Data frames
- * sent during one task travel together as one batch when the runtime reads batches; a control
- * message goes after the data frames sent before it.
+ * Sends a control message (an object or JSON text) or a data frame (a Uint8Array). When the
+ * runtime reads batches, everything sent during one task travels together, in order, as one
+ * batch (a lone message as itself); otherwise each goes at once.
  */
 ControlChannel.prototype.send = function (message) {
-  if (message instanceof Uint8Array && this.batches) {
-    this.gather(message);
-    return;
-  }
-  this.flushData();
-  this.write(typeof message === 'string' || message instanceof Uint8Array ? message : JSON.stringify(message));
+  var item = typeof message === 'string' || message instanceof Uint8Array ? message : JSON.stringify(message);
+  if (!this.batches) this.write(item);
+  else this.gather(item);
 };
 
 ControlChannel.prototype.write = function (data) {
@@ -73,23 +71,28 @@ ControlChannel.prototype.write = function (data) {
   else if (this.link.readyState === OPEN) this.link.send(data);
 };
 
-ControlChannel.prototype.gather = function (frame) {
+ControlChannel.prototype.gather = function (item) {
+  var size = BATCH_LENGTH_BYTES + (typeof item === 'string' ? HEADER_BYTES + item.length * 3 : item.length);
   // A batch stays within the runtime's message limit (it reads a batch as one message).
-  if (this.outgoing.length && this.outgoingBytes + BATCH_LENGTH_BYTES + frame.length > this.maxMessageBytes) this.flushData();
-  this.outgoing.push(frame);
-  this.outgoingBytes += BATCH_LENGTH_BYTES + frame.length;
-  if (this.outgoing.length === 1) {
-    var self = this;
-    queueMicrotask(function () { self.flushData(); }); // once the current task's code has run
-  }
+  if (this.outgoing.length && this.outgoingBytes + size > this.maxMessageBytes) this.flushData();
+  this.outgoing.push(item);
+  this.outgoingBytes += size;
+  if (this.outgoing.length === 1) queueMicrotask(this.flushTask); // once the current task's code has run
 };
 
 ControlChannel.prototype.flushData = function () {
   if (!this.outgoing.length) return;
-  var frames = this.outgoing;
+  var items = this.outgoing;
   this.outgoing = [];
   this.outgoingBytes = 0;
-  this.write(frames.length === 1 ? frames[0] : encodeBatch(frames));
+  if (items.length === 1) {
+    this.write(items[0]);
+    return;
+  }
+  for (var i = 0; i < items.length; i++) {
+    if (typeof items[i] === 'string') items[i] = encodeControlFrame(items[i]);
+  }
+  this.write(encodeBatch(items));
 };
 
 ControlChannel.prototype.bufferedAmount = function () {
@@ -190,8 +193,12 @@ ControlChannel.prototype.onRequest = function (m, bs) {
   else if (exchange.open()) internals.get(bs).serve(exchange);
 };
 
-/** One data frame from the runtime (alone or out of a batch). */
+/** One frame from the runtime (alone or out of a batch): a control message or data. */
 ControlChannel.prototype.onFrame = function (kind, id, data) {
+  if (kind === KIND_CONTROL) {
+    this.onControl(JSON.parse(data));
+    return;
+  }
   if (kind === KIND_BODY || kind === KIND_END) {
     var exchange = this.exchanges.get(id);
     if (exchange && kind === KIND_BODY) exchange.bodyData(data);

@@ -3,7 +3,9 @@
 // a WebSocket message (text or binary) of a connection, or a piece (body) or the end of an HTTP
 // body of an exchange or a publish. A batch carries several data frames in one message:
 // [4][count: 4 bytes] then, per frame, [length: 4 bytes][the data frame]; a side sends batches only
-// when the other said it reads them (hello and welcome). The runtime's Java side is
+// when the other said it reads them (hello and welcome). A batch may carry control messages too
+// (kind 5, id 0, JSON as UTF-8), so that what one side sends in one turn keeps its order in one
+// message. The runtime's Java side is
 // org.browsersocket.protocol.DataFrame.
 
 var KIND_TEXT = 0;
@@ -11,6 +13,7 @@ var KIND_BINARY = 1;
 var KIND_BODY = 2;
 var KIND_END = 3;
 var KIND_BATCH = 4;
+var KIND_CONTROL = 5;
 var HEADER_BYTES = 5;
 var BATCH_LENGTH_BYTES = 4;
 var encoder = new TextEncoder();
@@ -54,7 +57,12 @@ function frameOf(kind, id, bytes) {
   return frame;
 }
 
-/** Encodes several data frames (Uint8Arrays from the encoders above) as one batch. */
+/** Encodes a control message (JSON text) as a frame for a batch. */
+function encodeControlFrame(json) {
+  return frameOf(KIND_CONTROL, 0, encoder.encode(json));
+}
+
+/** Encodes several frames (Uint8Arrays from the encoders above) as one batch. */
 function encodeBatch(frames) {
   var size = HEADER_BYTES;
   for (var i = 0; i < frames.length; i++) size += BATCH_LENGTH_BYTES + frames[i].length;
@@ -72,8 +80,8 @@ function encodeBatch(frames) {
 }
 
 /**
- * Parses a data frame: `{kind, id, data}` with `data` a string (text), an ArrayBuffer (binary and
- * body) or undefined (end).
+ * Parses a data frame: `{kind, id, data}` with `data` a string (text and control), an ArrayBuffer
+ * (binary and body) or undefined (end).
  */
 function decodeDataFrame(buffer) {
   var frame = null;
@@ -110,7 +118,7 @@ function forEachDataFrame(buffer, visit) {
 
 function visitFrame(buffer, view, start, end, visit) {
   var kind = view.getUint8(start);
-  var data = kind === KIND_TEXT ? decoder.decode(new Uint8Array(buffer, start + HEADER_BYTES, end - start - HEADER_BYTES))
+  var data = kind === KIND_TEXT || kind === KIND_CONTROL ? decoder.decode(new Uint8Array(buffer, start + HEADER_BYTES, end - start - HEADER_BYTES))
     : kind === KIND_END ? undefined
     : buffer.slice(start + HEADER_BYTES, end);
   visit(kind, view.getUint32(start + 1), data);

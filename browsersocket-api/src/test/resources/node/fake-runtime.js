@@ -6,6 +6,7 @@ globalThis.window = globalThis;
 
 const KIND_END = 3;
 const KIND_BATCH = 4;
+const KIND_CONTROL = 5;
 const sent = [];    // what the page sent: control messages, and frames as {kind, id, bytes} (a batch's one by one)
 let batches = 0;    // how many batches the page sent
 let waiters = [];   // {test, resolve} for what the page has yet to send
@@ -32,7 +33,8 @@ class FakeWebSocket {
     batches++;
     for (let i = 0, at = 5; i < view.getUint32(1); i++) {
       const length = view.getUint32(at);
-      this.received(frameOf(data.subarray(at + 4, at + 4 + length)));
+      const frame = frameOf(data.subarray(at + 4, at + 4 + length));
+      this.received(frame.kind === KIND_CONTROL ? JSON.parse(frame.bytes.toString()) : frame);
       at += 4 + length;
     }
   }

@@ -11,7 +11,9 @@ package org.browsersocket.protocol;
  * that messages arriving together cross into (and out of) the browser together: byte 0 is the
  * kind, bytes 1..4 the number of frames (unsigned, big-endian), then each frame as a 4-byte length
  * (unsigned, big-endian) followed by that many bytes of one data frame. Frames in a batch are never
- * batches. Each side sends batches only to a side that said it reads them (hello and welcome).
+ * batches. A batch may also carry control messages ({@link #KIND_CONTROL}, JSON as UTF-8, id 0), so
+ * that everything one side sends in one turn keeps its order in one message. Each side sends batches
+ * only to a side that said it reads them (hello and welcome).
  */
 public final class DataFrame {
     /** Payload is UTF-8 text. */
@@ -24,6 +26,8 @@ public final class DataFrame {
     public static final byte KIND_END = 3;
     /** Several data frames in one message (see above). */
     public static final byte KIND_BATCH = 4;
+    /** Payload is a control message, JSON in UTF-8 (inside a batch; alone it travels as a text frame). */
+    public static final byte KIND_CONTROL = 5;
     /** Bytes before the payload. */
     public static final int HEADER_BYTES = 5;
 

@@ -125,6 +125,19 @@ class BatchedDataTest {
     }
 
     @Test
+    void aControlMessageInABatchFromThePageActsAfterTheDataBeforeIt() throws Exception {
+        fixture = RuntimeFixture.start();
+        JavaPage page = fixture.page().accepting();
+        String url = page.listen();
+        JavaPeer peer = fixture.peer(url + "p");
+        int a = page.expect(ControlMessage.Open.class).conn();
+        page.sendBatch(List.of(new JavaPage.Data(DataFrame.KIND_TEXT, a, utf8("last words")),
+                new JavaPage.Data(DataFrame.KIND_CONTROL, 0, utf8("{\"type\":\"close\",\"conn\":" + a + ",\"code\":4001,\"reason\":\"done\"}"))));
+        assertEquals("last words", peer.nextText());
+        assertEquals(4001, peer.awaitClose().code());
+    }
+
+    @Test
     void aBatchCutShortDeliversItsWholeFramesAndTellsThePage() throws Exception {
         fixture = RuntimeFixture.start();
         JavaPage page = fixture.page().accepting();

@@ -9,7 +9,9 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.browsersocket.runtime.page.PageSession;
@@ -17,6 +19,8 @@ import org.browsersocket.runtime.page.PageSession;
 /** WebSocket side of a page's control channel: text frames are control messages, binary frames data. */
 final class ControlFrameHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger("browsersocket.control");
+    /** How long a control channel refused for an oversized message is read (and discarded) before it closes. */
+    private static final long LINGER_MILLIS = 1000;
 
     private final PageSession session;
 
@@ -58,8 +62,15 @@ final class ControlFrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            ctx.writeAndFlush(new CloseWebSocketFrame(1009, "control message too big"))
-                    .addListener(ChannelFutureListener.CLOSE);
+            // The page may still be sending the rest of that message: end our side and read (the
+            // decoder discards) for a moment before closing, so that the kernel does not reset the
+            // connection and lose the close frame before the page has read it.
+            ctx.writeAndFlush(new CloseWebSocketFrame(1009, "control message too big")).addListener(written -> {
+                if (ctx.channel() instanceof SocketChannel socket && socket.isActive()) {
+                    socket.shutdownOutput();
+                }
+                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            });
         } else {
             LOG.log(Level.FINE, session.name() + " control channel failed", cause);
             ctx.close();

@@ -4,16 +4,20 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.browsersocket.protocol.DataFrame;
 
 /**
- * The data frames for one page gathered during one turn of its control channel's event loop, and
- * the layout of a batch ({@link DataFrame#KIND_BATCH}), built and read here only. A lone frame goes
- * out as a plain data frame; several go out as one batch, payload bytes as they are (the batch is a
- * composite of headers and the peers' own buffers, not a copy).
+ * What goes to one page during one turn of its control channel's event loop (data frames and
+ * control messages, in order), and the layout of a batch ({@link DataFrame#KIND_BATCH}), built and
+ * read here only. A lone data frame goes out as a plain data frame, a lone control message as a
+ * text frame; several go out as one batch, payload bytes as they are (the batch is a composite of
+ * headers and the peers' own buffers, not a copy).
  */
 final class DataBatch {
     /** A batch is sent once it holds this many payload bytes, without waiting for the turn to end. */
@@ -49,15 +53,17 @@ final class DataBatch {
     }
 
     /**
-     * Takes the waiting frames out as one message: a plain data frame when there is one, a batch
-     * otherwise. The batch is empty afterwards.
+     * Takes the waiting frames out as one message: a text frame for a lone control message, a
+     * plain data frame for a lone data frame, a batch otherwise. The batch is empty afterwards.
      */
-    ByteBuf take(ByteBufAllocator alloc) {
-        ByteBuf message;
-        if (waiting.size() == 1) {
+    WebSocketFrame take(ByteBufAllocator alloc) {
+        WebSocketFrame message;
+        if (waiting.size() == 1 && waiting.get(0).kind() == DataFrame.KIND_CONTROL) {
+            message = new TextWebSocketFrame(waiting.get(0).payload());
+        } else if (waiting.size() == 1) {
             Waiting only = waiting.get(0);
             ByteBuf header = alloc.buffer(DataFrame.HEADER_BYTES).writeByte(only.kind()).writeInt(only.id());
-            message = alloc.compositeBuffer(2).addComponents(true, header, only.payload());
+            message = new BinaryWebSocketFrame(alloc.compositeBuffer(2).addComponents(true, header, only.payload()));
         } else {
             int count = waiting.size();
             int entryHeader = DataFrame.BATCH_LENGTH_BYTES + DataFrame.HEADER_BYTES;
@@ -73,7 +79,7 @@ final class DataBatch {
                 batch.addComponent(true, frame.payload());
             }
             headers.release(); // the slices hold it now
-            message = batch;
+            message = new BinaryWebSocketFrame(batch);
         }
         waiting.clear();
         bytes = 0;

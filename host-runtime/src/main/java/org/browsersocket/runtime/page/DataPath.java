@@ -21,8 +21,8 @@ import org.browsersocket.runtime.limits.MemoryBudget;
 /**
  * The messages between one page and its peers, both ways: each crosses the page's control channel
  * as a binary frame laid out by {@link DataFrame}, payload bytes as they are. Toward a page that
- * reads batches, the frames of one event-loop turn travel together ({@link DataBatch}); control
- * messages go out through {@link #sendControl} so they never overtake data gathered before them.
+ * reads batches, what goes out in one event-loop turn (data frames and, through
+ * {@link #sendControl}, control messages, in order) travels in one message ({@link DataBatch}).
  * Backpressure both ways: a peer is not read while the control channel is backed up, and a peer
  * that does not read what the page sends is held against the memory budget, then cut off.
  */
@@ -90,6 +90,11 @@ final class DataPath {
         if (kind == DataFrame.KIND_BODY || kind == DataFrame.KIND_END) {
             session.bodyFromPage(kind, Integer.toUnsignedLong(id),
                     content.slice(start + DataFrame.HEADER_BYTES, length - DataFrame.HEADER_BYTES));
+            return;
+        }
+        if (kind == DataFrame.KIND_CONTROL) {
+            session.onControlText(content.toString(start + DataFrame.HEADER_BYTES, length - DataFrame.HEADER_BYTES,
+                    StandardCharsets.UTF_8));
             return;
         }
         if (kind != DataFrame.KIND_TEXT && kind != DataFrame.KIND_BINARY) {
@@ -194,7 +199,7 @@ final class DataPath {
 
     private void flush() {
         if (!batch.isEmpty()) {
-            control.writeAndFlush(new BinaryWebSocketFrame(batch.take(control.alloc())), control.voidPromise());
+            control.writeAndFlush(batch.take(control.alloc()), control.voidPromise());
         }
         if (!pausedPeers.isEmpty() && !isBackedUp()) {
             controlWritable(); // paused for bytes handed over, which are written now
@@ -206,15 +211,17 @@ final class DataPath {
     }
 
     /**
-     * Sends a control message to the page after the data gathered before it. Call from any thread;
-     * the order of calls from one thread is kept.
+     * Sends a control message (JSON text) to the page after the data gathered before it; to a page
+     * that reads batches, in the batch of this turn. Call from any thread; the order of calls from
+     * one thread is kept.
      */
-    void sendControl(WebSocketFrame message) {
-        if (loop.inEventLoop()) {
-            flush();
-            control.writeAndFlush(message, control.voidPromise());
+    void sendControl(String json) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> sendControl(json));
+        } else if (batchesToPage) {
+            gather(0, DataFrame.KIND_CONTROL, ByteBufUtil.writeUtf8(control.alloc(), json), null);
         } else {
-            loop.execute(() -> sendControl(message));
+            control.writeAndFlush(new TextWebSocketFrame(json), control.voidPromise());
         }
     }
 

@@ -538,7 +538,7 @@ public final class PageSession {
 
     void send(ControlMessage message) {
         if (control.isActive()) {
-            dataPath.sendControl(new TextWebSocketFrame(codec.encode(message)));
+            dataPath.sendControl(codec.encode(message));
         }
     }
 

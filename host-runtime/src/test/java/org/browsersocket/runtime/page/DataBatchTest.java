@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +32,26 @@ class DataBatchTest {
     void oneWaitingFrameGoesOutAsAPlainDataFrame() {
         DataBatch batch = new DataBatch();
         batch.add(DataFrame.KIND_TEXT, 7, bytes("hi"), null);
-        ByteBuf message = batch.take(ByteBufAllocator.DEFAULT);
+        ByteBuf message = batch.take(ByteBufAllocator.DEFAULT).content();
         assertEquals(DataFrame.KIND_TEXT, message.getByte(0));
         assertEquals(7, message.getInt(1));
         assertEquals("hi", message.toString(5, 2, StandardCharsets.UTF_8));
         assertEquals(true, batch.isEmpty());
         message.release();
+    }
+
+    @Test
+    void oneWaitingControlMessageGoesOutAsATextFrameAndSeveralTravelInTheBatch() {
+        DataBatch batch = new DataBatch();
+        batch.add(DataFrame.KIND_CONTROL, 0, bytes("{\"type\":\"open\"}"), null);
+        WebSocketFrame alone = batch.take(ByteBufAllocator.DEFAULT);
+        assertEquals("{\"type\":\"open\"}", ((TextWebSocketFrame) alone).text());
+        alone.release();
+        batch.add(DataFrame.KIND_TEXT, 4, bytes("x"), null);
+        batch.add(DataFrame.KIND_CONTROL, 0, bytes("{}"), null);
+        ByteBuf together = batch.take(ByteBufAllocator.DEFAULT).content();
+        assertEquals(List.of("0/4/x", "5/0/{}", "ok"), read(together, new ArrayList<>()));
+        together.release();
     }
 
     @Test
@@ -45,7 +61,7 @@ class DataBatchTest {
         batch.add(DataFrame.KIND_BINARY, 2, bytes("bb"), null);
         batch.add(DataFrame.KIND_TEXT, 1, bytes(""), null);
         batch.add(DataFrame.KIND_END, 3, Unpooled.EMPTY_BUFFER, null);
-        ByteBuf message = batch.take(ByteBufAllocator.DEFAULT);
+        ByteBuf message = batch.take(ByteBufAllocator.DEFAULT).content();
         assertEquals(DataFrame.KIND_BATCH, message.getByte(0));
         assertEquals(List.of("0/1/a", "1/2/bb", "0/1/", "3/3/", "ok"), read(message, new ArrayList<>()));
         message.release();
@@ -57,7 +73,7 @@ class DataBatchTest {
         batch.add(DataFrame.KIND_TEXT, 1, bytes("ab"), null);
         batch.add(DataFrame.KIND_BODY, 2, bytes("c"), null);
         batch.add(DataFrame.KIND_END, 3, Unpooled.EMPTY_BUFFER, null);
-        ByteBuf message = batch.take(ByteBufAllocator.DEFAULT);
+        ByteBuf message = batch.take(ByteBufAllocator.DEFAULT).content();
         // 5 header bytes, then frames of 4+7, 4+6 and 4+5 bytes, ending at 16, 26 and 35.
         for (int cut = DataFrame.HEADER_BYTES; cut < message.readableBytes(); cut++) {
             List<String> seen = read(message.slice(0, cut), new ArrayList<>());

@@ -421,6 +421,10 @@ public final class JavaPage extends WebSocketClient {
         int conn = bytes.getInt();
         byte[] payload = new byte[bytes.remaining()];
         bytes.get(payload);
+        if (kind == DataFrame.KIND_CONTROL) {
+            onMessage(new String(payload, StandardCharsets.UTF_8));
+            return;
+        }
         dataBytesRead.addAndGet(payload.length);
         arrivals.add("data " + conn);
         if (echo) {
