@@ -8,10 +8,10 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import org.browsersocket.runtime.RuntimeConfig;
+import org.browsersocket.runtime.Transport;
 import org.browsersocket.runtime.limits.AcceptGate;
 import org.browsersocket.runtime.limits.MemoryBudget;
 import org.browsersocket.runtime.limits.PeerAdmission;
@@ -47,13 +47,13 @@ public final class PublicServer implements AttachedPeerSink {
      * {@link PeerWatch}. {@code tls}: null for plain {@code ws://}. {@code relay}: null unless
      * this runtime serves as a relay.
      */
-    public static PublicServer bind(EventLoopGroup boss, EventLoopGroup workers, Router<Listener> router,
+    public static PublicServer bind(Transport transport, EventLoopGroup boss, EventLoopGroup workers, Router<Listener> router,
                                     RuntimeConfig config, AcceptGate acceptGate, PeerAdmission admission,
                                     MemoryBudget budget, SslContext tls, RelayEndpoints relay)
             throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .handler(acceptGate)
                 .childOption(ChannelOption.TCP_NODELAY, true)
