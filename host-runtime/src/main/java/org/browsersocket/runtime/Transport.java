@@ -1,6 +1,8 @@
 package org.browsersocket.runtime;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -10,7 +12,10 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Errors;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.BindException;
+import java.net.SocketAddress;
 
 /**
  * Netty's transport for every socket of the runtime: Linux's native epoll where its library loads,
@@ -73,6 +78,22 @@ public final class Transport {
     /** An outgoing connection's channel class, for this transport's groups. */
     public Class<? extends Channel> clientChannel() {
         return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /**
+     * Binds {@code bootstrap} to {@code address}. A busy address is a {@link BindException} on
+     * either transport (epoll reports it as an exception of its own), so callers can name the port.
+     */
+    public static Channel bind(ServerBootstrap bootstrap, SocketAddress address) throws InterruptedException,
+            BindException {
+        ChannelFuture bound = bootstrap.bind(address).await();
+        if (bound.cause() instanceof Errors.NativeIoException e
+                && String.valueOf(e.getMessage()).contains("Address already in use")) {
+            BindException busy = new BindException("Address already in use");
+            busy.initCause(e);
+            throw busy;
+        }
+        return bound.sync().channel(); // rethrows any other failure as it is
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class ControlServer {
 
     public static ControlServer bind(Transport transport, EventLoopGroup boss, EventLoopGroup workers, int port, PageSession.Context pages,
                                      Set<PageSession> sessions, StatusPage status, ConsentActions consentActions,
-                                     NativeHostFile nativeHost) throws InterruptedException {
+                                     NativeHostFile nativeHost) throws InterruptedException, java.net.BindException {
         Shared shared = new Shared(pages, new RuntimeScript(), sessions, status, consentActions, nativeHost);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -56,7 +56,7 @@ public final class ControlServer {
                     }
                 });
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        return new ControlServer(bootstrap.bind(address).sync().channel());
+        return new ControlServer(Transport.bind(bootstrap, address));
     }
 
     public InetSocketAddress localAddress() {

@@ -16,6 +16,7 @@ import org.browsersocket.runtime.limits.AcceptGate;
 import org.browsersocket.runtime.limits.MemoryBudget;
 import org.browsersocket.runtime.limits.PeerAdmission;
 import org.browsersocket.runtime.limits.PeerWatch;
+import org.browsersocket.runtime.limits.WatchSweeps;
 import org.browsersocket.runtime.page.Listener;
 import org.browsersocket.runtime.relay.RelayEndpoints;
 import org.browsersocket.runtime.relay.link.AttachedPeerSink;
@@ -34,12 +35,15 @@ public final class PublicServer implements AttachedPeerSink {
     private final Router<Listener> router;
     private final RuntimeConfig config;
     private final MemoryBudget budget;
+    private final WatchSweeps sweeps;
 
-    private PublicServer(Channel channel, Router<Listener> router, RuntimeConfig config, MemoryBudget budget) {
+    private PublicServer(Channel channel, Router<Listener> router, RuntimeConfig config, MemoryBudget budget,
+                         WatchSweeps sweeps) {
         this.channel = channel;
         this.router = router;
         this.config = config;
         this.budget = budget;
+        this.sweeps = sweeps;
     }
 
     /**
@@ -50,7 +54,8 @@ public final class PublicServer implements AttachedPeerSink {
     public static PublicServer bind(Transport transport, EventLoopGroup boss, EventLoopGroup workers, Router<Listener> router,
                                     RuntimeConfig config, AcceptGate acceptGate, PeerAdmission admission,
                                     MemoryBudget budget, SslContext tls, RelayEndpoints relay)
-            throws InterruptedException {
+            throws InterruptedException, java.net.BindException {
+        WatchSweeps sweeps = new WatchSweeps(config.peerLimits());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -67,16 +72,16 @@ public final class PublicServer implements AttachedPeerSink {
                             ch.pipeline().addLast("ssl", tls.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("admission", admission);
-                        addPeerHandlers(ch.pipeline(), config, budget, new RequestDispatcher(router, config, budget, relay));
+                        addPeerHandlers(ch.pipeline(), config, budget, sweeps, new RequestDispatcher(router, config, budget, relay));
                     }
                 });
-        Channel bound = bootstrap.bind(new InetSocketAddress(config.publicPort())).sync().channel();
-        return new PublicServer(bound, router, config, budget);
+        Channel bound = Transport.bind(bootstrap, new InetSocketAddress(config.publicPort()));
+        return new PublicServer(bound, router, config, budget, sweeps);
     }
 
     private static void addPeerHandlers(ChannelPipeline pipeline, RuntimeConfig config, MemoryBudget budget,
-                                        RequestDispatcher dispatcher) {
-        pipeline.addLast("watch", new PeerWatch(config.peerLimits(), budget));
+                                        WatchSweeps sweeps, RequestDispatcher dispatcher) {
+        pipeline.addLast("watch", new PeerWatch(config.peerLimits(), budget, sweeps));
         PeerHttpCodec.addTo(pipeline, config.peerLimits().http().maxHeaderBytes());
         pipeline.addLast("dispatch", dispatcher);
     }
@@ -89,7 +94,7 @@ public final class PublicServer implements AttachedPeerSink {
     public void adopt(Channel relayed, String peerAddress) {
         relayed.attr(PeerAddresses.RELAYED_FROM).set(peerAddress);
         relayed.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PEER_WATER_MARK);
-        addPeerHandlers(relayed.pipeline(), config, budget, new RequestDispatcher(router, config, budget, null));
+        addPeerHandlers(relayed.pipeline(), config, budget, sweeps, new RequestDispatcher(router, config, budget, null));
     }
 
     @Override
