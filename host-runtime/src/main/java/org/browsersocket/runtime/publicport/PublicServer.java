@@ -1,6 +1,7 @@
 package org.browsersocket.runtime.publicport;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -30,6 +31,8 @@ import org.browsersocket.runtime.routing.Router;
  */
 public final class PublicServer implements AttachedPeerSink {
     private static final WriteBufferWaterMark PEER_WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
+    /** Netty makes one per connection unless given one; its state is per connection in its handles. */
+    private static final AdaptiveRecvByteBufAllocator READ_SIZES = new AdaptiveRecvByteBufAllocator();
 
     private final Channel channel;
     private final Router<Listener> router;
@@ -63,6 +66,7 @@ public final class PublicServer implements AttachedPeerSink {
                 .handler(acceptGate)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PEER_WATER_MARK)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
