@@ -102,7 +102,8 @@ public final class Main {
     long maxRequestBodyMegabytes = org.browsersocket.runtime.limits.HttpLimits.DEFAULT_MAX_REQUEST_BODY_BYTES >> 20;
 
     @Option(names = "--io-threads", paramLabel = "N", description = "Event-loop threads for the public and "
-            + "control ports' connections (accepting has one more). Default: ${DEFAULT-VALUE}.")
+            + "control ports' connections (accepting has one more). Default: half the cores, at least 1: "
+            + "${DEFAULT-VALUE}.")
     int ioThreads = IoSettings.DEFAULT_THREADS;
 
     @Option(names = "--transport", paramLabel = "KIND", description = "Network transport: auto (Linux's epoll "
