@@ -1,8 +1,6 @@
 package org.browsersocket.runtime;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -50,8 +48,12 @@ public final class HostRuntime implements AutoCloseable {
     private static final String VERSION = java.util.Objects.requireNonNullElse(
             org.browsersocket.cli.ReleaseVersion.number("host-runtime"), "unknown (unpackaged build)");
 
-    private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("bs-accept", true));
-    private final EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("bs-io", true));
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("browsersocket.runtime");
+
+    private final Transport transport;
+    /** Accepts on the public and control ports: its own thread, so that accepting never waits for I/O. */
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
     private final Set<PageSession> sessions = ConcurrentHashMap.newKeySet();
     private final RuntimeConfig config;
     private PublicServer publicServer;
@@ -70,6 +72,13 @@ public final class HostRuntime implements AutoCloseable {
 
     private HostRuntime(RuntimeConfig config) {
         this.config = config;
+        this.transport = Transport.of(config.io().transport());
+        this.boss = transport.newGroup(1, "bs-accept");
+        this.workers = transport.newGroup(config.io().threads(), "bs-io");
+        java.util.logging.Level level = config.io().transport() == Transport.Kind.AUTO && transport.name().equals("nio")
+                ? java.util.logging.Level.INFO : java.util.logging.Level.FINE; // a fallback is news; the usual is not
+        LOG.log(level, "network I/O: " + transport.name() + " (" + transport.reason() + "), " + config.io().threads()
+                + " event-loop thread" + (config.io().threads() == 1 ? "" : "s"));
     }
 
     /** Binds both ports; throws (and releases everything) if either is busy. */
@@ -87,7 +96,7 @@ public final class HostRuntime implements AutoCloseable {
                 runtime.relayHub = new RelayHub(reach.relayToken(), reach.relayLimits(), runtime.admission);
                 relay = new RelayEndpoints(runtime.relayHub, config.peerWaitMillis());
             }
-            runtime.publicServer = PublicServer.bind(runtime.boss, runtime.workers, router, config, runtime.acceptGate,
+            runtime.publicServer = PublicServer.bind(runtime.transport, runtime.boss, runtime.workers, router, config, runtime.acceptGate,
                     runtime.admission, runtime.budget, reach.tls() ? TlsContexts.server(reach.tlsCert(), reach.tlsKey()) : null,
                     relay);
             runtime.candidates = new Candidates(runtime.publicPort(), reach.tls(),
@@ -102,7 +111,7 @@ public final class HostRuntime implements AutoCloseable {
             // Before the pages' context: the relays are their agents.
             if (!reach.viaRelays().isEmpty()) {
                 boolean anySecure = reach.viaRelays().stream().anyMatch(uri -> "wss".equals(uri.getScheme()));
-                runtime.relayLinks = new RelayLinks(reach.viaRelays(), reach.relayToken(), runtime.workers,
+                runtime.relayLinks = new RelayLinks(reach.viaRelays(), reach.relayToken(), runtime.transport, runtime.workers,
                         anySecure ? TlsContexts.client(reach.relayTrust()) : null, router, runtime.publicServer,
                         runtime.candidates::refresh);
                 runtime.candidates.add(runtime::relayCandidates);
@@ -112,7 +121,7 @@ public final class HostRuntime implements AutoCloseable {
                     runtime.relayLinks != null ? runtime.relayLinks : Agents.NONE, named);
             StatusPage statusPage = new StatusPage(runtime::limitsStatus, runtime::reachabilityStatus, runtime::facts,
                     runtime.activity);
-            runtime.controlServer = ControlServer.bind(runtime.boss, runtime.workers, config.controlPort(), pages,
+            runtime.controlServer = ControlServer.bind(runtime.transport, runtime.boss, runtime.workers, config.controlPort(), pages,
                     runtime.sessions, statusPage, new ConsentActions(runtime.consent),
                     config.configDir() == null ? null : runtime.nativeHostFor(config));
             statusPage.start(runtime.workers.next(), runtime.sessions);
@@ -146,6 +155,11 @@ public final class HostRuntime implements AutoCloseable {
     /** The bytes held for peers (messages arriving, messages peers are slow to read) against the budget. */
     public MemoryBudget memoryBudget() {
         return budget;
+    }
+
+    /** The transport the runtime's sockets use. */
+    public Transport transport() {
+        return transport;
     }
 
     /** The public port's admission: connections open and shed. */

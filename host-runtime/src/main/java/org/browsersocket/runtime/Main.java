@@ -101,6 +101,15 @@ public final class Main {
             + "page; larger ones get 413. Default: ${DEFAULT-VALUE}.")
     long maxRequestBodyMegabytes = org.browsersocket.runtime.limits.HttpLimits.DEFAULT_MAX_REQUEST_BODY_BYTES >> 20;
 
+    @Option(names = "--io-threads", paramLabel = "N", description = "Event-loop threads for the public and "
+            + "control ports' connections (accepting has one more). Default: half the cores, at least 1: "
+            + "${DEFAULT-VALUE}.")
+    int ioThreads = IoSettings.DEFAULT_THREADS;
+
+    @Option(names = "--transport", paramLabel = "KIND", description = "Network transport: auto (Linux's epoll "
+            + "where available, else Java NIO), epoll or nio. Default: ${DEFAULT-VALUE}.")
+    String transport = "auto";
+
     @Option(names = "--no-port-mapping", description = "Do not ask the gateway (PCP, NAT-PMP, UPnP-IGD) to map "
             + "the public port. By default the runtime asks, and renews the mapping until it stops.")
     boolean noPortMapping;
@@ -221,7 +230,8 @@ public final class Main {
                                 .withRequestBodyBytes(main.relayMaxRequestKib << 10)
                                 .withCache(main.noRelayCache ? null : new org.browsersocket.runtime.relay.RelayCacheLimits(
                                         main.relayCacheDir, main.relayCacheMibPerRegistrant << 20, main.relayCacheMib << 20,
-                                        main.relayCacheEntryMib << 20))));
+                                        main.relayCacheEntryMib << 20))),
+                new IoSettings(main.transportKind(), main.ioThreads));
         HostRuntime runtime;
         try {
             runtime = HostRuntime.start(config);
@@ -237,6 +247,8 @@ public final class Main {
             return 1;
         }
         runtime.boundAddresses().forEach(line -> out.println("host-runtime listening: " + line));
+        out.println("host-runtime: network I/O on " + runtime.transport().name() + ", " + config.io().threads()
+                + " event-loop thread" + (config.io().threads() == 1 ? "" : "s") + " (--transport, --io-threads)");
         ReachabilityConfig reach = config.reach();
         if (reach.relay()) {
             out.println("host-runtime: serving as " + (reach.relayToken() == null ? "an open relay (any runtime may register,"
@@ -295,6 +307,12 @@ public final class Main {
                 || relayMaxRequestKib > (1L << 40)) {
             return "relay sizes must be at most 2^40";
         }
+        if (ioThreads < 1 || ioThreads > 256) {
+            return "--io-threads must be 1 to 256";
+        }
+        if (transportKind() == null) {
+            return "--transport must be auto, epoll or nio";
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             return "--tls-cert and --tls-key go together";
         }
@@ -313,6 +331,15 @@ public final class Main {
             return "--relay-token must be 8 to 256 printable characters without spaces";
         }
         return null;
+    }
+
+    private Transport.Kind transportKind() {
+        return switch (transport.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> Transport.Kind.AUTO;
+            case "epoll" -> Transport.Kind.EPOLL;
+            case "nio" -> Transport.Kind.NIO;
+            default -> null;
+        };
     }
 
     private static void configureLogging() {

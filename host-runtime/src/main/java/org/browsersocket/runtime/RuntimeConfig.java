@@ -23,12 +23,13 @@ import org.browsersocket.runtime.limits.PeerLimits;
  * @param consentTimeout            how long a page waits for the user to allow its origin
  * @param peerLimits                deadlines and caps of the public port
  * @param reach                     port mapping, relays and TLS of the public port
+ * @param io                        transport and event-loop threads
  */
 public record RuntimeConfig(int controlPort, int publicPort, Set<String> allowedOrigins,
                             int maxMessageBytes, int maxListenersPerPage,
                             int maxConnectionsPerListener, int peerWaitMillis,
                             Path configDir, Duration consentTimeout, PeerLimits peerLimits,
-                            ReachabilityConfig reach) {
+                            ReachabilityConfig reach, IoSettings io) {
     public static final int DEFAULT_CONTROL_PORT = 7040;
     public static final int DEFAULT_PUBLIC_PORT = 7041;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -36,6 +37,15 @@ public record RuntimeConfig(int controlPort, int publicPort, Set<String> allowed
 
     public RuntimeConfig {
         allowedOrigins = Set.copyOf(allowedOrigins);
+        java.util.Objects.requireNonNull(io, "io");
+    }
+
+    /** With the default transport and threads. */
+    public RuntimeConfig(int controlPort, int publicPort, Set<String> allowedOrigins, int maxMessageBytes,
+                         int maxListenersPerPage, int maxConnectionsPerListener, int peerWaitMillis, Path configDir,
+                         Duration consentTimeout, PeerLimits peerLimits, ReachabilityConfig reach) {
+        this(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage, maxConnectionsPerListener,
+                peerWaitMillis, configDir, consentTimeout, peerLimits, reach, IoSettings.defaults());
     }
 
     /** Defaults, with free ports, no configuration directory and the given origins allowed: for tests. */
@@ -53,36 +63,41 @@ public record RuntimeConfig(int controlPort, int publicPort, Set<String> allowed
 
     public RuntimeConfig withMaxMessageBytes(int bytes) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, bytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits, reach);
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits, reach, io);
     }
 
     public RuntimeConfig withMaxConnectionsPerListener(int connections) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                connections, peerWaitMillis, configDir, consentTimeout, peerLimits, reach);
+                connections, peerWaitMillis, configDir, consentTimeout, peerLimits, reach, io);
     }
 
     public RuntimeConfig withConfigDir(Path dir) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, dir, consentTimeout, peerLimits, reach);
+                maxConnectionsPerListener, peerWaitMillis, dir, consentTimeout, peerLimits, reach, io);
     }
 
     public RuntimeConfig withConsentTimeout(Duration timeout) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, timeout, peerLimits, reach);
+                maxConnectionsPerListener, peerWaitMillis, configDir, timeout, peerLimits, reach, io);
     }
 
     public RuntimeConfig withPeerLimits(PeerLimits limits) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, limits, reach);
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, limits, reach, io);
     }
 
     public RuntimeConfig withReach(ReachabilityConfig r) {
         return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits, r);
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits, r, io);
+    }
+
+    public RuntimeConfig withIo(IoSettings settings) {
+        return new RuntimeConfig(controlPort, publicPort, allowedOrigins, maxMessageBytes, maxListenersPerPage,
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits, reach, settings);
     }
 
     public RuntimeConfig withPorts(int control, int pub) {
         return new RuntimeConfig(control, pub, allowedOrigins, maxMessageBytes, maxListenersPerPage,
-                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits, reach);
+                maxConnectionsPerListener, peerWaitMillis, configDir, consentTimeout, peerLimits, reach, io);
     }
 }

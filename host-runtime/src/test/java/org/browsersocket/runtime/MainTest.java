@@ -47,6 +47,15 @@ class MainTest {
     }
 
     @Test
+    void ioFlagsOutsideTheirRangeAreRefusedWithOneLine() {
+        assertEquals(2, run("--io-threads", "0"));
+        assertTrue(err.toString().contains("--io-threads must be 1 to 256"), err.toString());
+        assertEquals(2, run("--transport", "kqueue"));
+        assertTrue(err.toString().contains("--transport must be auto, epoll or nio"), err.toString());
+        assertEquals(2, err.toString().strip().lines().count(), err.toString());
+    }
+
+    @Test
     void unknownFlagExitsNonZeroWithOneLine() {
         assertEquals(2, run("--frobnicate"));
         assertEquals(1, err.toString().strip().lines().count());

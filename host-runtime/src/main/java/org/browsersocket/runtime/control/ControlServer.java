@@ -7,12 +7,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Set;
+import org.browsersocket.runtime.Transport;
 import org.browsersocket.runtime.extension.NativeHostFile;
 import org.browsersocket.runtime.page.PageSession;
 import org.browsersocket.runtime.status.ConsentActions;
@@ -37,13 +37,13 @@ public final class ControlServer {
         this.channel = channel;
     }
 
-    public static ControlServer bind(EventLoopGroup boss, EventLoopGroup workers, int port, PageSession.Context pages,
+    public static ControlServer bind(Transport transport, EventLoopGroup boss, EventLoopGroup workers, int port, PageSession.Context pages,
                                      Set<PageSession> sessions, StatusPage status, ConsentActions consentActions,
-                                     NativeHostFile nativeHost) throws InterruptedException {
+                                     NativeHostFile nativeHost) throws InterruptedException, java.net.BindException {
         Shared shared = new Shared(pages, new RuntimeScript(), sessions, status, consentActions, nativeHost);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -56,7 +56,7 @@ public final class ControlServer {
                     }
                 });
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        return new ControlServer(bootstrap.bind(address).sync().channel());
+        return new ControlServer(Transport.bind(bootstrap, address));
     }
 
     public InetSocketAddress localAddress() {

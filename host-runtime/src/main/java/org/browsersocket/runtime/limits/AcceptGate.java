@@ -13,12 +13,16 @@ import java.util.logging.Logger;
  * file descriptors: below {@link #RESERVE} free descriptors a newly accepted connection is closed at
  * once and accepting pauses (new connections wait in the kernel's backlog) until twice the reserve
  * is free again. The loopback control endpoint (pages, the status page) thus always has
- * descriptors. Free descriptors are counted every 100 ms; accepts in between are subtracted.
+ * descriptors. Free descriptors are counted every 100 ms near the reserve, every second far from it;
+ * accepts in between are subtracted.
  */
 public final class AcceptGate extends ChannelInboundHandlerAdapter {
     /** File descriptors kept free for the control endpoint, pages and the runtime's own files. */
     static final long RESERVE = 128;
     private static final long MEASURE_MILLIS = 100;
+    /** Free descriptors beyond which counting them once a second is enough. */
+    static final long FAR_FROM_RESERVE = 8 * RESERVE;
+    private static final long SPARSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private static final Logger LOG = Logger.getLogger("browsersocket.public");
 
     private final FileDescriptors descriptors = new FileDescriptors();
@@ -26,6 +30,7 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> measuring;
     private long free = Long.MAX_VALUE;
     private long acceptedSinceMeasure;
+    private long measuredAt;
     private boolean paused;
 
     /** Connections closed at accept for want of descriptors. */
@@ -69,6 +74,14 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
     }
 
     private void measure(ChannelHandlerContext ctx) {
+        long now = System.nanoTime();
+        // Counting lists every open descriptor, on the accepting thread: with tens of thousands of
+        // peers that is milliseconds each time. Far from the reserve (accepts since the last count
+        // are subtracted; other descriptors open slowly) once a second is enough.
+        if (!paused && free - acceptedSinceMeasure > FAR_FROM_RESERVE && now - measuredAt < SPARSE_NANOS) {
+            return;
+        }
+        measuredAt = now;
         free = descriptors.free();
         acceptedSinceMeasure = 0;
         if (paused && free >= 2 * RESERVE) {

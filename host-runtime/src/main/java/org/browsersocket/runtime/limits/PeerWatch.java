@@ -3,8 +3,6 @@ package org.browsersocket.runtime.limits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Watches one peer connection from its first byte: the bytes it sent since its last complete
@@ -27,8 +25,10 @@ public final class PeerWatch extends ChannelInboundHandlerAdapter {
 
     private final PeerLimits limits;
     private final MemoryBudget budget;
+    private final WatchSweeps sweeps;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> clock;
+    private WatchSweep sweep;          // the event loop's, while this connection is timed
+    int sweepIndex = -1;               // where in it
     private long held;                 // bytes charged for the message in progress
     private long messageStartedNanos;  // when the message in progress began (held > 0)
     private final long connectedNanos = System.nanoTime();
@@ -39,10 +39,13 @@ public final class PeerWatch extends ChannelInboundHandlerAdapter {
     private long awaitingSinceNanos = connectedNanos; // when the connection began waiting for its next request
     private boolean pinged;
     private boolean overrun;
+    private boolean stopped;
 
-    public PeerWatch(PeerLimits limits, MemoryBudget budget) {
+    /** Times the peer with {@code sweeps} (shared by the public port's connections, made with the same limits). */
+    public PeerWatch(PeerLimits limits, MemoryBudget budget, WatchSweeps sweeps) {
         this.limits = limits;
         this.budget = budget;
+        this.sweeps = sweeps;
     }
 
     /** The upgrade request arrived and the connection is a WebSocket from now on. */
@@ -93,13 +96,11 @@ public final class PeerWatch extends ChannelInboundHandlerAdapter {
     }
 
     private void startClock() {
-        if (clock != null) {
+        if (sweep != null || stopped) {
             return;
         }
-        long shortest = Math.min(limits.handshakeTimeout().toMillis(),
-                Math.min(limits.messageTimeout().toMillis(), limits.idleTimeout().toMillis()));
-        long period = Math.max(50, shortest / 4);
-        clock = ctx.executor().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        sweep = sweeps.on(ctx.executor());
+        sweep.add(this);
     }
 
     @Override
@@ -133,17 +134,19 @@ public final class PeerWatch extends ChannelInboundHandlerAdapter {
     }
 
     private void stop() {
-        if (clock != null) {
-            clock.cancel(false);
+        stopped = true;
+        if (sweep != null) {
+            sweep.remove(this);
+            sweep = null;
         }
         messageCompleted();
     }
 
-    private void tick() {
+    /** Called by the event loop's sweep, on the loop, with the sweep's time. */
+    void tick(long now) {
         if (overrun) {
             return;
         }
-        long now = System.nanoTime();
         if (!upgraded) {
             if (inExchange) {
                 if (requestPending && now - lastReadNanos > limits.messageTimeout().toNanos()) {

@@ -40,6 +40,7 @@ public final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter imp
     private final MemoryBudget budget;
     private final String remoteAddress;
     private ChannelHandlerContext ctx;
+    private io.netty.util.concurrent.EventExecutor loop;
     private FullHttpRequest request;
     private ScheduledFuture<?> deadline;
     private PeerConnection connection;
@@ -60,6 +61,7 @@ public final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter imp
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.loop = ctx.executor();
     }
 
     @Override
@@ -109,7 +111,7 @@ public final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter imp
     /** The page accepted: complete the handshake on this channel's event loop. */
     @Override
     public void accept(String protocol, Map<String, String> headers) {
-        ctx.executor().execute(() -> {
+        loop.execute(() -> {
             if (request == null || !deadline.cancel(false)) {
                 return;
             }
@@ -156,6 +158,11 @@ public final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter imp
             FullHttpRequest upgrade = request;
             request = null;
             ctx.pipeline().remove(this);
+            // The connection keeps this handler as its handshake's answerer for as long as it is
+            // open: let go of what an open connection does not need (the removed handler contexts
+            // this one links to, the cancelled deadline), so that an idle peer costs less.
+            ctx = null;
+            deadline = null;
             watch.upgraded();
             handshaker.handshake(channel, upgrade, extra, channel.newPromise()).addListener(done -> {
                 if (done.isSuccess()) {
@@ -172,7 +179,7 @@ public final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter imp
     /** The page's {@code onhandshake} refused the peer. */
     @Override
     public void reject(int status, String reason) {
-        ctx.executor().execute(() -> {
+        loop.execute(() -> {
             if (request != null && (deadline == null || deadline.cancel(false))) {
                 respond(request, HttpResponseStatus.valueOf(status), reason);
             }

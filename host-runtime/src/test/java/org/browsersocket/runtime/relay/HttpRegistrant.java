@@ -68,7 +68,8 @@ final class HttpRegistrant implements AutoCloseable {
 
     /** Registered with the relay at {@code relay} ({@code wss://} with {@code tls}). */
     HttpRegistrant(URI relay, io.netty.handler.ssl.SslContext tls) {
-        links = new RelayLinks(List.of(relay), null, group, tls, router,
+        links = new RelayLinks(List.of(relay), null, org.browsersocket.runtime.Transport.of(org.browsersocket.runtime.Transport.Kind.NIO),
+                group, tls, router,
                 new AttachedPeerSink() {
                     @Override
                     public void adopt(Channel channel, String peerAddress) {

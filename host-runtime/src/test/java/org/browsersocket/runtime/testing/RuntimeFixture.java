@@ -82,14 +82,14 @@ public final class RuntimeFixture implements AutoCloseable {
     public static RuntimeConfig withPeerWaitMillis(RuntimeConfig config, int millis) {
         return new RuntimeConfig(config.controlPort(), config.publicPort(), config.allowedOrigins(),
                 config.maxMessageBytes(), config.maxListenersPerPage(), config.maxConnectionsPerListener(), millis,
-                config.configDir(), config.consentTimeout(), config.peerLimits(), config.reach());
+                config.configDir(), config.consentTimeout(), config.peerLimits(), config.reach(), config.io());
     }
 
     /** {@code config} with another listener limit per page (which is also the number of prefixes minted per grant). */
     public static RuntimeConfig withMaxListenersPerPage(RuntimeConfig config, int listeners) {
         return new RuntimeConfig(config.controlPort(), config.publicPort(), config.allowedOrigins(),
                 config.maxMessageBytes(), listeners, config.maxConnectionsPerListener(), config.peerWaitMillis(),
-                config.configDir(), config.consentTimeout(), config.peerLimits(), config.reach());
+                config.configDir(), config.consentTimeout(), config.peerLimits(), config.reach(), config.io());
     }
 
     /** The HTTP status an upgrade to this {@code ws://} URL on the public port gets. */

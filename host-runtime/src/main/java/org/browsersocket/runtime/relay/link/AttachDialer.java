@@ -7,13 +7,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.browsersocket.runtime.Transport;
 import org.browsersocket.runtime.relay.RelayPaths;
 
 /**
@@ -27,12 +27,14 @@ final class AttachDialer {
     private static final int MAX_RESPONSE_HEAD = 4096;
 
     private final RelayAddress relay;
+    private final Transport transport;
     private final EventLoopGroup group;
     private final SslContext tls;
     private final AttachedPeerSink sink;
 
-    AttachDialer(RelayAddress relay, EventLoopGroup group, SslContext tls, AttachedPeerSink sink) {
+    AttachDialer(RelayAddress relay, Transport transport, EventLoopGroup group, SslContext tls, AttachedPeerSink sink) {
         this.relay = relay;
+        this.transport = transport;
         this.group = group;
         this.tls = tls;
         this.sink = sink;
@@ -41,7 +43,7 @@ final class AttachDialer {
     void dial(String stream, String prefix, String peerAddress, Runnable attached) {
         // On the event loop of the page that owns the prefix, where its messages go anyway.
         EventLoopGroup loop = java.util.Objects.requireNonNullElse(sink.eventLoopFor(prefix), group);
-        new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        new Bootstrap().group(loop).channel(transport.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_MILLIS)
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import org.browsersocket.runtime.Transport;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -62,6 +62,7 @@ public final class RelayLink {
     private final RelayAddress relay;
     private final String token;
     private final String key;
+    private final Transport transport;
     private final EventLoopGroup group;
     private final SslContext tls;
     private final AttachDialer dialer;
@@ -90,14 +91,15 @@ public final class RelayLink {
      * @param wanted  the prefixes this runtime's listeners hold now (shared, kept up to date by the caller)
      * @param changed called when the link registers or drops (reachability changed)
      */
-    RelayLink(URI url, String token, String key, EventLoopGroup group, SslContext tls, AttachedPeerSink sink,
+    RelayLink(URI url, String token, String key, Transport transport, EventLoopGroup group, SslContext tls, AttachedPeerSink sink,
               Set<String> wanted, Runnable changed) {
         this.relay = RelayAddress.of(url);
         this.token = token;
         this.key = key;
+        this.transport = transport;
         this.group = group;
         this.tls = relay.secure() ? tls : null;
-        this.dialer = new AttachDialer(relay, group, this.tls, sink);
+        this.dialer = new AttachDialer(relay, transport, group, this.tls, sink);
         this.wanted = wanted;
         this.changed = changed;
     }
@@ -128,7 +130,7 @@ public final class RelayLink {
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(linkUri).customHeaders(headers).maxFramePayloadLength(RelayCodec.MAX_FRAME)
                 .handshakeTimeoutMillis(10_000).dropPongFrames(true).handleCloseFrames(false).build();
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
+        new Bootstrap().group(group).channel(transport.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .handler(new ChannelInitializer<SocketChannel>() {

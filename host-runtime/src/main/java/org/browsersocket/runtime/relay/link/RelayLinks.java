@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.browsersocket.runtime.Transport;
 import org.browsersocket.runtime.page.Agents;
 import org.browsersocket.runtime.routing.Router;
 
@@ -26,12 +27,12 @@ public final class RelayLinks implements AutoCloseable, Agents {
     /**
      * @param changed called when a registration comes or goes (the runtime's reachability changed)
      */
-    public RelayLinks(List<URI> relays, String token, EventLoopGroup group, SslContext tls, Router<?> router,
+    public RelayLinks(List<URI> relays, String token, Transport transport, EventLoopGroup group, SslContext tls, Router<?> router,
                       AttachedPeerSink sink, Runnable changed) {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         String key = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        this.links = relays.stream().map(uri -> new RelayLink(uri, token, key, group, tls, sink, bound, changed)).toList();
+        this.links = relays.stream().map(uri -> new RelayLink(uri, token, key, transport, group, tls, sink, bound, changed)).toList();
         router.watch(new Router.Bindings() {
             @Override
             public void bound(String prefix) {
