@@ -56,6 +56,8 @@ public final class PageSession {
     }
 
     private static final Logger LOG = Logger.getLogger("browsersocket.page");
+    /** How long a peer the runtime closes is still read (and its input dropped) before the socket closes. */
+    private static final long CLOSE_LINGER_MILLIS = 1000;
     private static final AtomicInteger SESSION_NUMBERS = new AtomicInteger();
     /** Request headers that carry a peer's credentials for this host, withheld unless the page asks. */
     private static final List<String> CREDENTIAL_HEADERS = List.of("cookie", "authorization", "proxy-authorization");
@@ -475,13 +477,27 @@ public final class PageSession {
             // On the peer's own loop, after anything already queued there: an accepted handshake's
             // 101 (queued by the page's accept in the same read) must go out before the close frame.
             Channel peer = connection.channel();
-            peer.eventLoop().execute(() -> peer.writeAndFlush(new CloseWebSocketFrame(code, reason))
-                    .addListener(ChannelFutureListener.CLOSE));
+            peer.eventLoop().execute(() -> closeLingering(peer, new CloseWebSocketFrame(code, reason)));
             if (connection.isOpen()) {
                 recordClose(connection, code, reason, "page");
             }
             send(new ControlMessage.Close(connection.id(), code, reason, true));
         }
+    }
+
+    /**
+     * Writes the close frame, ends the output, and reads (and drops) what the peer still sends for
+     * a moment before closing: closing a socket with unread input makes the kernel reset the
+     * connection, and a peer that was paused (or still sending) would lose the close frame.
+     */
+    private static void closeLingering(Channel peer, CloseWebSocketFrame close) {
+        peer.config().setAutoRead(true);
+        peer.writeAndFlush(close).addListener(written -> {
+            if (peer instanceof io.netty.channel.socket.SocketChannel socket && socket.isActive()) {
+                socket.shutdownOutput();
+            }
+            peer.eventLoop().schedule(() -> peer.close(), CLOSE_LINGER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        });
     }
 
     /** A connection that was open has closed: an event, and an entry among the recently closed. */

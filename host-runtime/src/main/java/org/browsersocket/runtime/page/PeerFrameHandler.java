@@ -49,8 +49,8 @@ final class PeerFrameHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             watch.messageCompleted();
-            if (failed) {
-                return; // the connection failed: what the peer still sends is discarded
+            if (failed || session.connection(connection.id()) != connection) {
+                return; // the connection failed or was closed: what the peer still sends is discarded
             }
             if (msg instanceof TextWebSocketFrame text) {
                 session.relayToPage(connection, DataFrame.KIND_TEXT, text.content());
