@@ -14,12 +14,12 @@ import org.java_websocket.handshake.ServerHandshake;
  * echo that comes back too late fails the run; it never blocks the client's reader, and closing
  * never waits more than 10 s for the server's close frame.
  */
-final class RoundTrips implements AutoCloseable {
+public final class RoundTrips implements AutoCloseable {
     private final LinkedBlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final WebSocketClient client;
 
-    RoundTrips(String url) throws InterruptedException {
+    public RoundTrips(String url) throws InterruptedException {
         client = new WebSocketClient(URI.create(url)) {
             @Override
             public void onOpen(ServerHandshake handshake) {}
@@ -54,7 +54,7 @@ final class RoundTrips implements AutoCloseable {
     }
 
     /** Sends {@code count} binary messages of {@code size} bytes one after another, recording each round trip. */
-    void run(int count, int size, Histogram into) throws InterruptedException {
+    public void run(int count, int size, Histogram into) throws InterruptedException {
         if (!arrivals.isEmpty()) {
             throw new IllegalStateException("echoes from " + client.getURI() + " that came after their round trip had failed: " + arrivals.size());
         }
