@@ -77,7 +77,7 @@ public final class EchoBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OpenFileLimit.raiseTo(2L * idle + 10_000); // before the runtime starts: it inherits the limit
+        int peers = OpenFileLimit.forConnections(idle); // before the runtime starts: it inherits the limit
         try (DemoSite site = DemoSite.start("127.0.0.1", 0, DemoSite.DEFAULT_RUNTIME);
              RuntimeProcess relay = RuntimeProcess.startRelay(runtimeJar, "http://localhost:" + site.port());
              RuntimeProcess runtime = RuntimeProcess.start(runtimeJar, "http://localhost:" + site.port(), relay.viaRelayFlags());
@@ -104,8 +104,8 @@ public final class EchoBench implements Callable<Integer> {
                 ThroughputStep.run(URI.create(pageUrl + "throughput"), URI.create(nativeEcho.url()),
                         Duration.ofMillis(Math.round(throughputSeconds * 1000)));
             }
-            if (idle > 0) {
-                idlePeers(runtime, pageUrl, relayedUrl);
+            if (peers > 1) {
+                idlePeers(runtime, pageUrl, relayedUrl, peers);
             }
         }
         return 0;
@@ -156,7 +156,7 @@ public final class EchoBench implements Callable<Integer> {
      * collection at each step: the second reading minus the first over the peers added is the
      * memory one more idle peer costs, without the runtime's own start-up growth.
      */
-    private void idlePeers(RuntimeProcess runtime, String pageUrl, String relayedUrl) throws Exception {
+    private void idlePeers(RuntimeProcess runtime, String pageUrl, String relayedUrl, int idle) throws Exception {
         long before = ResidentMemory.settled(runtime.pid());
         URI url = URI.create(pageUrl + "idle");
         try (IdleFleet first = LoadGenerator.openIdle(url, idle / 2)) {

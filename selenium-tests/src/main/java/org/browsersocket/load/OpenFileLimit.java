@@ -13,7 +13,24 @@ import java.util.concurrent.TimeUnit;
  * without it the limit stays, and the caller sizes its run by {@link #current()}.
  */
 public final class OpenFileLimit {
+    /** Files a process needs besides its connections (jars, pipes, selectors, the JVM's own). */
+    static final int RESERVE = 1000;
+
     private OpenFileLimit() {}
+
+    /**
+     * Raises the limit for {@code connections} held connections (one file each, here and in a
+     * server started afterwards) and returns how many fit: {@code connections}, or fewer if the
+     * limit could not be raised that far (then it says so).
+     */
+    public static int forConnections(int connections) throws IOException, InterruptedException {
+        long limit = raiseTo((long) connections + RESERVE);
+        int fit = (int) Math.max(0, Math.min(connections, limit - RESERVE));
+        if (fit < connections) {
+            System.out.printf("only %d connections fit in the open-file limit of %d (not %d)%n", fit, limit, connections);
+        }
+        return fit;
+    }
 
     /** Raises the soft and hard limit to at least {@code files}; returns the soft limit in effect afterwards. */
     public static long raiseTo(long files) throws IOException, InterruptedException {
