@@ -54,16 +54,15 @@ final class LatencyExperiment {
                     probes.get(name).run(samples(lab.count(100, 500), size), size, null); // warm-up, unrecorded
                 }
             }
-            int round = 0;
             for (int rep = 1; rep <= repetitions; rep++) {
                 for (int size : sizes) {
-                    Collections.rotate(order, round++ == 0 ? 0 : 1); // a different server goes first each round
                     for (String name : order) {
                         Histogram h = new Histogram(3);
                         probes.get(name).run(samples(lab.count(300, 2000), size), size, h);
                         merged.computeIfAbsent(name + size, k -> new Histogram(3)).add(h);
                         raw.row(rep, name, size, h.getTotalCount(), Percentiles.median(h), Percentiles.p99(h));
                     }
+                    Collections.rotate(order, 1); // a different server goes first in the next round
                 }
             }
         } finally {
