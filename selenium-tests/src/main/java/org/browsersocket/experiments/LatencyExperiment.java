@@ -43,7 +43,14 @@ final class LatencyExperiment {
             for (Map.Entry<String, URI> server : servers.urls().entrySet()) {
                 RoundTrips client = new RoundTrips(server.getValue().toString());
                 clients.add(client);
-                probes.put(server.getKey(), client::run);
+                String name = server.getKey();
+                probes.put(name, (count, size, into) -> {
+                    try {
+                        client.run(count, size, into);
+                    } catch (IllegalStateException e) {
+                        throw new IllegalStateException(name + ": " + e.getMessage(), e);
+                    }
+                });
             }
             PageBounce bounce = PageBounce.open(servers.page().chromium());
             clients.add(bounce);

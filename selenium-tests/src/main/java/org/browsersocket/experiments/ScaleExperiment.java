@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 import org.browsersocket.bench.BenchSummary;
 import org.browsersocket.bench.ResidentMemory;
+import org.browsersocket.bench.RoundTrips;
 import org.browsersocket.browser.Chromium;
 import org.browsersocket.load.IdleFleet;
 import org.browsersocket.load.LoadGenerator;
@@ -84,7 +85,9 @@ final class ScaleExperiment {
      * memory after a collection and its round trip at every level.
      */
     static List<Level> climb(Lab lab, URI url, int[] levels, long pid, Reading browser, Reading heap) throws Exception {
-        LoadGenerator.run(new LoadGenerator.Config(url, 1, 64, true, 0, lab.span(500, 1000), lab.span(200, 500)));
+        try (RoundTrips warm = new RoundTrips(url.toString())) {
+            warm.run(lab.count(1000, 3000), 64, null);
+        }
         long baseline = ResidentMemory.settled(pid);
         double heapBaseline = heap.bytes();
         List<IdleFleet> fleets = new ArrayList<>();
@@ -105,10 +108,15 @@ final class ScaleExperiment {
                 // warm-up: right after it, a Java-WebSocket server stalls for hundreds of
                 // milliseconds at a time, and a round trip measured then says more about the burst
                 // than about the peers held.
+                // A closed loop whose stalled echoes are pinged on (RoundTrips): a Java-WebSocket
+                // server now and then holds an echo back until the connection sees more traffic.
                 long rss = ResidentMemory.settled(pid);
                 double heapNow = heap.bytes();
-                Histogram latency = LoadGenerator.run(new LoadGenerator.Config(url, 1, 64, true, 0,
-                        lab.span(1000, 2000), lab.span(1000, 3000))).latencyMicros();
+                Histogram latency = new Histogram(3);
+                try (RoundTrips roundTrips = new RoundTrips(url.toString())) {
+                    roundTrips.run(lab.count(1000, 3000), 64, null);
+                    roundTrips.run(lab.count(2000, 10000), 64, latency);
+                }
                 double slope = result.isEmpty() ? Double.NaN : (double) (rss - previousRss) / Math.max(1, open - previousOpen);
                 result.add(new Level(open, fleet.connectsPerSecond(), (double) (rss - baseline) / Math.max(1, open), slope,
                         rss, browser.bytes(), (heapNow - heapBaseline) / Math.max(1, open), latency));
