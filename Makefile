@@ -16,7 +16,7 @@ all: build
 help:
 	@echo "make run    build and start the runtime, the services and the demo site"
 	@echo "make test   install missing packages (as root), then run every test"
-	@echo "make bench  page-hosted vs native echo; 10k idle peers; address and discovery service load"
+	@echo "make bench  page-hosted vs native echo and its floor; throughput; 20k idle peers; HTTP, address and discovery load; one table"
 	@echo "make soak [SOAK_MINUTES=10]   hostile + normal load on a page-hosted echo; prints connections, memory, latency"
 	@echo "make build  build the runnable jars, the site's own copy of the library and the extension"
 	@echo "make extension [PUBLIC_PORT=7041]   build the browser extension (unpacked and zipped)"
@@ -43,14 +43,20 @@ test:
 	@tools/install-deps.sh test
 	$(MVN) test
 
+# make bench ECHO_BENCH_ARGS="--rounds 2 --idle 4000" shortens the echo step (see its --help).
+ECHO_BENCH_ARGS ?=
+BENCH_JAR = selenium-tests/target/selenium-tests.jar
+# Every step runs (one failing does not stop the rest), each appends its headline figures to
+# BENCH_SUMMARY, and the run ends with their one table; it fails if any step did.
 bench: build
 	@tools/install-deps.sh bench
-	java -jar selenium-tests/target/selenium-tests.jar
-	java -cp selenium-tests/target/selenium-tests.jar org.browsersocket.bench.HttpBench
-	@echo
-	@tools/bench-address.sh
-	@echo
-	java -cp selenium-tests/target/selenium-tests.jar org.browsersocket.bench.DiscoveryBench
+	@export BENCH_SUMMARY=$$(mktemp); failed=; \
+	java -jar $(BENCH_JAR) $(ECHO_BENCH_ARGS) || failed="$$failed echo"; echo; \
+	java -cp $(BENCH_JAR) org.browsersocket.bench.HttpBench || failed="$$failed http"; echo; \
+	tools/bench-address.sh || failed="$$failed address"; echo; \
+	java -cp $(BENCH_JAR) org.browsersocket.bench.DiscoveryBench || failed="$$failed discovery"; echo; \
+	java -cp $(BENCH_JAR) org.browsersocket.bench.BenchSummary "$$BENCH_SUMMARY"; rm -f "$$BENCH_SUMMARY"; \
+	if [ -n "$$failed" ]; then echo "bench steps that failed:$$failed"; exit 1; fi
 
 SOAK_MINUTES ?= 10
 soak: build

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.browsersocket.bench.BenchSummary;
 import org.browsersocket.experiments.addressing.AddressingExperiment;
 import org.browsersocket.cli.HelpLayout;
 import org.browsersocket.cli.OneLineUsageErrors;
@@ -46,6 +47,9 @@ public final class Experiments implements Callable<Integer> {
     @Option(names = "--repo", description = "Repository root. Default: ${DEFAULT-VALUE}.")
     Path repo = Path.of(".");
 
+    @Option(names = "--results", description = "Where the CSV files go. Default: paper/results under the repository root.")
+    Path results;
+
     public static void main(String[] args) {
         System.exit(HelpLayout.applyTo(OneLineUsageErrors.commandLine(new Experiments())).execute(args));
     }
@@ -59,8 +63,25 @@ public final class Experiments implements Callable<Integer> {
             }
         }
         Path root = repo.toAbsolutePath().normalize();
-        Lab lab = new Lab(root, root.resolve("paper/results"), quick);
+        Lab lab = new Lab(root, results != null ? results.toAbsolutePath().normalize() : root.resolve("paper/results"), quick);
         Files.createDirectories(lab.results());
+        // The experiments record their headline figures as make bench's steps do; the table ends the run.
+        Path summary = Files.createTempFile("browsersocket-experiments-summary-", ".tsv");
+        if (System.getenv(BenchSummary.FILE_VARIABLE) == null) {
+            System.setProperty(BenchSummary.FILE_PROPERTY, summary.toString());
+        }
+        try {
+            return runAll(lab, root);
+        } finally {
+            if (Files.size(summary) > 0) {
+                System.out.println();
+                BenchSummary.print(summary);
+            }
+            Files.deleteIfExists(summary);
+        }
+    }
+
+    private int runAll(Lab lab, Path root) throws Exception {
         List<String> failed = new ArrayList<>();
         for (Map.Entry<String, String> experiment : NAMES.entrySet()) {
             if (!only.isEmpty() && !only.contains(experiment.getKey())) {

@@ -34,7 +34,13 @@ public final class NativeEchoProcess implements AutoCloseable {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             if (line.startsWith("listening ")) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "native-server-output");
+                Thread drain = new Thread(() -> {
+                    try {
+                        out.lines().forEach(l -> { });
+                    } catch (java.io.UncheckedIOException closed) {
+                        // the server stopped and its output closed under the reader
+                    }
+                }, "native-server-output");
                 drain.setDaemon(true);
                 drain.start();
                 return new NativeEchoProcess(process, Integer.parseInt(line.substring("listening ".length()).trim()));

@@ -2,7 +2,9 @@ package org.browsersocket.experiments;
 
 import java.net.URI;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import org.browsersocket.bench.BenchSummary;
 import org.browsersocket.load.LoadGenerator;
 
 /**
@@ -48,6 +50,16 @@ final class ThroughputExperiment {
                 summary.row(size, c, page[0], page[1], relay[0], relay[1], java[0], java[1], node[0], node[1],
                         Percentiles.ratio(page[0], java[0]), Percentiles.ratio(page[0], node[0]),
                         Percentiles.ratio(relay[0], page[0]));
+                if (size == 64 && c == 100) {
+                    BenchSummary.record("E2 page / native msg/s, 64 B, 100 clients", BenchSummary.figure(
+                            Percentiles.ratio(page[0], java[0])), ">= 0.5", String.format(Locale.ROOT,
+                            "E2: page %.0f vs native %.0f msg/s", page[0], java[0]));
+                }
+                if (size == 65536 && c == 10) {
+                    BenchSummary.record("E2 page / native MB/s, 64 KiB, 10 clients", BenchSummary.figure(
+                            Percentiles.ratio(page[1], java[1])), ">= 0.7", String.format(Locale.ROOT,
+                            "E2: page %.1f vs native %.1f MB/s", page[1], java[1]));
+                }
             }
         }
         summary.write(lab.csv(NAME));

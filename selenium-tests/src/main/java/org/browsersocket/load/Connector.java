@@ -20,6 +20,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -46,6 +48,14 @@ final class Connector implements AutoCloseable {
     static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     /** Every attempt settles (opens or fails) within this: TCP connect plus handshake timeouts, and slack. */
     private static final long SETTLE_SECONDS = (CONNECT_TIMEOUT_MILLIS + HANDSHAKE_TIMEOUT_MILLIS) / 1000 + 5;
+    /**
+     * A loopback target and at least this many connections: they come from
+     * {@value #LOOPBACK_SOURCES} source addresses (127.0.0.1 to 127.0.0.{@value #LOOPBACK_SOURCES}),
+     * each with its own ephemeral ports, so tens of thousands of connections to one server port do
+     * not run out of them (one source address has about 28,000).
+     */
+    static final int MANY_CONNECTIONS = 1000;
+    static final int LOOPBACK_SOURCES = 8;
     /** Frames and messages up to this size are accepted (at least 16 MiB). */
     static final int MIN_MAX_MESSAGE_BYTES = 16 << 20;
 
@@ -108,13 +118,16 @@ final class Connector implements AutoCloseable {
 
     /** Opens {@code count} connections; returns once every attempt opened or failed. */
     void connect(int count) throws InterruptedException, TimeoutException {
+        InetSocketAddress[] sources = sources(count);
         long began = System.nanoTime();
         for (int i = 0; i < count; i++) {
             if (!handshakes.tryAcquire(SETTLE_SECONDS, TimeUnit.SECONDS)) {
                 throw new TimeoutException("connection attempts to " + target + " unsettled after " + SETTLE_SECONDS + " s");
             }
             EchoPeer peer = new EchoPeer(this, load);
-            ChannelFuture connecting = bootstrap.clone().handler(initializer(peer)).connect(address);
+            Bootstrap attempt = bootstrap.clone().handler(initializer(peer));
+            ChannelFuture connecting = sources.length == 0 ? attempt.connect(address)
+                    : attempt.connect(address, sources[i % sources.length]);
             connecting.addListener(f -> {
                 if (!f.isSuccess()) {
                     peer.fail(f.cause());
@@ -126,6 +139,19 @@ final class Connector implements AutoCloseable {
         }
         handshakes.release(HANDSHAKES_IN_FLIGHT);
         connectSeconds = (System.nanoTime() - began) / 1e9;
+    }
+
+    /** The local addresses to spread {@code count} connections over; none: the system chooses. */
+    private InetSocketAddress[] sources(int count) {
+        InetAddress target = address.getAddress();
+        if (count < MANY_CONNECTIONS || !(target instanceof Inet4Address) || !target.isLoopbackAddress()) {
+            return new InetSocketAddress[0];
+        }
+        InetSocketAddress[] sources = new InetSocketAddress[LOOPBACK_SOURCES];
+        for (int i = 0; i < sources.length; i++) {
+            sources[i] = new InetSocketAddress("127.0.0." + (i + 1), 0);
+        }
+        return sources;
     }
 
     private ChannelInitializer<SocketChannel> initializer(EchoPeer peer) {

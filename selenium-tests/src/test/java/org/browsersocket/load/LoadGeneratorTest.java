@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -131,6 +133,24 @@ class LoadGeneratorTest {
             assertEquals(500, fleet.connectMicros().getTotalCount());
             assertTrue(fleet.connectsPerSecond() > 0);
             awaitCondition(() -> server.openWebSockets.get() == 500, Duration.ofSeconds(10), "server sees 500 WebSockets");
+            assertEquals(Set.of("127.0.0.1"), server.clientAddresses, "fewer than a thousand: the system's choice of source");
+        }
+    }
+
+    /** Tens of thousands of connections to one port need more ephemeral ports than one source address has. */
+    @Test
+    void aThousandIdleConnectionsToALoopbackServerComeFromEightLoopbackAddresses() throws Exception {
+        try (TestEchoServer server = new TestEchoServer().start();
+             IdleFleet fleet = LoadGenerator.openIdle(server.uri(), Connector.MANY_CONNECTIONS)) {
+            assertEquals(Connector.MANY_CONNECTIONS, fleet.openCount());
+            assertEquals(0, fleet.failures());
+            awaitCondition(() -> server.openWebSockets.get() == Connector.MANY_CONNECTIONS, Duration.ofSeconds(10),
+                    "server sees every WebSocket");
+            Set<String> expected = new HashSet<>();
+            for (int i = 1; i <= Connector.LOOPBACK_SOURCES; i++) {
+                expected.add("127.0.0." + i);
+            }
+            assertEquals(expected, server.clientAddresses);
         }
     }
 

@@ -22,6 +22,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +48,8 @@ final class TestEchoServer implements AutoCloseable {
     private final AtomicLong received = new AtomicLong();
     private final AtomicBoolean stalled = new AtomicBoolean();
     final AtomicInteger openWebSockets = new AtomicInteger();
+    /** The client addresses (without ports) WebSockets were opened from. */
+    final Set<String> clientAddresses = ConcurrentHashMap.newKeySet();
     final AtomicLong textFrames = new AtomicLong();
     final AtomicLong binaryFrames = new AtomicLong();
     final AtomicLong nonAsciiTextFrames = new AtomicLong();
@@ -103,6 +107,7 @@ final class TestEchoServer implements AutoCloseable {
             if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 open = true;
                 openWebSockets.incrementAndGet();
+                clientAddresses.add(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress());
             }
             ctx.fireUserEventTriggered(evt);
         }
