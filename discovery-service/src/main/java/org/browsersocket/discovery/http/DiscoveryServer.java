@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 import org.browsersocket.discovery.directory.BadRequest;
 import org.browsersocket.discovery.directory.Directory;
 import org.browsersocket.discovery.directory.StorageFull;
+import org.browsersocket.discovery.directory.ValueFeed;
 import org.browsersocket.discovery.limits.DiscoveryLimits;
 import org.browsersocket.discovery.limits.RateLimited;
 import org.browsersocket.discovery.limits.WriteLimits;
@@ -47,6 +48,7 @@ public final class DiscoveryServer extends ServiceServer {
     private final DiscoveryLimits limits;
     private final ValueStore store;
     private final WatchHub hub;
+    private final EncodedValues encoded;
     private final Directory directory;
     private final SignedUpdates signed;
 
@@ -67,7 +69,13 @@ public final class DiscoveryServer extends ServiceServer {
         Capacity capacity = new Capacity(Limits.MAX_VALUES_PER_KEY, limits.maxStoredBytes());
         WriteLimits writes = new WriteLimits(limits, System::nanoTime);
         this.hub = new WatchHub(store, Clock.systemUTC(), limits.watchesPerClient(), limits.maxWatches());
-        this.directory = new Directory(store, Clock.systemUTC(), hub, writes, capacity);
+        // Other instances write to a Redis store too, unseen here: its answers cannot be kept.
+        this.encoded = new EncodedValues(location instanceof StoreLocation.Embedded);
+        ValueFeed feed = (key, value) -> {
+            encoded.published(key, value);
+            hub.published(key, value);
+        };
+        this.directory = new Directory(store, Clock.systemUTC(), feed, writes, capacity);
         this.signed = new SignedUpdates(store, writes, capacity);
     }
 
@@ -135,7 +143,7 @@ public final class DiscoveryServer extends ServiceServer {
         };
         http.get("/", page);
         http.head("/", page);
-        new JsonApi(directory, signed, hub).routes(http);
+        new JsonApi(directory, signed, hub, encoded).routes(http);
     }
 
     @Override
