@@ -22,6 +22,8 @@ import org.browsersocket.service.http.ClientKey;
 import org.browsersocket.service.http.JsonReplies;
 import org.browsersocket.service.http.Listen;
 import org.browsersocket.service.http.ServiceServer;
+import spark.Request;
+import spark.Response;
 import spark.Route;
 import spark.Service;
 
@@ -102,13 +104,15 @@ public final class DiscoveryServer extends ServiceServer {
     }
 
     @Override
+    protected void checkRequest(Service http, Request request, Response response) {
+        if ("POST".equals(request.requestMethod()) && request.raw().getContentLengthLong() < 0) {
+            response.type(JsonReplies.CONTENT_TYPE);
+            throw http.halt(411, JsonReplies.error("a Content-Length is required"));
+        }
+    }
+
+    @Override
     protected void addRoutes(Service http) {
-        http.before((request, response) -> {
-            if ("POST".equals(request.requestMethod()) && request.raw().getContentLengthLong() < 0) {
-                response.type(JsonReplies.CONTENT_TYPE);
-                throw http.halt(411, JsonReplies.error("a Content-Length is required"));
-            }
-        });
         http.exception(BadRequest.class, (exception, request, response) -> {
             response.status(400);
             response.type(JsonReplies.CONTENT_TYPE);
