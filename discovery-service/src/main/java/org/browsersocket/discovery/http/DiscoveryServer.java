@@ -63,6 +63,11 @@ public final class DiscoveryServer extends ServiceServer {
      * @param limits   write rates, puts per name, stored bytes and watches
      */
     public DiscoveryServer(Listen listen, StoreLocation location, DiscoveryLimits limits) {
+        this(listen, location, limits, Watcher.MAX_PENDING_BYTES);
+    }
+
+    /** As above; {@code watchBufferBytes}: most bytes waiting for one watcher that does not read before it is dropped. */
+    DiscoveryServer(Listen listen, StoreLocation location, DiscoveryLimits limits, int watchBufferBytes) {
         super(NAME, listen.withLimits(listen.limits().withMaxBodyBytes(
                 Math.min(listen.limits().maxBodyBytes(), MAX_BODY_BYTES))));
         this.location = Objects.requireNonNull(location, "location");
@@ -70,7 +75,8 @@ public final class DiscoveryServer extends ServiceServer {
         this.store = ValueStore.open(location);
         Capacity capacity = new Capacity(Limits.MAX_VALUES_PER_KEY, limits.maxStoredBytes());
         WriteLimits writes = new WriteLimits(limits, System::nanoTime);
-        this.hub = new WatchHub(store, Clock.systemUTC(), limits.watchesPerClient(), limits.maxWatches());
+        this.hub = new WatchHub(store, Clock.systemUTC(), limits.watchesPerClient(), limits.maxWatches(),
+                watchBufferBytes);
         // Other instances write to a Redis store too, unseen here: its answers cannot be kept.
         this.encoded = new EncodedValues(location instanceof StoreLocation.Embedded);
         ValueFeed feed = (key, value) -> {

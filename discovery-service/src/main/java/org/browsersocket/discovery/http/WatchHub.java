@@ -44,6 +44,7 @@ final class WatchHub implements ValueFeed, AutoCloseable {
     private final Clock clock;
     private final int perClient;
     private final int max;
+    private final int maxPendingBytes;
     private final Map<String, Set<Watcher>> byKey = new ConcurrentHashMap<>();
     private final Map<String, Integer> byClient = new HashMap<>(); // guarded by itself
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
@@ -56,8 +57,10 @@ final class WatchHub implements ValueFeed, AutoCloseable {
      * @param store     where the watched values are read
      * @param perClient watches one client may hold
      * @param max       watches the instance holds
+     * @param maxPendingBytes most bytes waiting for one watcher's client before it is dropped
      */
-    WatchHub(ValueStore store, Clock clock, int perClient, int max) {
+    WatchHub(ValueStore store, Clock clock, int perClient, int max, int maxPendingBytes) {
+        this.maxPendingBytes = maxPendingBytes;
         this.store = store;
         this.clock = clock;
         this.perClient = perClient;
@@ -108,7 +111,7 @@ final class WatchHub implements ValueFeed, AutoCloseable {
             response.setHeader("Cache-Control", "no-store");
             response.flushBuffer(); // commits: the routes' framework leaves a committed response alone
             String hex = HexFormat.of().formatHex(key);
-            watcher = new Watcher(client, key, async, this::forget);
+            watcher = new Watcher(client, key, async, maxPendingBytes, this::forget);
             byKey.computeIfAbsent(hex, k -> ConcurrentHashMap.newKeySet()).add(watcher);
             changed.add(hex); // the hub sends the values there are now
             wake.release();
@@ -185,9 +188,10 @@ final class WatchHub implements ValueFeed, AutoCloseable {
             LOG.log(Level.WARNING, "reading a watched key failed; trying again in " + RECHECK.toSeconds() + " s", e);
             return;
         }
+        WatchEvents events = new WatchEvents(values, now); // encoded once, for all the key's watchers
         for (Watcher watcher : watchers) {
             try {
-                watcher.update(values, now);
+                watcher.update(events);
                 if (keepAlive) {
                     watcher.keepAlive();
                 }
