@@ -9,6 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Optional;
+import com.sun.management.UnixOperatingSystemMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,14 +28,19 @@ import org.browsersocket.discovery.store.StoreLocation;
 import org.browsersocket.cli.HelpLayout;
 import org.browsersocket.cli.OneLineUsageErrors;
 import org.browsersocket.cli.ReleaseVersion;
+import org.browsersocket.service.http.BindAddress;
 import org.browsersocket.service.http.Listen;
+import org.browsersocket.service.http.ServerLimits;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Discovery-service throughput and latency through its JSON API: concurrent closed-loop clients
- * put, then get, for a fixed time each; the embedded store and Redis side by side in one run.
+ * put (each put acknowledged once durable), then get, for a fixed time each, the embedded store and
+ * Redis side by side in one run; then the JSON GET of one name under wrk (64 connections); then
+ * many live watches of one name and the delay from a put to each of them hearing of it. Headline
+ * figures go to {@link BenchSummary}.
  */
 @Command(name = "discovery-bench", mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
         usageHelpAutoWidth = true,
@@ -45,6 +54,12 @@ public final class DiscoveryBench implements Callable<Integer> {
 
     @Option(names = "--redis-server", description = "redis-server binary. Default: ${DEFAULT-VALUE}.")
     Path redisServer = Path.of("/usr/bin/redis-server");
+
+    @Option(names = "--watchers", description = "Live watches of one name (fewer if the open-files limit is lower). Default: ${DEFAULT-VALUE}.")
+    int watchers = 10_000;
+
+    @Option(names = "--watch-rounds", description = "Puts whose delivery to every watcher is timed. Default: ${DEFAULT-VALUE}.")
+    int watchRounds = 5;
 
     /** One store's figures for one operation. */
     public record Measurement(String store, String op, double opsPerSecond, double p50Millis, double p99Millis) {}
@@ -61,9 +76,113 @@ public final class DiscoveryBench implements Callable<Integer> {
         for (Measurement m : measure(clients, seconds, redisServer)) {
             System.out.printf(Locale.ROOT, "%-10s %-4s %12.0f %7.2f ms %7.2f ms%n", m.store(), m.op(), m.opsPerSecond(),
                     m.p50Millis(), m.p99Millis());
+            if (m.op().equals("put")) {
+                BenchSummary.record("discovery acknowledged puts, " + m.store() + ", " + clients + " clients (/s)",
+                        BenchSummary.figure(m.opsPerSecond()), "≥ 10000",
+                        String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms", m.p50Millis(), m.p99Millis()));
+            }
         }
         System.out.println("(redis with appendfsync always, like the embedded store's synchronous commits)");
+        System.out.println();
+        jsonGetUnderWrk(seconds);
+        System.out.println();
+        watchers(watchers, watchRounds);
         return 0;
+    }
+
+    /** A server for the single-name steps: one loopback client may hold as many connections and watches as it likes. */
+    private static DiscoveryServer crowdServer(Path data, int watches) throws Exception {
+        ServerLimits manyConnections = new ServerLimits(Duration.ofSeconds(10), Duration.ofSeconds(10), 64 * 1024,
+                20_000, 20_000, ServerLimits.DEFAULTS.maxThreads());
+        DiscoveryLimits unlimited = new DiscoveryLimits(1e9, 1e9, DiscoveryLimits.DEFAULTS.maxStoredBytes(), 20_000,
+                Math.max(watches, DiscoveryLimits.DEFAULTS.maxWatches()));
+        DiscoveryServer server = new DiscoveryServer(new Listen(List.of(BindAddress.parse("127.0.0.1")), 0, manyConnections), new StoreLocation.Embedded(data.resolve("store")), unlimited);
+        server.start();
+        return server;
+    }
+
+    /** GET /v1/values/{name} of a name holding 4 values, under wrk with 64 connections (embedded store). */
+    static void jsonGetUnderWrk(int seconds) throws Exception {
+        Path data = Files.createTempDirectory("discovery-bench-get-");
+        DiscoveryServer server = crowdServer(data, 0);
+        try {
+            String url = "http://127.0.0.1:" + server.port() + "/v1/values/bench-peer";
+            for (int i = 1; i <= 4; i++) {
+                put(url, "wss://peer-" + i + ".example:7041/");
+            }
+            Optional<WrkRun> run = WrkRun.measure(url, 64, seconds);
+            if (run.isEmpty()) {
+                System.out.println("discovery JSON GET under wrk: skipped, wrk is not installed (tools/install-deps.sh bench)");
+                return;
+            }
+            WrkRun wrk = run.get();
+            System.out.printf(Locale.ROOT, "discovery JSON GET /v1/values/{name} (4 values), wrk 2 threads x 64 connections, %d s:"
+                    + " %.0f requests/s, p50 %s, p99 %s%s%n", seconds, wrk.requestsPerSecond(), wrk.p50(), wrk.p99(),
+                    wrk.errors().isEmpty() ? "" : " (" + wrk.errors() + ")");
+            BenchSummary.record("discovery JSON GET, wrk 64 connections (/s)", BenchSummary.figure(wrk.requestsPerSecond()),
+                    "≥ 30000", "p50 " + wrk.p50() + ", p99 " + wrk.p99() + (wrk.errors().isEmpty() ? "" : "; " + wrk.errors()));
+        } finally {
+            server.stop();
+        }
+    }
+
+    /**
+     * {@code requested} live watches of one name (as many as the open-files limit allows: both ends
+     * are in this process), then {@code rounds} puts, each timed from its sending until every
+     * watcher has read it; the p99 over all watchers and rounds is the headline.
+     */
+    static void watchers(int requested, int rounds) throws Exception {
+        int count = Math.min(requested, watchersTheFileLimitAllows());
+        Path data = Files.createTempDirectory("discovery-bench-watch-");
+        DiscoveryServer server = crowdServer(data, count);
+        try (WatcherCrowd crowd = WatcherCrowd.open(server.port(), "bench-crowd", count, 120_000)) {
+            String url = "http://127.0.0.1:" + server.port() + "/v1/values/bench-crowd";
+            Histogram delays = new Histogram(3);
+            Histogram fanOut = new Histogram(3); // from the first watcher hearing: the store's commit left out
+            long missed = 0;
+            for (int r = 0; r < rounds; r++) {
+                String value = "round-" + r + "-" + System.nanoTime();
+                long sent = System.nanoTime();
+                put(url, value);
+                Histogram round = new Histogram(3);
+                int heard = crowd.await("\"value\":\"" + value + "\"", sent, 10_000, round);
+                missed += crowd.opened() - heard;
+                delays.add(round);
+                fanOut.add(crowd.spread());
+                System.out.printf(Locale.ROOT, "  put %d: %d of %d watchers heard it; p50 %.1f ms, p99 %.1f ms, last %.1f ms%n",
+                        r + 1, heard, crowd.opened(), round.getValueAtPercentile(50) / 1000.0,
+                        round.getValueAtPercentile(99) / 1000.0, round.getMaxValue() / 1000.0);
+            }
+            String detail = String.format(Locale.ROOT, "%d watchers open (%d requested, %d failed), %d puts; p50 %.1f ms, max %.1f ms, %d deliveries missed;"
+                    + " after the first watcher heard: p99 %.1f ms", crowd.opened(), requested, crowd.failed(), rounds,
+                    delays.getValueAtPercentile(50) / 1000.0, delays.getMaxValue() / 1000.0, missed,
+                    fanOut.getValueAtPercentile(99) / 1000.0);
+            double p99 = delays.getValueAtPercentile(99) / 1000.0;
+            System.out.printf(Locale.ROOT, "discovery live watchers of one name: p99 %.1f ms from a put's sending to each watcher reading it (%s)%n",
+                    p99, detail);
+            BenchSummary.record("discovery watchers, p99 put-to-event delay (ms)", BenchSummary.figure(p99),
+                    "≤ 100 with ≥ 10000 watchers", detail);
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** Watchers whose two sockets fit in what is left of the open-files limit (a margin for jars, stores, wrk). */
+    private static int watchersTheFileLimitAllows() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
+            return (int) Math.max(0, (os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount() - 500) / 2);
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    private static void put(String url, String value) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"value\":\"" + value + "\",\"ttl\":3600}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("put refused: HTTP " + response.statusCode() + " " + response.body());
+        }
     }
 
     /** put then get on the embedded store, then on a Redis started for the purpose. */

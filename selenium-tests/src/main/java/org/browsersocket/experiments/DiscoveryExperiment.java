@@ -2,9 +2,11 @@ package org.browsersocket.experiments;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import org.browsersocket.bench.BenchSummary;
 import org.browsersocket.bench.DiscoveryBench;
 
-/** E6: discovery put/get throughput and latency, embedded store vs Redis, same load, same run. */
+/** E6: discovery put/get throughput and latency, embedded store vs Redis, same load, same run; its headline rows go to {@link BenchSummary}. */
 final class DiscoveryExperiment {
     static final String NAME = "e6_discovery";
 
@@ -17,6 +19,10 @@ final class DiscoveryExperiment {
         for (String op : new String[] {"put", "get"}) {
             DiscoveryBench.Measurement embedded = find(all, "embedded", op);
             DiscoveryBench.Measurement redis = find(all, "redis", op);
+            BenchSummary.record("E6 discovery " + op + "s, embedded, 16 clients (/s)", BenchSummary.figure(embedded.opsPerSecond()),
+                    op.equals("put") ? "≥ 10000" : "", String.format(Locale.ROOT, "p99 %.2f ms", embedded.p99Millis()));
+            BenchSummary.record("E6 discovery " + op + "s, redis, 16 clients (/s)", BenchSummary.figure(redis.opsPerSecond()),
+                    op.equals("put") ? "≥ 10000" : "", String.format(Locale.ROOT, "p99 %.2f ms", redis.p99Millis()));
             csv.row(op, embedded.opsPerSecond(), embedded.p50Millis(), embedded.p99Millis(), redis.opsPerSecond(),
                     redis.p50Millis(), redis.p99Millis(), Percentiles.ratio(embedded.opsPerSecond(), redis.opsPerSecond()));
         }

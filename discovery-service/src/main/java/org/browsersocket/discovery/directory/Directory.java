@@ -87,8 +87,11 @@ public final class Directory {
         }
         boolean present = store.get(key, Limits.MAX_VALUES_PER_GET, new byte[0], clock.millis()).values().stream()
                 .anyMatch(v -> MessageDigest.isEqual(v.valueHash(), valueHash));
-        if (present && !store.remove(key, valueHash, secret)) {
-            throw new WrongSecret();
+        if (present) {
+            if (!store.remove(key, valueHash, secret)) {
+                throw new WrongSecret();
+            }
+            feed.published(key, null); // watchers and kept answers learn of it, whichever API removed it
         }
         return ValueStore.PutResult.OK;
     }

@@ -2,8 +2,9 @@ package org.browsersocket.discovery.directory;
 
 import org.browsersocket.discovery.store.StoredValue;
 
-/** Told of every value a put stored, for live watchers (the JSON API's Server-Sent Events). */
+/** Told of every change a write made, for live watchers (the JSON API's Server-Sent Events) and kept answers. */
 public interface ValueFeed {
+    /** {@code key} changed: {@code value} was stored, or (null) a value was removed. */
     void published(byte[] key, StoredValue value);
 
     /** A feed nobody listens to. */

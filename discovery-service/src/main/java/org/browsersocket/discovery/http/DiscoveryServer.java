@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 import org.browsersocket.discovery.directory.BadRequest;
 import org.browsersocket.discovery.directory.Directory;
 import org.browsersocket.discovery.directory.StorageFull;
+import org.browsersocket.discovery.directory.ValueFeed;
 import org.browsersocket.discovery.limits.DiscoveryLimits;
 import org.browsersocket.discovery.limits.RateLimited;
 import org.browsersocket.discovery.limits.WriteLimits;
@@ -21,6 +22,8 @@ import org.browsersocket.service.http.ClientKey;
 import org.browsersocket.service.http.JsonReplies;
 import org.browsersocket.service.http.Listen;
 import org.browsersocket.service.http.ServiceServer;
+import spark.Request;
+import spark.Response;
 import spark.Route;
 import spark.Service;
 
@@ -47,6 +50,7 @@ public final class DiscoveryServer extends ServiceServer {
     private final DiscoveryLimits limits;
     private final ValueStore store;
     private final WatchHub hub;
+    private final EncodedValues encoded;
     private final Directory directory;
     private final SignedUpdates signed;
 
@@ -59,6 +63,11 @@ public final class DiscoveryServer extends ServiceServer {
      * @param limits   write rates, puts per name, stored bytes and watches
      */
     public DiscoveryServer(Listen listen, StoreLocation location, DiscoveryLimits limits) {
+        this(listen, location, limits, Watcher.MAX_PENDING_BYTES);
+    }
+
+    /** As above; {@code watchBufferBytes}: most bytes waiting for one watcher that does not read before it is dropped. */
+    DiscoveryServer(Listen listen, StoreLocation location, DiscoveryLimits limits, int watchBufferBytes) {
         super(NAME, listen.withLimits(listen.limits().withMaxBodyBytes(
                 Math.min(listen.limits().maxBodyBytes(), MAX_BODY_BYTES))));
         this.location = Objects.requireNonNull(location, "location");
@@ -66,8 +75,15 @@ public final class DiscoveryServer extends ServiceServer {
         this.store = ValueStore.open(location);
         Capacity capacity = new Capacity(Limits.MAX_VALUES_PER_KEY, limits.maxStoredBytes());
         WriteLimits writes = new WriteLimits(limits, System::nanoTime);
-        this.hub = new WatchHub(store, Clock.systemUTC(), limits.watchesPerClient(), limits.maxWatches());
-        this.directory = new Directory(store, Clock.systemUTC(), hub, writes, capacity);
+        this.hub = new WatchHub(store, Clock.systemUTC(), limits.watchesPerClient(), limits.maxWatches(),
+                watchBufferBytes);
+        // Other instances write to a Redis store too, unseen here: its answers cannot be kept.
+        this.encoded = new EncodedValues(location instanceof StoreLocation.Embedded);
+        ValueFeed feed = (key, value) -> {
+            encoded.published(key, value);
+            hub.published(key, value);
+        };
+        this.directory = new Directory(store, Clock.systemUTC(), feed, writes, capacity);
         this.signed = new SignedUpdates(store, writes, capacity);
     }
 
@@ -94,13 +110,15 @@ public final class DiscoveryServer extends ServiceServer {
     }
 
     @Override
+    protected void checkRequest(Service http, Request request, Response response) {
+        if ("POST".equals(request.requestMethod()) && request.raw().getContentLengthLong() < 0) {
+            response.type(JsonReplies.CONTENT_TYPE);
+            throw http.halt(411, JsonReplies.error("a Content-Length is required"));
+        }
+    }
+
+    @Override
     protected void addRoutes(Service http) {
-        http.before((request, response) -> {
-            if ("POST".equals(request.requestMethod()) && request.raw().getContentLengthLong() < 0) {
-                response.type(JsonReplies.CONTENT_TYPE);
-                throw http.halt(411, JsonReplies.error("a Content-Length is required"));
-            }
-        });
         http.exception(BadRequest.class, (exception, request, response) -> {
             response.status(400);
             response.type(JsonReplies.CONTENT_TYPE);
@@ -135,7 +153,7 @@ public final class DiscoveryServer extends ServiceServer {
         };
         http.get("/", page);
         http.head("/", page);
-        new JsonApi(directory, signed, hub).routes(http);
+        new JsonApi(directory, signed, hub, encoded).routes(http);
     }
 
     @Override

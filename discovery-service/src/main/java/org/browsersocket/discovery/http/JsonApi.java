@@ -52,11 +52,14 @@ final class JsonApi {
     private final Directory directory;
     private final SignedUpdates signed;
     private final WatchHub hub;
+    private final EncodedValues encoded;
 
-    JsonApi(Directory directory, SignedUpdates signed, WatchHub hub) {
+    /** @param encoded answers of {@code GET /v1/values/{name}} kept for reuse; the directory's feed must tell it of writes */
+    JsonApi(Directory directory, SignedUpdates signed, WatchHub hub, EncodedValues encoded) {
         this.directory = directory;
         this.signed = signed;
         this.hub = hub;
+        this.encoded = encoded;
     }
 
     void routes(Service http) {
@@ -87,7 +90,16 @@ final class JsonApi {
     private Object get(Request req, Response res) {
         int max = req.queryParams("max") == null ? 100 : parseInt(req.queryParams("max"), "max");
         byte[] placemark = decodeBase64(req.queryParams("placemark") == null ? "" : req.queryParams("placemark"), "placemark");
-        Page page = directory.get(key(req), max, placemark);
+        byte[] key = key(req);
+        res.header("Cache-Control", "no-store");
+        boolean firstPage = placemark.length == 0;
+        String kept = firstPage ? encoded.answer(key, max, directory.now()) : null;
+        if (kept != null) {
+            res.type(JsonReplies.CONTENT_TYPE);
+            return kept;
+        }
+        long stamp = encoded.stamp();
+        Page page = directory.get(key, max, placemark);
         List<Map<String, Object>> values = new ArrayList<>();
         long now = directory.now();
         for (StoredValue v : page.values()) {
@@ -96,8 +108,11 @@ final class JsonApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("values", values);
         body.put("placemark", Base64.getUrlEncoder().withoutPadding().encodeToString(page.placemark()));
-        res.header("Cache-Control", "no-store");
-        return reply(res, body);
+        String json = reply(res, body);
+        if (firstPage) {
+            encoded.keep(key, max, stamp, page, now, json);
+        }
+        return json;
     }
 
     private Object remove(Request req, Response res) {
@@ -110,7 +125,6 @@ final class JsonApi {
         } catch (WrongSecret refused) {
             throw new BadRequest(refused.getMessage()); // a browser is told plainly (400)
         }
-        hub.published(key, null);
         return reply(res, Map.of("result", result.code, "status", "ok"));
     }
 

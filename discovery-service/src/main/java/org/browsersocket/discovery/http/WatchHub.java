@@ -3,12 +3,16 @@ package org.browsersocket.discovery.http;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -44,9 +48,12 @@ final class WatchHub implements ValueFeed, AutoCloseable {
     private final Clock clock;
     private final int perClient;
     private final int max;
+    private final int maxPendingBytes;
     private final Map<String, Set<Watcher>> byKey = new ConcurrentHashMap<>();
     private final Map<String, Integer> byClient = new HashMap<>(); // guarded by itself
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
+    /** Watches started since the hub last looked: only they need the values there are (not the key's other watchers). */
+    private final Queue<Watcher> joined = new ConcurrentLinkedQueue<>();
     private final Semaphore wake = new Semaphore(0);
     private final Thread fanOut;
     private int total; // guarded by byClient
@@ -56,8 +63,10 @@ final class WatchHub implements ValueFeed, AutoCloseable {
      * @param store     where the watched values are read
      * @param perClient watches one client may hold
      * @param max       watches the instance holds
+     * @param maxPendingBytes most bytes waiting for one watcher's client before it is dropped
      */
-    WatchHub(ValueStore store, Clock clock, int perClient, int max) {
+    WatchHub(ValueStore store, Clock clock, int perClient, int max, int maxPendingBytes) {
+        this.maxPendingBytes = maxPendingBytes;
         this.store = store;
         this.clock = clock;
         this.perClient = perClient;
@@ -108,9 +117,9 @@ final class WatchHub implements ValueFeed, AutoCloseable {
             response.setHeader("Cache-Control", "no-store");
             response.flushBuffer(); // commits: the routes' framework leaves a committed response alone
             String hex = HexFormat.of().formatHex(key);
-            watcher = new Watcher(client, key, async, this::forget);
+            watcher = new Watcher(client, key, async, maxPendingBytes, this::forget);
             byKey.computeIfAbsent(hex, k -> ConcurrentHashMap.newKeySet()).add(watcher);
-            changed.add(hex); // the hub sends the values there are now
+            joined.add(watcher); // the hub sends it the values there are now
             wake.release();
             return null;
         } catch (IOException | RuntimeException e) {
@@ -161,20 +170,28 @@ final class WatchHub implements ValueFeed, AutoCloseable {
             if (recheck) {
                 nextRecheck = System.nanoTime() + RECHECK.toNanos();
                 changed.clear();
-                byKey.keySet().forEach(hex -> fanOut(hex, true));
+                joined.clear(); // all are told now
+                byKey.forEach((hex, watchers) -> fanOut(watchers, true));
             } else {
                 for (String hex : List.copyOf(changed)) {
                     changed.remove(hex);
-                    fanOut(hex, false);
+                    Set<Watcher> watchers = byKey.get(hex);
+                    if (watchers != null) {
+                        fanOut(watchers, false);
+                    }
                 }
+                Map<String, List<Watcher>> newcomers = new HashMap<>();
+                for (Watcher w = joined.poll(); w != null; w = joined.poll()) {
+                    newcomers.computeIfAbsent(HexFormat.of().formatHex(w.key), k -> new ArrayList<>()).add(w);
+                }
+                newcomers.values().forEach(watchers -> fanOut(watchers, false));
             }
         }
     }
 
-    /** Reads the key once and tells each of its watchers what changed. */
-    private void fanOut(String hex, boolean keepAlive) {
-        Set<Watcher> watchers = byKey.get(hex);
-        if (watchers == null || watchers.isEmpty()) {
+    /** Reads the key of {@code watchers} (all of one key) once and tells each of them what changed. */
+    private void fanOut(Collection<Watcher> watchers, boolean keepAlive) {
+        if (watchers.isEmpty()) {
             return;
         }
         long now = clock.millis();
@@ -185,9 +202,10 @@ final class WatchHub implements ValueFeed, AutoCloseable {
             LOG.log(Level.WARNING, "reading a watched key failed; trying again in " + RECHECK.toSeconds() + " s", e);
             return;
         }
+        WatchEvents events = new WatchEvents(values, now); // encoded once, for all the key's watchers
         for (Watcher watcher : watchers) {
             try {
-                watcher.update(values, now);
+                watcher.update(events);
                 if (keepAlive) {
                     watcher.keepAlive();
                 }

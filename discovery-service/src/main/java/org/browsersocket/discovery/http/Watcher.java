@@ -1,13 +1,11 @@
 package org.browsersocket.discovery.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -16,93 +14,122 @@ import javax.servlet.AsyncEvent;
 import javax.servlet.AsyncListener;
 import javax.servlet.ServletOutputStream;
 import javax.servlet.WriteListener;
-import org.browsersocket.discovery.store.StoredValue;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.Request;
 
 /**
  * One live watch: a Server-Sent Events stream on an asynchronous response, written without
  * blocking (servlet non-blocking output), so it holds no thread between events. Events wait in a
  * queue until the connection can take them; a client that stops reading while more than
- * {@value #MAX_PENDING_BYTES} bytes pile up is dropped (its browser reconnects). Knows which
+ * its bound (by default {@value #MAX_PENDING_BYTES} bytes; the kernel holds at most
+ * {@value #SOCKET_SEND_BUFFER} more) pile up is dropped at once (its browser reconnects). Knows which
  * values its client has seen, to send only what changed.
  */
 final class Watcher implements WriteListener, AsyncListener {
-    /** Most bytes queued for a client that does not read; a key's 1000 values fit. */
+    /** Most bytes queued, by default, for a client that does not read; a key's 1000 values fit. */
     static final int MAX_PENDING_BYTES = 4 << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The kernel's send buffer for a watch stream. Left to itself, Linux grows it to megabytes for a
+     * client that stopped reading, memory the server would hold per watcher on top of its queue
+     * (and which would hide that the client stopped reading).
+     */
+    static final int SOCKET_SEND_BUFFER = 64 * 1024;
+
+    private static final byte[] RETRY = "retry: 2000\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
 
     final String client;
     final byte[] key;
     private final AsyncContext async;
     private final ServletOutputStream out;
     private final Consumer<Watcher> onClose;
+    private final int maxPendingBytes;
     private final Deque<byte[]> pending = new ArrayDeque<>();
     private int pendingBytes;
     private boolean needsFlush;
     private boolean draining;
     private boolean closed;
     /** Hash (hex) → expiry of the values the client was told of; used by the hub's thread only. */
-    private final Map<String, Long> seen = new HashMap<>();
+    private Map<String, Long> seen = new HashMap<>();
 
-    /** Takes over {@code async}'s response, whose headers were already sent; {@code onClose} runs once at the end. */
-    Watcher(String client, byte[] key, AsyncContext async, Consumer<Watcher> onClose) throws IOException {
+    /**
+     * Takes over {@code async}'s response, whose headers were already sent; {@code onClose} runs
+     * once at the end. More than {@code maxPendingBytes} waiting for the client ends the stream.
+     */
+    Watcher(String client, byte[] key, AsyncContext async, int maxPendingBytes, Consumer<Watcher> onClose)
+            throws IOException {
         this.client = client;
+        this.maxPendingBytes = maxPendingBytes;
         this.key = key;
         this.async = async;
         this.onClose = onClose;
         this.out = async.getResponse().getOutputStream();
+        limitSendBuffer(async);
         async.addListener(this);
         out.setWriteListener(this); // from now on, writes never block
-        send("retry: 2000\n\n");
+        send(List.of(RETRY));
+    }
+
+    private static void limitSendBuffer(AsyncContext async) {
+        EndPoint endPoint = Request.getBaseRequest(async.getRequest()).getHttpChannel().getEndPoint();
+        if (endPoint instanceof SocketChannelEndPoint socket) {
+            try {
+                socket.getSocket().setSendBufferSize(SOCKET_SEND_BUFFER);
+            } catch (IOException ignored) {
+                // the connection is gone, or keeps the system's buffer: the queue's bound still holds
+            }
+        }
     }
 
     /** Sends "value" for values new (or refreshed) since the last look, "gone" for those that left. */
-    void update(List<StoredValue> values, long now) {
-        StringBuilder events = new StringBuilder();
+    void update(WatchEvents values) {
+        List<byte[]> events = new ArrayList<>();
         Map<String, Long> current = new HashMap<>();
-        for (StoredValue v : values) {
-            String hash = HexFormat.of().formatHex(v.valueHash());
-            current.put(hash, v.expiresAtMillis());
-            if (!Long.valueOf(v.expiresAtMillis()).equals(seen.get(hash))) {
-                event(events, "value", JsonApi.describe(v, now));
+        for (int i = 0; i < values.size(); i++) {
+            String hash = values.hash(i);
+            long expiresAt = values.expiresAtMillis(i);
+            current.put(hash, expiresAt);
+            Long told = seen.get(hash);
+            if (told == null || told != expiresAt) {
+                events.add(values.value(i));
             }
         }
         for (String hash : seen.keySet()) {
             if (!current.containsKey(hash)) {
-                event(events, "gone", Map.of("hash", hash));
+                events.add(WatchEvents.gone(hash));
             }
         }
-        seen.clear();
-        seen.putAll(current);
-        if (events.length() > 0) {
-            send(events.toString());
+        seen = current;
+        if (!events.isEmpty()) {
+            send(events);
         }
     }
 
     /** A comment line, which keeps proxies from timing the stream out and finds clients that left. */
     void keepAlive() {
-        send(": keep-alive\n\n");
+        send(List.of(KEEP_ALIVE));
     }
 
-    private static void event(StringBuilder events, String name, Object data) {
-        try {
-            events.append("event: ").append(name).append("\ndata: ").append(JSON.writeValueAsString(data)).append("\n\n");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private synchronized void send(String text) {
+    private synchronized void send(List<byte[]> events) {
         if (closed) {
             return;
         }
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (pendingBytes + bytes.length > MAX_PENDING_BYTES) {
-            close(); // the client stopped reading
-            return;
+        for (byte[] bytes : events) {
+            if (pendingBytes + bytes.length > maxPendingBytes) {
+                drain(); // what the connection takes now does not count
+                if (closed) {
+                    return;
+                }
+                if (pendingBytes + bytes.length > maxPendingBytes) {
+                    abort(); // the client stopped reading
+                    return;
+                }
+            }
+            pending.add(bytes); // shared with the key's other watchers: never written to
+            pendingBytes += bytes.length;
         }
-        pending.add(bytes);
-        pendingBytes += bytes.length;
         drain();
     }
 
@@ -161,6 +188,19 @@ final class Watcher implements WriteListener, AsyncListener {
 
     @Override
     public void onStartAsync(AsyncEvent event) {
+    }
+
+    /**
+     * Drops a client that stopped reading: its connection is closed at once, as ending the
+     * response properly would wait for the very writes it does not take.
+     */
+    private void abort() {
+        try {
+            Request.getBaseRequest(async.getRequest()).getHttpChannel().getEndPoint().close();
+        } catch (RuntimeException alreadyGone) {
+            // closed already
+        }
+        close();
     }
 
     /** Ends the stream (the client left, stopped reading, or the server stops); idempotent. */

@@ -65,6 +65,7 @@ final class ServiceJetty implements EmbeddedServer {
         jetty.setErrorHandler(new JsonErrors());
 
         HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false); // tells probes the Jetty version, and costs every response a header
         http.setIdleTimeout(limits.idleTimeout().toMillis()); // blocking reads and writes, too
         Scheduler scheduler = new ScheduledExecutorScheduler(name + "-timer", true);
         jetty.addBean(scheduler);

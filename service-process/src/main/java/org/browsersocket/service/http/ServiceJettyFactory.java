@@ -7,7 +7,6 @@ import spark.ExceptionMapper;
 import spark.embeddedserver.EmbeddedServer;
 import spark.embeddedserver.EmbeddedServerFactory;
 import spark.embeddedserver.EmbeddedServers;
-import spark.embeddedserver.jetty.JettyHandler;
 import spark.http.matching.MatcherFilter;
 import spark.route.Routes;
 import spark.staticfiles.StaticFilesConfiguration;
@@ -64,6 +63,6 @@ final class ServiceJettyFactory implements EmbeddedServerFactory {
         }
         MatcherFilter filter = new MatcherFilter(routes, staticFiles, exceptionMapper, false, hasMultipleHandlers);
         filter.init(null);
-        return new ServiceJetty(settings.name(), settings.listen(), settings.exempt(), new JettyHandler(filter));
+        return new ServiceJetty(settings.name(), settings.listen(), settings.exempt(), new SparkRoutes(filter));
     }
 }

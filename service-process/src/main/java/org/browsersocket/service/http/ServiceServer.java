@@ -8,6 +8,8 @@ import java.util.logging.Logger;
 
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpStatus;
+import spark.Request;
+import spark.Response;
 import spark.Route;
 import spark.Service;
 import spark.route.HttpMethod;
@@ -133,28 +135,22 @@ public class ServiceServer {
         return new Unmatched(405, "method not allowed");
     }
 
+    /**
+     * Checks a request before any route sees it, after the server's own checks (CORS, path
+     * encoding, method); refuse it with {@code throw http.halt(...)}. Runs on every request, in the
+     * one filter the server has (Spark scans its route table once per filter and request, so
+     * checks share one). Checks nothing by default.
+     */
+    protected void checkRequest(Service http, Request request, Response response) {
+    }
+
     private void mapRoutes(Service http) {
-        Cors.install(http);
-
-        // Spark decodes path parameters strictly, and a %-escape that is not UTF-8 would throw from
-        // inside a route; refuse such a path before any route runs, with Spark's own decoder.
         http.before((request, response) -> {
-            try {
-                UrlDecode.path(request.raw().getRequestURI());
-            } catch (IllegalArgumentException notUtf8) {
-                response.type(JsonReplies.CONTENT_TYPE);
-                throw http.halt(400, JsonReplies.error("malformed request (400 Bad Request): the path's %-escapes are not UTF-8"));
-            }
-        });
-
-        // Methods Spark has no route type for never reach a route; answer them here.
-        http.before((request, response) -> {
-            String method = request.requestMethod().toLowerCase(Locale.ROOT);
-            if (HttpMethod.get(method) == HttpMethod.unsupported) {
-                Unmatched answer = unmatched(request.requestMethod(), request.pathInfo());
-                response.type(JsonReplies.CONTENT_TYPE);
-                throw http.halt(answer.status(), JsonReplies.error(answer.error()));
-            }
+            // CORS first: the header is set before anything can fail, so errors carry it too.
+            Cors.apply(http, request, response);
+            refuseUndecodablePath(http, request, response);
+            refuseUnsupportedMethod(http, request, response);
+            checkRequest(http, request, response);
         });
 
         // Jetty throws this when it parses a part of the request lazily, e.g. a query string
@@ -199,5 +195,26 @@ public class ServiceServer {
         http.delete("*", notYet);
         http.trace("*", notYet);
         http.connect("*", notYet);
+    }
+
+    // Spark decodes path parameters strictly, and a %-escape that is not UTF-8 would throw from
+    // inside a route; refuse such a path before any route runs, with Spark's own decoder.
+    private static void refuseUndecodablePath(Service http, Request request, Response response) {
+        try {
+            UrlDecode.path(request.raw().getRequestURI());
+        } catch (IllegalArgumentException notUtf8) {
+            response.type(JsonReplies.CONTENT_TYPE);
+            throw http.halt(400, JsonReplies.error("malformed request (400 Bad Request): the path's %-escapes are not UTF-8"));
+        }
+    }
+
+    // Methods Spark has no route type for never reach a route; answer them here.
+    private void refuseUnsupportedMethod(Service http, Request request, Response response) {
+        String method = request.requestMethod().toLowerCase(Locale.ROOT);
+        if (HttpMethod.get(method) == HttpMethod.unsupported) {
+            Unmatched answer = unmatched(request.requestMethod(), request.pathInfo());
+            response.type(JsonReplies.CONTENT_TYPE);
+            throw http.halt(answer.status(), JsonReplies.error(answer.error()));
+        }
     }
 }
