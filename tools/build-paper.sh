@@ -24,9 +24,9 @@ elapsed() { local ns=$(( $(date +%s%N) - START_NS )); printf '%d.%01d s' $((ns /
 
 # ------------------------------------------------------------------ 1. result files
 declare -A HEADERS=(
-  [e1_latency]="message_bytes,page_median_us,page_p99_us,relay_median_us,relay_p99_us,java_median_us,java_p99_us,node_median_us,node_p99_us,ratio_java_median,ratio_java_p99,ratio_node_median,ratio_node_p99,ratio_relay_median,ratio_relay_p99"
+  [e1_latency]="message_bytes,page_median_us,page_p99_us,relay_median_us,relay_p99_us,java_median_us,java_p99_us,node_median_us,node_p99_us,ratio_java_median,ratio_java_p99,ratio_node_median,ratio_node_p99,ratio_relay_median,ratio_relay_p99,bounce_median_us,bounce_p99_us,floor_median_us,ratio_floor_median,ratio_relay_floor_median"
   [e2_throughput]="message_bytes,clients,page_msgs_per_s,page_mb_per_s,relay_msgs_per_s,relay_mb_per_s,java_msgs_per_s,java_mb_per_s,node_msgs_per_s,node_mb_per_s,ratio_java,ratio_node,ratio_relay"
-  [e3_scale]="connections,connect_per_s,runtime_bytes_per_connection,runtime_rss_mb,browser_rss_mb,median_us,p99_us,native_bytes_per_connection,native_median_us,native_p99_us,ratio_bytes"
+  [e3_scale]="connections,connect_per_s,runtime_bytes_per_connection,runtime_rss_mb,browser_rss_mb,median_us,p99_us,native_bytes_per_connection,native_median_us,native_p99_us,ratio_bytes,slope_bytes_per_connection,native_slope_bytes_per_connection,page_heap_bytes_per_connection,native_connect_per_s"
   [e4_setup]="measure,page_median_ms,page_p99_ms,java_median_ms,java_p99_ms,ratio_median"
   [e5_browser]="participants,page_median_ms,page_p99_ms,native_median_ms,native_p99_ms,ratio_median"
   [e6_discovery]="op,embedded_ops_per_s,embedded_p50_ms,embedded_p99_ms,redis_ops_per_s,redis_p50_ms,redis_p99_ms,ratio_ops"
@@ -48,7 +48,8 @@ for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e
   fi
   # Every row has as many fields as the header (a comma in a free-text cell would shift columns);
   # every measured cell is a finite number (no NaN, Infinity or blank), except E7's two timings,
-  # which are empty for a row with no success (timeouts are failures, not times).
+  # which are empty for a row with no success (timeouts are failures, not times), and E3's two
+  # slopes, which the first level has none of (a slope is between two levels).
   bad=$(tr -d '\r' < "$csv" | awk -F, -v n="$name" '
     function text_column(i) {
       return (n == "e4_setup" || n == "e6_discovery") && i == 1 ||
@@ -61,6 +62,7 @@ for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e
       for (i = 1; i <= NF; i++) {
         if (text_column(i)) { if ($i == "") printf "line %d: %s is empty; ", NR, col[i]; continue }
         if (n == "e7_addressing" && (i == 5 || i == 6) && $i == "") continue
+        if (n == "e3_scale" && NR == 2 && (col[i] == "slope_bytes_per_connection" || col[i] == "native_slope_bytes_per_connection") && $i == "") continue
         if ($i !~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/) printf "line %d: %s is \"%s\", not a number; ", NR, col[i], $i
       } }
     END { if (rows == 0) printf "no data rows; " }')
