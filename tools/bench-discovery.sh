@@ -5,9 +5,7 @@
 # JAR picks another build of the service (e.g. an older one, for a before/after comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-10s}
-CONNECTIONS=${CONNECTIONS:-64}
-THREADS=${THREADS:-2}
+source tools/wrk-load.sh
 JAR=${JAR:-discovery-service/target/discovery-service.jar}
 
 log=$(mktemp)
@@ -16,31 +14,11 @@ java -jar "$JAR" --port 0 --bind 127.0.0.1 --store "embedded:$data/store" >"$log
 service=$!
 trap 'kill -TERM $service 2>/dev/null; wait $service 2>/dev/null || true; rm -rf "$log" "$data"' EXIT # the service ends by SIGTERM (143): not a failure
 
-deadline=$((SECONDS + 30))
-until port=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$log" | grep -oE '[0-9]+$'); do
-  if ((SECONDS > deadline)) || ! kill -0 $service 2>/dev/null; then
-    echo "discovery service did not start:" >&2; cat "$log" >&2; exit 1
-  fi
-  sleep 0.1
-done
-
+port=$(await_port "discovery service" "$log" $service 127.0.0.1)
 url="http://127.0.0.1:$port/v1/values/bench-peer"
 for i in 1 2 3 4; do
   curl -sf -o /dev/null -H 'Content-Type: application/json' \
     --data "{\"value\":\"wss://peer-$i.example:7041/\",\"ttl\":3600}" "$url"
 done
-wrk -t1 -c4 -d2s "$url" >/dev/null # warm-up (JIT)
-sleep 1 # lets the server count the warm-up connections out: the run uses all 64 a client may hold
-out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
-rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)
-echo "discovery-service GET /v1/values/{name} (4 values), wrk $THREADS threads x $CONNECTIONS connections, $DURATION"
-printf '%-20s %12s %10s %10s\n' "" "requests/s" "p50" "p99"
-printf '%-20s %12s %10s %10s\n' "discovery-service" "$rps" "$p50" "$p99"
-[[ -z $errors ]] || echo "$errors"
-if [[ -n ${BENCH_SUMMARY:-} ]]; then
-  printf '%s\t%s\t%s\t%s\n' "discovery JSON GET, wrk $CONNECTIONS connections (/s)" "${rps%.*}" "≥ 30000" \
-    "p50 $p50, p99 $p99${errors:+; $errors}" >>"$BENCH_SUMMARY"
-fi
+wrk_load "discovery-service GET /v1/values/{name} (4 values)" discovery-service "$url" \
+  "discovery JSON GET" "≥ 30000"

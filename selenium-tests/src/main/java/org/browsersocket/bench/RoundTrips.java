@@ -22,6 +22,8 @@ public final class RoundTrips implements AutoCloseable {
 
     private final WebSocketClient client;
     private int nudged;
+    /** How the connection closed (code, reason, by whom), once it has. */
+    private volatile String closedHow;
 
     public RoundTrips(String url) throws InterruptedException {
         client = new WebSocketClient(URI.create(url)) {
@@ -40,6 +42,7 @@ public final class RoundTrips implements AutoCloseable {
 
             @Override
             public void onClose(int code, String reason, boolean remote) {
+                closedHow = code + (reason == null || reason.isEmpty() ? "" : " \"" + reason + "\"") + (remote ? ", by the server" : ", by the client");
                 closed.countDown();
             }
 
@@ -64,6 +67,10 @@ public final class RoundTrips implements AutoCloseable {
         }
         byte[] payload = new byte[size];
         for (int i = 0; i < count; i++) {
+            if (!client.isOpen()) {
+                throw new IllegalStateException("the connection to " + client.getURI() + " closed before round trip " + i
+                        + (closedHow == null ? "" : " (" + closedHow + ")"));
+            }
             long sent = System.nanoTime();
             client.send(payload);
             Long back = arrivals.poll(NUDGE_MILLIS, TimeUnit.MILLISECONDS);
@@ -71,6 +78,10 @@ public final class RoundTrips implements AutoCloseable {
                 // A stalled echo: a ping makes the server act on the connection again; the wait
                 // counts in this round trip, and the stall is counted.
                 nudged++;
+                if (!client.isOpen()) {
+                    throw new IllegalStateException("the connection to " + client.getURI() + " closed while round trip " + i
+                            + " was on its way" + (closedHow == null ? "" : " (" + closedHow + ")"));
+                }
                 client.sendPing();
                 back = arrivals.poll(10, TimeUnit.SECONDS);
             }

@@ -24,6 +24,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +50,10 @@ import org.browsersocket.runtime.relay.RelayPaths;
  */
 public final class RelayLink {
     private static final Logger LOG = Logger.getLogger("browsersocket.relay");
-    private static final int PING_SECONDS = 20;
-    private static final int SILENT_SECONDS = 60;
+    /** The link is pinged after this long without writing; the relay's pong (or anything) keeps it alive. */
+    static final Duration PING_INTERVAL = Duration.ofSeconds(20);
+    /** A link that reads nothing for this many ping intervals is taken for dead and reconnected. */
+    private static final int SILENT_PINGS = 3;
     /** How long a publish or purge waits for the relay's answer. */
     private static final long AGENT_ANSWER_SECONDS = 30;
     /** Publishes and purges under way at once (each publish holds its body); more are not sent. */
@@ -86,6 +89,9 @@ public final class RelayLink {
     private volatile String lastError;
     private volatile boolean closed;
     private String lastLogged;
+    private final Duration pingInterval;
+    /** Pongs the relay sent (they show the link is alive). */
+    private final java.util.concurrent.atomic.AtomicLong pongs = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param wanted  the prefixes this runtime's listeners hold now (shared, kept up to date by the caller)
@@ -93,6 +99,13 @@ public final class RelayLink {
      */
     RelayLink(URI url, String token, String key, Transport transport, EventLoopGroup group, SslContext tls, AttachedPeerSink sink,
               Set<String> wanted, Runnable changed) {
+        this(url, token, key, transport, group, tls, sink, wanted, changed, PING_INTERVAL);
+    }
+
+    /** A link pinged every {@code pingInterval} of not writing (for tests: shorter than the default). */
+    RelayLink(URI url, String token, String key, Transport transport, EventLoopGroup group, SslContext tls, AttachedPeerSink sink,
+              Set<String> wanted, Runnable changed, Duration pingInterval) {
+        this.pingInterval = pingInterval;
         this.relay = RelayAddress.of(url);
         this.token = token;
         this.key = key;
@@ -106,6 +119,11 @@ public final class RelayLink {
 
     public RelayAddress relay() {
         return relay;
+    }
+
+    /** How many pongs the relay has sent on this link (all connections of it). */
+    long pongs() {
+        return pongs.get();
     }
 
     /** Registered now: peers can reach this runtime's listeners through the relay. */
@@ -129,7 +147,7 @@ public final class RelayLink {
         }
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(linkUri).customHeaders(headers).maxFramePayloadLength(RelayCodec.MAX_FRAME)
-                .handshakeTimeoutMillis(10_000).dropPongFrames(true).handleCloseFrames(false).build();
+                .handshakeTimeoutMillis(10_000).dropPongFrames(false).handleCloseFrames(false).build(); // a pong is life
         new Bootstrap().group(group).channel(transport.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
@@ -141,7 +159,8 @@ public final class RelayLink {
                         }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
                                 new WebSocketClientProtocolHandler(config),
-                                new IdleStateHandler(SILENT_SECONDS, PING_SECONDS, 0), new LinkHandler());
+                                new IdleStateHandler(pingInterval.toMillis() * SILENT_PINGS, pingInterval.toMillis(), 0,
+                                        TimeUnit.MILLISECONDS), new LinkHandler());
                     }
                 })
                 .connect(relay.host(), relay.port())
@@ -330,7 +349,7 @@ public final class RelayLink {
                 ctx.writeAndFlush(new TextWebSocketFrame(codec.encode(new RelayMessage.Hello(key))));
             } else if (event instanceof IdleStateEvent idle) {
                 if (idle.state() == io.netty.handler.timeout.IdleState.READER_IDLE) {
-                    lastError = "the relay was silent for " + SILENT_SECONDS + " s";
+                    lastError = "the relay was silent for " + pingInterval.multipliedBy(SILENT_PINGS).toSeconds() + " s";
                     ctx.close();
                 } else {
                     ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
@@ -348,6 +367,10 @@ public final class RelayLink {
                     LOG.warning("relay " + relay.base() + ": " + lastError);
                 }
                 ctx.close();
+                return;
+            }
+            if (frame instanceof io.netty.handler.codec.http.websocketx.PongWebSocketFrame) {
+                pongs.incrementAndGet();
                 return;
             }
             if (!(frame instanceof TextWebSocketFrame text)) {
