@@ -47,7 +47,9 @@ public final class HttpTable {
         return String.format(Locale.ROOT, "%-7s %5d  %-36s %9.0f %8.3f %8.3f %8.3f %6d %5s %9.0f %8s %8s",
                 size(p.bodyBytes()), p.connections(), HttpTargets.DESCRIPTIONS.getOrDefault(p.target(), p.target()),
                 p.requestsPerSecond(), p.p50Micros() / 1e3, p.p90Micros() / 1e3, p.p99Micros() / 1e3, p.failures(), page,
-                p.targetCpuMicrosPerRequest(), rpsRatio, p50Ratio);
+                p.targetCpuMicrosPerRequest(), rpsRatio, p50Ratio) + (p.failures() == 0 ? "" : String.format(Locale.ROOT,
+                "%n        failures: %d other statuses, %d wrong lengths, %d failed, %d unanswered, %d failed connects",
+                p.otherStatus(), p.wrongLength(), p.failed(), p.unanswered(), p.connectFailures()));
     }
 
     /**
