@@ -258,9 +258,10 @@ class ResultsTest {
     /**
      * E1's floor is the native echo's median plus the median of the native server's round trip to
      * the page bouncing messages back; a page-hosted echo carries every message across the same
-     * boundary, so up to 64 KiB it is never faster than its floor. (At 1 MiB the Java-WebSocket
-     * echo's own handling of the message costs more than the runtime's leg of the page-hosted
-     * path, so there the sum is no lower bound.)
+     * boundary and one native hop, so where per-message costs dominate (up to 4 KiB) it is never
+     * faster than its floor. (From 64 KiB the Java-WebSocket echo's own handling of the payload
+     * weighs about as much as the runtime's leg of the page-hosted path, or more at 1 MiB, so
+     * there the sum is no lower bound: the committed run has page / floor 0.96 at 64 KiB.)
      */
     @Test
     void e1FloorIsTheNativeEchoPlusTheBounceAndThePageIsNotBelowIt() throws IOException {
@@ -269,7 +270,7 @@ class ResultsTest {
             double sum = Double.parseDouble(row.get("java_median_us")) + Double.parseDouble(row.get("bounce_median_us"));
             assertEquals(sum, floor, 0.01, "floor = java + bounce medians in " + row);
             assertTrue(Double.parseDouble(row.get("bounce_median_us")) > 0, "a bounce measured in " + row);
-            if (Integer.parseInt(row.get("message_bytes")) <= 65536) {
+            if (Integer.parseInt(row.get("message_bytes")) <= 4096) {
                 assertTrue(floor <= Double.parseDouble(row.get("page_median_us")), "floor at most the page-hosted median in " + row);
             }
         }
