@@ -22,6 +22,15 @@ import org.junit.jupiter.api.Test;
  */
 class BatchedDataTest {
     private RuntimeFixture fixture;
+    private JavaPage page;
+    private String url;
+
+    /** A runtime, and a page on it that listens and accepts every peer. */
+    private void startAcceptingPage() throws Exception {
+        fixture = RuntimeFixture.start();
+        page = fixture.page().accepting();
+        url = page.listen();
+    }
 
     @AfterEach
     void stop() throws Exception {
@@ -49,9 +58,7 @@ class BatchedDataTest {
 
     @Test
     void messagesAPeerSendsInOneWriteReachThePageInOneBatchInOrder() throws Exception {
-        fixture = RuntimeFixture.start();
-        JavaPage page = fixture.page().accepting();
-        String url = page.listen();
+        startAcceptingPage();
         RawPeer peer = rawPeer(url + "a");
         int conn = page.expect(ControlMessage.Open.class).conn();
         List<byte[]> frames = new ArrayList<>();
@@ -67,9 +74,7 @@ class BatchedDataTest {
 
     @Test
     void aPeersMessagesAndItsCloseReadTogetherReachThePageInThatOrder() throws Exception {
-        fixture = RuntimeFixture.start();
-        JavaPage page = fixture.page().accepting();
-        String url = page.listen();
+        startAcceptingPage();
         RawPeer peer = rawPeer(url + "a");
         int conn = page.expect(ControlMessage.Open.class).conn();
         byte[] close = {0x03, (byte) 0xE8}; // 1000
@@ -85,9 +90,7 @@ class BatchedDataTest {
 
     @Test
     void aBatchFromThePageReachesInterleavedConnectionsEachInOrder() throws Exception {
-        fixture = RuntimeFixture.start();
-        JavaPage page = fixture.page().accepting();
-        String url = page.listen();
+        startAcceptingPage();
         JavaPeer first = fixture.peer(url + "first");
         int a = page.expect(ControlMessage.Open.class).conn();
         JavaPeer second = fixture.peer(url + "second");
@@ -106,9 +109,7 @@ class BatchedDataTest {
 
     @Test
     void aFrameForAClosedConnectionOrWithInvalidTextInTheMiddleOfABatchSparesTheOthers() throws Exception {
-        fixture = RuntimeFixture.start();
-        JavaPage page = fixture.page().accepting();
-        String url = page.listen();
+        startAcceptingPage();
         JavaPeer staying = fixture.peer(url + "staying");
         int a = page.expect(ControlMessage.Open.class).conn();
         JavaPeer leaving = fixture.peer(url + "leaving");
@@ -126,9 +127,7 @@ class BatchedDataTest {
 
     @Test
     void aControlMessageInABatchFromThePageActsAfterTheDataBeforeIt() throws Exception {
-        fixture = RuntimeFixture.start();
-        JavaPage page = fixture.page().accepting();
-        String url = page.listen();
+        startAcceptingPage();
         JavaPeer peer = fixture.peer(url + "p");
         int a = page.expect(ControlMessage.Open.class).conn();
         page.sendBatch(List.of(new JavaPage.Data(DataFrame.KIND_TEXT, a, utf8("last words")),
@@ -139,9 +138,7 @@ class BatchedDataTest {
 
     @Test
     void aBatchCutShortDeliversItsWholeFramesAndTellsThePage() throws Exception {
-        fixture = RuntimeFixture.start();
-        JavaPage page = fixture.page().accepting();
-        String url = page.listen();
+        startAcceptingPage();
         JavaPeer peer = fixture.peer(url + "p");
         int a = page.expect(ControlMessage.Open.class).conn();
         java.nio.ByteBuffer batch = JavaPage.batch(List.of(new JavaPage.Data(DataFrame.KIND_TEXT, a, utf8("whole")),
