@@ -130,11 +130,7 @@ class EmbeddedStoreTest extends ValueStoreContract {
             for (Callable<?> write : writes) {
                 batch.add(callers.submit(write));
                 int queued = batch.size();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (s.queuedWrites() < queued) {
-                    assertTrue(System.nanoTime() < deadline, "write " + queued + " was never queued");
-                    Thread.sleep(1);
-                }
+                GroupCommitTest.await(() -> s.queuedWrites() >= queued, "write " + queued + " is queued");
             }
             hold.countDown();
 
