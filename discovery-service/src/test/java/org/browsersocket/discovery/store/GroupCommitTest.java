@@ -112,6 +112,7 @@ class GroupCommitTest {
         assertFalse(first.isDone());
     }
 
+    /** Waits (10 s at most) for {@code condition}; it polls, since the write queue has no event to wait on. */
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
