@@ -22,7 +22,7 @@ if [[ $target == test || $target == bench || $target == experiments ]]; then
   command -v npm >/dev/null 2>&1 || need+=(npm)
   command -v openssl >/dev/null 2>&1 || need+=(openssl)
 fi
-if [[ $target == bench ]]; then
+if [[ $target == test || $target == bench || $target == experiments ]]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
 fi
 

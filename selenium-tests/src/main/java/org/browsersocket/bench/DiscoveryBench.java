@@ -14,12 +14,11 @@ import java.time.Duration;
 import java.util.Optional;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.browsersocket.discovery.http.DiscoveryServer;
@@ -28,6 +27,7 @@ import org.browsersocket.discovery.store.StoreLocation;
 import org.browsersocket.cli.HelpLayout;
 import org.browsersocket.cli.OneLineUsageErrors;
 import org.browsersocket.cli.ReleaseVersion;
+import org.browsersocket.service.cli.ConsoleLogging;
 import org.browsersocket.service.http.BindAddress;
 import org.browsersocket.service.http.Listen;
 import org.browsersocket.service.http.ServerLimits;
@@ -36,17 +36,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Discovery-service throughput and latency through its JSON API: concurrent closed-loop clients
- * put (each put acknowledged once durable), then get, for a fixed time each, the embedded store and
- * Redis side by side in one run; then the JSON GET of one name under wrk (64 connections); then
+ * Discovery-service throughput and latency through its JSON API: wrk's closed-loop connections
+ * put (each put acknowledged once durable), then get, for a fixed time each once the rate is
+ * steady ({@link WrkRun}), the embedded store and Redis side by side in one run; then the JSON GET of one name under wrk (64 connections); then
  * many live watches of one name and the delay from a put to each of them hearing of it. Headline
  * figures go to {@link BenchSummary}.
  */
 @Command(name = "discovery-bench", mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
         usageHelpAutoWidth = true,
-        description = "put and get operations per second and p99 latency, embedded store vs Redis.")
+        description = "Acknowledged puts and gets per second with p50/p99 (embedded store vs Redis), the JSON GET under wrk, and the put-to-event delay of many live watchers.")
 public final class DiscoveryBench implements Callable<Integer> {
-    @Option(names = "--clients", description = "Concurrent clients. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--clients", description = "Concurrent clients: wrk connections, one request in flight each. Default: ${DEFAULT-VALUE}.")
     int clients = 16;
 
     @Option(names = "--seconds", description = "Seconds per operation and store. Default: ${DEFAULT-VALUE}.")
@@ -61,19 +61,47 @@ public final class DiscoveryBench implements Callable<Integer> {
     @Option(names = "--watch-rounds", description = "Puts whose delivery to every watcher is timed. Default: ${DEFAULT-VALUE}.")
     int watchRounds = 5;
 
+    @Option(names = "--watch-warm-up", description = "Puts delivered to every watcher before the timed ones, not counted"
+            + " (the first ones time the compiler). Default: ${DEFAULT-VALUE}.")
+    int watchWarmUp = 3;
+
+    /** The benchmark's parts, each of which can be run alone. */
+    enum Step { stores, get, watchers }
+
+    @Option(names = "--only", split = ",", paramLabel = "STEP",
+            description = "Run only these steps: stores (puts and gets, embedded and Redis), get (the JSON GET under wrk, 64 connections), watchers. Default: all.")
+    Set<Step> only = EnumSet.allOf(Step.class);
+
     /** One store's figures for one operation. */
     public record Measurement(String store, String op, double opsPerSecond, double p50Millis, double p99Millis) {}
 
     public static void main(String[] args) {
+        ConsoleLogging.configure(); // the services' own logging: no Jetty start-up chatter between the figures
         System.exit(HelpLayout.applyTo(OneLineUsageErrors.commandLine(new DiscoveryBench())).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        System.out.printf(Locale.ROOT, "discovery-service JSON API, %d closed-loop clients, %d s per operation, keys spread over 64 names%n",
-                clients, seconds);
+        if (only.contains(Step.stores)) {
+            stores();
+            System.out.println();
+        }
+        if (only.contains(Step.get)) {
+            jsonGetUnderWrk(seconds);
+            System.out.println();
+        }
+        if (only.contains(Step.watchers)) {
+            watchers(watchers, watchWarmUp, watchRounds);
+        }
+        return 0;
+    }
+
+    private void stores() throws Exception {
+        System.out.printf(Locale.ROOT, "discovery-service JSON API, wrk with %d connections (closed loop), %d s per operation"
+                + " once steady, keys spread over 64 names%n", clients, seconds);
+        List<Measurement> measured = measure(clients, seconds, redisServer);
         System.out.printf(Locale.ROOT, "%-10s %-4s %12s %10s %10s%n", "store", "op", "ops/s", "p50", "p99");
-        for (Measurement m : measure(clients, seconds, redisServer)) {
+        for (Measurement m : measured) {
             System.out.printf(Locale.ROOT, "%-10s %-4s %12.0f %7.2f ms %7.2f ms%n", m.store(), m.op(), m.opsPerSecond(),
                     m.p50Millis(), m.p99Millis());
             if (m.op().equals("put")) {
@@ -83,11 +111,6 @@ public final class DiscoveryBench implements Callable<Integer> {
             }
         }
         System.out.println("(redis with appendfsync always, like the embedded store's synchronous commits)");
-        System.out.println();
-        jsonGetUnderWrk(seconds);
-        System.out.println();
-        watchers(watchers, watchRounds);
-        return 0;
     }
 
     /** A server for the single-name steps: one loopback client may hold as many connections and watches as it likes. */
@@ -110,15 +133,15 @@ public final class DiscoveryBench implements Callable<Integer> {
             for (int i = 1; i <= 4; i++) {
                 put(url, "wss://peer-" + i + ".example:7041/");
             }
-            Optional<WrkRun> run = WrkRun.measure(url, 64, seconds);
+            Optional<WrkRun> run = WrkRun.measure(new WrkRun.Load(url, 64, seconds));
             if (run.isEmpty()) {
                 System.out.println("discovery JSON GET under wrk: skipped, wrk is not installed (tools/install-deps.sh bench)");
                 return;
             }
             WrkRun wrk = run.get();
             System.out.printf(Locale.ROOT, "discovery JSON GET /v1/values/{name} (4 values), wrk 2 threads x 64 connections, %d s:"
-                    + " %.0f requests/s, p50 %s, p99 %s%s%n", seconds, wrk.requestsPerSecond(), wrk.p50(), wrk.p99(),
-                    wrk.errors().isEmpty() ? "" : " (" + wrk.errors() + ")");
+                    + " %.0f requests/s, p50 %s, p99 %s%s (%s)%n", seconds, wrk.requestsPerSecond(), wrk.p50(), wrk.p99(),
+                    wrk.errors().isEmpty() ? "" : " (" + wrk.errors() + ")", wrk.warmUpSummary());
             BenchSummary.record("discovery JSON GET, wrk 64 connections (/s)", BenchSummary.figure(wrk.requestsPerSecond()),
                     "≥ 30000", "p50 " + wrk.p50() + ", p99 " + wrk.p99() + (wrk.errors().isEmpty() ? "" : "; " + wrk.errors()));
         } finally {
@@ -128,10 +151,11 @@ public final class DiscoveryBench implements Callable<Integer> {
 
     /**
      * {@code requested} live watches of one name (as many as the open-files limit allows: both ends
-     * are in this process), then {@code rounds} puts, each timed from its sending until every
-     * watcher has read it; the p99 over all watchers and rounds is the headline.
+     * are in this process), then {@code warmUp} puts delivered but not counted, then {@code rounds}
+     * puts, each timed from its sending until every watcher has read it; the p99 over all watchers
+     * and timed rounds is the headline.
      */
-    static void watchers(int requested, int rounds) throws Exception {
+    static void watchers(int requested, int warmUp, int rounds) throws Exception {
         int count = Math.min(requested, watchersTheFileLimitAllows());
         Path data = Files.createTempDirectory("discovery-bench-watch-");
         DiscoveryServer server = crowdServer(data, count);
@@ -140,21 +164,23 @@ public final class DiscoveryBench implements Callable<Integer> {
             Histogram delays = new Histogram(3);
             Histogram fanOut = new Histogram(3); // from the first watcher hearing: the store's commit left out
             long missed = 0;
-            for (int r = 0; r < rounds; r++) {
+            for (int r = -warmUp; r < rounds; r++) {
                 String value = "round-" + r + "-" + System.nanoTime();
                 long sent = System.nanoTime();
                 put(url, value);
                 Histogram round = new Histogram(3);
                 int heard = crowd.await("\"value\":\"" + value + "\"", sent, 10_000, round);
-                missed += crowd.opened() - heard;
-                delays.add(round);
-                fanOut.add(crowd.spread());
-                System.out.printf(Locale.ROOT, "  put %d: %d of %d watchers heard it; p50 %.1f ms, p99 %.1f ms, last %.1f ms%n",
-                        r + 1, heard, crowd.opened(), round.getValueAtPercentile(50) / 1000.0,
+                if (r >= 0) {
+                    missed += crowd.opened() - heard;
+                    delays.add(round);
+                    fanOut.add(crowd.spread());
+                }
+                System.out.printf(Locale.ROOT, "  %s %d: %d of %d watchers heard it; p50 %.1f ms, p99 %.1f ms, last %.1f ms%n",
+                        r < 0 ? "warm-up put" : "put", r < 0 ? r + warmUp + 1 : r + 1, heard, crowd.opened(), round.getValueAtPercentile(50) / 1000.0,
                         round.getValueAtPercentile(99) / 1000.0, round.getMaxValue() / 1000.0);
             }
-            String detail = String.format(Locale.ROOT, "%d watchers open (%d requested, %d failed), %d puts; p50 %.1f ms, max %.1f ms, %d deliveries missed;"
-                    + " after the first watcher heard: p99 %.1f ms", crowd.opened(), requested, crowd.failed(), rounds,
+            String detail = String.format(Locale.ROOT, "%d watchers open (%d requested, %d failed), %d timed puts after %d warm-up; p50 %.1f ms, max %.1f ms, %d deliveries missed;"
+                    + " after the first watcher heard: p99 %.1f ms", crowd.opened(), requested, crowd.failed(), rounds, warmUp,
                     delays.getValueAtPercentile(50) / 1000.0, delays.getMaxValue() / 1000.0, missed,
                     fanOut.getValueAtPercentile(99) / 1000.0);
             double p99 = delays.getValueAtPercentile(99) / 1000.0;
@@ -210,52 +236,29 @@ public final class DiscoveryBench implements Callable<Integer> {
         DiscoveryServer server = new DiscoveryServer(Listen.everywhere(0), location, unlimited);
         server.start();
         try {
-            String base = "http://127.0.0.1:" + server.port() + "/v1/values/bench-";
-            Histogram puts = load(clients, seconds, i -> HttpRequest.newBuilder(URI.create(base + (i % 64)))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"value\":\"peer-" + i + "\",\"ttl\":600}")).build());
-            Histogram gets = load(clients, seconds, i -> HttpRequest.newBuilder(URI.create(base + (i % 64) + "?max=10")).build());
-            return List.of(measurement(name, "put", puts, seconds), measurement(name, "get", gets, seconds));
+            String base = "http://127.0.0.1:" + server.port() + "/";
+            int runSeconds = (int) Math.max(1, Math.round(seconds));
+            return List.of(measurement(name, "put", load(base, clients, runSeconds, "discovery-put.lua")),
+                    measurement(name, "get", load(base, clients, runSeconds, "discovery-get.lua")));
         } finally {
             server.stop();
         }
     }
 
-    private static Measurement measurement(String store, String op, Histogram h, double seconds) {
-        return new Measurement(store, op, h.getTotalCount() / seconds, h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0);
+    /** One operation under wrk ({@code clients} connections, one request in flight each), warmed up until steady. */
+    private static WrkRun load(String base, int clients, int seconds, String script) throws Exception {
+        WrkRun run = WrkRun.measure(new WrkRun.Load(base, clients, seconds, Optional.of(WrkRun.script(script))))
+                .orElseThrow(() -> new IllegalStateException("wrk is not installed at " + WrkRun.WRK
+                        + " (tools/install-deps.sh bench or experiments installs it)"));
+        if (!run.errors().isEmpty()) {
+            throw new IllegalStateException(script + ": " + run.errors());
+        }
+        System.out.println("  " + script + ": " + run.warmUpSummary());
+        return run;
     }
 
-    private interface Requests {
-        HttpRequest make(long i);
-    }
-
-    private static Histogram load(int clients, double seconds, Requests requests) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        List<Future<Histogram>> runs = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            runs.add(pool.submit(() -> {
-                Histogram h = new Histogram(3);
-                for (long i = client; System.nanoTime() < end; i += clients) {
-                    long sent = System.nanoTime();
-                    HttpResponse<Void> response = http.send(requests.make(i), HttpResponse.BodyHandlers.discarding());
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("HTTP " + response.statusCode());
-                    }
-                    h.recordValue((System.nanoTime() - sent) / 1000);
-                }
-                return h;
-            }));
-        }
-        Histogram all = new Histogram(3);
-        for (Future<Histogram> run : runs) {
-            all.add(run.get());
-        }
-        pool.shutdown();
-        return all;
+    private static Measurement measurement(String store, String op, WrkRun run) {
+        return new Measurement(store, op, run.requestsPerSecond(), run.p50Millis(), run.p99Millis());
     }
 
     private static int freePort() throws IOException {

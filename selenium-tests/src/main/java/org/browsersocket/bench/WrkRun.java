@@ -1,44 +1,174 @@
 package org.browsersocket.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * One run of {@code wrk} (closed loop, keep-alive) against a URL: requests per second, latency
- * percentiles and any errors it reports, as {@code tools/bench-address.sh} measures the address
- * service.
+ * One measured run of {@code wrk} (closed loop, keep-alive) against a URL, after the server has
+ * warmed up: requests per second, latency percentiles and any errors wrk reports.
  *
- * @param requestsPerSecond wrk's "Requests/sec"
+ * <p>A JVM service compiles its request path for tens of seconds under load (on two cores a
+ * service went from 11,000 to 40,000 requests/s over its first 20 s), so a fixed short warm-up
+ * measures the compiler, not the service. The warm-up therefore repeats short runs with the
+ * measured load until the rate stops rising ({@link #steady}), and the rates it saw are kept
+ * beside the result.
+ *
+ * @param requests          responses wrk counted in the measured run
+ * @param requestsPerSecond wrk's "Requests/sec" of the measured run
  * @param p50               50th percentile latency as wrk prints it (e.g. "3.12ms")
  * @param p99               99th percentile latency as wrk prints it
  * @param errors            wrk's non-2xx and socket-error lines, empty when none
+ * @param warmUp            requests/s of each warm-up run, in order
  */
-record WrkRun(double requestsPerSecond, String p50, String p99, String errors) {
-    private static final Path WRK = Path.of("/usr/bin/wrk");
+record WrkRun(long requests, double requestsPerSecond, String p50, String p99, String errors, List<Double> warmUp) {
+    static final Path WRK = Path.of("/usr/bin/wrk");
+    /** Warm-up is over once a run's rate rose less than this fraction over the run before. */
+    static final double STEADY = 0.05;
+    /** Length of one warm-up run. */
+    static final int WARM_UP_RUN_SECONDS = 3;
+    /** Most warm-up runs; a rate still rising after them is measured as it is (and says so). */
+    static final int MAX_WARM_UP_RUNS = 12;
 
-    /** Runs wrk if it is installed (after a 2 s warm-up with 4 connections); empty when it is not. */
-    static Optional<WrkRun> measure(String url, int connections, int seconds) throws IOException, InterruptedException {
-        if (!Files.isExecutable(WRK)) {
+    /** What to load: a URL, the connections, and optionally a wrk Lua script that makes the requests. */
+    record Load(String url, int connections, int seconds, Optional<Path> script) {
+        Load(String url, int connections, int seconds) {
+            this(url, connections, seconds, Optional.empty());
+        }
+
+        List<String> command(int runSeconds, boolean latency) {
+            List<String> command = new ArrayList<>(List.of(WRK.toString(), "-t2", "-c" + connections, "-d" + runSeconds + "s"));
+            if (latency) {
+                command.add("--latency");
+            }
+            script.ifPresent(s -> command.addAll(List.of("-s", s.toString())));
+            command.add(url);
+            return command;
+        }
+    }
+
+    /** True when wrk is installed where the benchmarks look for it. */
+    static boolean available() {
+        return Files.isExecutable(WRK);
+    }
+
+    /** Warms up until steady, then measures; empty when wrk is not installed. */
+    static Optional<WrkRun> measure(Load load) throws IOException, InterruptedException {
+        if (!available()) {
             return Optional.empty();
         }
-        run(List.of(WRK.toString(), "-t1", "-c4", "-d2s", url));
-        String out = run(List.of(WRK.toString(), "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", url));
+        List<Double> warmUp = new ArrayList<>();
+        while (warmUp.size() < MAX_WARM_UP_RUNS && !steady(warmUp)) {
+            warmUp.add(requestsPerSecond(run(load, load.command(WARM_UP_RUN_SECONDS, false))));
+        }
+        return Optional.of(once(load, warmUp));
+    }
+
+    /** One measured run of {@code load}, with no warm-up of its own ({@code warmUp}: the rates of the one done). */
+    static WrkRun once(Load load, List<Double> warmUp) throws IOException, InterruptedException {
+        String out = run(load, load.command(load.seconds(), true));
         List<String> errors = new ArrayList<>();
         for (String line : out.split("\n")) {
             if (line.contains("Non-2xx") || line.contains("Socket errors")) {
                 errors.add(line.trim());
             }
         }
-        return Optional.of(new WrkRun(Double.parseDouble(field(out, "Requests/sec:\\s+([0-9.]+)")),
-                field(out, "\\n\\s+50%\\s+(\\S+)"), field(out, "\\n\\s+99%\\s+(\\S+)"), String.join("; ", errors)));
+        return new WrkRun(Long.parseLong(field(out, "(\\d+) requests in")), requestsPerSecond(out), field(out, "\\n\\s+50%\\s+(\\S+)"),
+                field(out, "\\n\\s+99%\\s+(\\S+)"), String.join("; ", errors), List.copyOf(warmUp));
+    }
+
+    /**
+     * The last two runs each rose less than {@link #STEADY} over the run before them: one flat run
+     * alone is often a pause between two stages of compilation.
+     */
+    static boolean steady(List<Double> rates) {
+        int n = rates.size();
+        return n >= 3 && rates.get(n - 1) < rates.get(n - 2) * (1 + STEADY)
+                && rates.get(n - 2) < rates.get(n - 3) * (1 + STEADY);
+    }
+
+    /** The warm-up as it went, e.g. "warm-up 3 x 3 s: 10871, 35065, 36100/s". */
+    String warmUpSummary() {
+        String rates = warmUp.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).collect(Collectors.joining(", "));
+        return "warm-up " + warmUp.size() + " x " + WARM_UP_RUN_SECONDS + " s: " + rates + "/s"
+                + (steady(warmUp) ? "" : " (still rising after " + MAX_WARM_UP_RUNS + " runs)");
+    }
+
+    double p50Millis() {
+        return millis(p50);
+    }
+
+    double p99Millis() {
+        return millis(p99);
+    }
+
+    /** A latency as wrk prints it ("812.00us", "3.12ms", "1.02s", "2.00m") in milliseconds. */
+    static double millis(String latency) {
+        Matcher m = Pattern.compile("([0-9.]+)(us|ms|s|m)").matcher(latency);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a wrk latency: " + latency);
+        }
+        double value = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> value / 1000;
+            case "ms" -> value;
+            case "s" -> value * 1000;
+            default -> value * 60_000;
+        };
+    }
+
+    /**
+     * One of the wrk Lua scripts in this jar ({@code /wrk/NAME}) as a file wrk can read; deleted
+     * when the JVM exits.
+     */
+    static Path script(String name) throws IOException {
+        Path file = Files.createTempFile("wrk-", "-" + name);
+        file.toFile().deleteOnExit();
+        try (InputStream in = WrkRun.class.getResourceAsStream("/wrk/" + name)) {
+            if (in == null) {
+                throw new IOException("no wrk script " + name + " in the bench jar");
+            }
+            Files.write(file, in.readAllBytes());
+        }
+        return file;
+    }
+
+    static double requestsPerSecond(String out) throws IOException {
+        return Double.parseDouble(field(out, "Requests/sec:\\s+([0-9.]+)"));
+    }
+
+    /**
+     * Runs wrk once the server has closed the connections of the run before: a service that caps
+     * connections per client would otherwise refuse some of the next run's as over its cap.
+     */
+    private static String run(Load load, List<String> command) throws IOException, InterruptedException {
+        awaitClosed(URI.create(load.url()).getPort());
+        return run(command);
+    }
+
+    /** Waits (5 s at most) until no established or closing TCP connection has {@code port} as its local port. */
+    private static void awaitClosed(int port) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            Process ss = new ProcessBuilder("ss", "-Htn", "state", "established", "state", "close-wait",
+                    "sport", "=", ":" + port).redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (ss.waitFor() != 0 || out.isBlank()) {
+                return; // no ss here, or nothing left open
+            }
+            Thread.sleep(50);
+        }
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
