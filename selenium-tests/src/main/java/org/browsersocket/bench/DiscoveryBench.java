@@ -130,8 +130,9 @@ public final class DiscoveryBench implements Callable<Integer> {
         DiscoveryServer server = crowdServer(data, 0);
         try {
             String url = "http://127.0.0.1:" + server.port() + "/v1/values/bench-peer";
+            HttpClient http = HttpClient.newHttpClient();
             for (int i = 1; i <= 4; i++) {
-                put(url, "wss://peer-" + i + ".example:7041/");
+                put(http, url, "wss://peer-" + i + ".example:7041/");
             }
             Optional<WrkRun> run = WrkRun.measure(new WrkRun.Load(url, 64, seconds));
             if (run.isEmpty()) {
@@ -161,13 +162,14 @@ public final class DiscoveryBench implements Callable<Integer> {
         DiscoveryServer server = crowdServer(data, count);
         try (WatcherCrowd crowd = WatcherCrowd.open(server.port(), "bench-crowd", count, 120_000)) {
             String url = "http://127.0.0.1:" + server.port() + "/v1/values/bench-crowd";
+            HttpClient http = HttpClient.newHttpClient();
             Histogram delays = new Histogram(3);
             Histogram fanOut = new Histogram(3); // from the first watcher hearing: the store's commit left out
             long missed = 0;
             for (int r = -warmUp; r < rounds; r++) {
                 String value = "round-" + r + "-" + System.nanoTime();
                 long sent = System.nanoTime();
-                put(url, value);
+                put(http, url, value);
                 Histogram round = new Histogram(3);
                 int heard = crowd.await("\"value\":\"" + value + "\"", sent, 10_000, round);
                 if (r >= 0) {
@@ -201,8 +203,9 @@ public final class DiscoveryBench implements Callable<Integer> {
         return Integer.MAX_VALUE;
     }
 
-    private static void put(String url, String value) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+    /** One put with {@code http}: one client reuses its connections, where a client per put would hold one each. */
+    private static void put(HttpClient http, String url, String value) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"value\":\"" + value + "\",\"ttl\":3600}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -238,10 +241,21 @@ public final class DiscoveryBench implements Callable<Integer> {
         try {
             String base = "http://127.0.0.1:" + server.port() + "/";
             int runSeconds = (int) Math.max(1, Math.round(seconds));
-            return List.of(measurement(name, "put", load(base, clients, runSeconds, "discovery-put.lua")),
-                    measurement(name, "get", load(base, clients, runSeconds, "discovery-get.lua")));
+            Measurement puts = measurement(name, "put", load(base, clients, runSeconds, "discovery-put.lua"));
+            fillGetNames(base);
+            return List.of(puts, measurement(name, "get", load(base, clients, runSeconds, "discovery-get.lua")));
         } finally {
             server.stop();
+        }
+    }
+
+    /** Puts 10 values under each name discovery-get.lua reads (bench-get-0 .. bench-get-63). */
+    static void fillGetNames(String base) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        for (int name = 0; name < 64; name++) {
+            for (int value = 0; value < 10; value++) {
+                put(http, base + "v1/values/bench-get-" + name, "wss://peer-" + value + ".example:7041/");
+            }
         }
     }
 

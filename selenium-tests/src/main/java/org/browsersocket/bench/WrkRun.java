@@ -29,17 +29,21 @@ import java.util.stream.Collectors;
  * @param requestsPerSecond wrk's "Requests/sec" of the measured run
  * @param p50               50th percentile latency as wrk prints it (e.g. "3.12ms")
  * @param p99               99th percentile latency as wrk prints it
- * @param errors            wrk's non-2xx and socket-error lines, empty when none
+ * @param errors            wrk's non-2xx and socket-error lines and a script's {@value #REJECTED} line, empty when none
  * @param warmUp            requests/s of each warm-up run, in order
  */
 record WrkRun(long requests, double requestsPerSecond, String p50, String p99, String errors, List<Double> warmUp) {
     static final Path WRK = Path.of("/usr/bin/wrk");
+    /** How a script's done() reports 2xx answers that refused the request (e.g. a put "over capacity"). */
+    static final String REJECTED = "Rejected answers:";
     /** Warm-up is over once a run's rate rose less than this fraction over the run before. */
     static final double STEADY = 0.05;
     /** Length of one warm-up run. */
     static final int WARM_UP_RUN_SECONDS = 3;
+    /** Fewest warm-up runs: on two busy cores the compiler takes 15 s or more, with flat stretches. */
+    static final int MIN_WARM_UP_RUNS = 6;
     /** Most warm-up runs; a rate still rising after them is measured as it is (and says so). */
-    static final int MAX_WARM_UP_RUNS = 12;
+    static final int MAX_WARM_UP_RUNS = 15;
 
     /** What to load: a URL, the connections, and optionally a wrk Lua script that makes the requests. */
     record Load(String url, int connections, int seconds, Optional<Path> script) {
@@ -80,7 +84,7 @@ record WrkRun(long requests, double requestsPerSecond, String p50, String p99, S
         String out = run(load, load.command(load.seconds(), true));
         List<String> errors = new ArrayList<>();
         for (String line : out.split("\n")) {
-            if (line.contains("Non-2xx") || line.contains("Socket errors")) {
+            if (line.contains("Non-2xx") || line.contains("Socket errors") || line.startsWith(REJECTED)) {
                 errors.add(line.trim());
             }
         }
@@ -89,16 +93,17 @@ record WrkRun(long requests, double requestsPerSecond, String p50, String p99, S
     }
 
     /**
-     * The last two runs each rose less than {@link #STEADY} over the run before them: one flat run
-     * alone is often a pause between two stages of compilation.
+     * At least {@link #MIN_WARM_UP_RUNS} runs, and the last two each rose less than {@link #STEADY}
+     * over the run before them: one flat run alone is often a pause between two stages of
+     * compilation.
      */
     static boolean steady(List<Double> rates) {
         int n = rates.size();
-        return n >= 3 && rates.get(n - 1) < rates.get(n - 2) * (1 + STEADY)
+        return n >= MIN_WARM_UP_RUNS && rates.get(n - 1) < rates.get(n - 2) * (1 + STEADY)
                 && rates.get(n - 2) < rates.get(n - 3) * (1 + STEADY);
     }
 
-    /** The warm-up as it went, e.g. "warm-up 3 x 3 s: 10871, 35065, 36100/s". */
+    /** The warm-up as it went, e.g. "warm-up 6 x 3 s: 10871, 26776, 35065, 40191, 40578, 39164/s". */
     String warmUpSummary() {
         String rates = warmUp.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).collect(Collectors.joining(", "));
         return "warm-up " + warmUp.size() + " x " + WARM_UP_RUN_SECONDS + " s: " + rates + "/s"

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -31,13 +35,14 @@ class WrkRunTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void warmUpEndsOnlyOnceTwoRunsInARowRoseLessThanFivePercent() {
+    void warmUpEndsOnlyAfterSixRunsOnceTwoRunsInARowRoseLessThanFivePercent() {
         assertFalse(WrkRun.steady(List.of()));
-        assertFalse(WrkRun.steady(List.of(100.0, 101.0)), "two runs are not enough");
-        assertFalse(WrkRun.steady(List.of(4000.0, 7800.0, 7840.0)), "one flat run after a rise: compilation may go on");
-        assertTrue(WrkRun.steady(List.of(4000.0, 7800.0, 7840.0, 7900.0)));
-        assertTrue(WrkRun.steady(List.of(10000.0, 9000.0, 9100.0)), "a fall is not a rise");
-        assertFalse(WrkRun.steady(List.of(7800.0, 7840.0, 9832.0)), "still rising");
+        assertFalse(WrkRun.steady(List.of(2794.0, 2905.0, 2213.0)), "too early, however flat");
+        assertFalse(WrkRun.steady(List.of(1000.0, 2000.0, 4000.0, 7800.0, 7840.0, 9832.0)), "still rising");
+        assertFalse(WrkRun.steady(List.of(1000.0, 2000.0, 4000.0, 4000.0, 7800.0, 7840.0)),
+                "one flat run after a rise: compilation may go on");
+        assertTrue(WrkRun.steady(List.of(1000.0, 2000.0, 4000.0, 7800.0, 7840.0, 7900.0)));
+        assertTrue(WrkRun.steady(List.of(1000.0, 2000.0, 4000.0, 10000.0, 9000.0, 9100.0)), "a fall is not a rise");
     }
 
     @Test
@@ -50,6 +55,27 @@ class WrkRunTest {
     }
 
     @Test
+    void aPutAnsweredWithAnotherResultThanZeroCountsAsAnError() throws Exception {
+        HttpServer refusing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        byte[] overCapacity = "{\"result\":1,\"status\":\"over capacity\"}".getBytes(StandardCharsets.UTF_8);
+        refusing.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, overCapacity.length);
+            exchange.getResponseBody().write(overCapacity);
+            exchange.close();
+        });
+        refusing.start();
+        try {
+            String base = "http://127.0.0.1:" + refusing.getAddress().getPort() + "/";
+            WrkRun puts = WrkRun.once(new WrkRun.Load(base, 2, 1, Optional.of(WrkRun.script("discovery-put.lua"))), List.of());
+            assertTrue(puts.requests() > 0);
+            assertTrue(puts.errors().startsWith(WrkRun.REJECTED), "errors: " + puts.errors());
+        } finally {
+            refusing.stop(0);
+        }
+    }
+
+    @Test
     void thePutScriptStoresANewValueWithEveryRequestAndTheGetScriptReadsThem(@TempDir Path data) throws Exception {
         assertTrue(WrkRun.available(), "wrk is installed by tools/install-deps.sh for make test");
         DiscoveryLimits unlimited = new DiscoveryLimits(1e9, 1e9, DiscoveryLimits.DEFAULTS.maxStoredBytes(),
@@ -58,29 +84,39 @@ class WrkRunTest {
         server.start();
         try {
             String base = "http://127.0.0.1:" + server.port() + "/";
+            long began = System.currentTimeMillis() / 1000;
             WrkRun puts = WrkRun.once(new WrkRun.Load(base, 4, 1, Optional.of(WrkRun.script("discovery-put.lua"))), List.of());
-            assertEquals("", puts.errors(), "every put acknowledged with 200");
+            long ended = System.currentTimeMillis() / 1000;
+            assertEquals("", puts.errors(), "every put acknowledged with 200 and result 0");
             assertTrue(puts.requests() > 0, "puts: " + puts);
 
+            // The script's names carry the second its run began, and each of wrk's two threads has its own.
             Set<String> stored = new HashSet<>();
             int names = 0;
             HttpClient http = HttpClient.newHttpClient();
-            for (int i = 0; i < 64; i++) {
-                HttpResponse<String> got = http.send(HttpRequest.newBuilder(URI.create(base + "v1/values/bench-" + i + "?max=1000")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, got.statusCode());
-                JsonNode values = JSON.readTree(got.body()).get("values");
-                names += values.isEmpty() ? 0 : 1;
-                values.forEach(v -> stored.add(v.get("value").asText()));
+            for (long run = began; run <= ended; run++) {
+                for (int thread = 0; thread < 2; thread++) {
+                    for (int i = 0; i < 64; i++) {
+                        HttpResponse<String> got = http.send(HttpRequest.newBuilder(URI.create(
+                                base + "v1/values/bench-" + run + "-" + thread + "-0-" + i + "?max=1000")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        assertEquals(200, got.statusCode());
+                        JsonNode values = JSON.readTree(got.body()).get("values");
+                        names += values.isEmpty() ? 0 : 1;
+                        values.forEach(v -> stored.add(v.get("value").asText()));
+                    }
+                }
             }
             // Responses in flight when wrk stops are stored but not counted: at most one per connection.
             assertTrue(stored.size() >= puts.requests() && stored.size() <= puts.requests() + 4,
                     stored.size() + " distinct values stored for " + puts.requests() + " puts counted");
-            assertEquals(Math.min(64, puts.requests()), names, "the puts spread over 64 names");
+            assertEquals(128, names, "each thread's puts spread over 64 names");
 
+            DiscoveryBench.fillGetNames(base);
             WrkRun gets = WrkRun.once(new WrkRun.Load(base, 4, 1, Optional.of(WrkRun.script("discovery-get.lua"))), List.of());
             assertEquals("", gets.errors());
             assertTrue(gets.requests() > 0, "gets: " + gets);
+            assertTrue(gets.requestsPerSecond() > 0);
         } finally {
             server.stop();
         }

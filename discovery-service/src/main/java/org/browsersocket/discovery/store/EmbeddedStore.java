@@ -68,7 +68,21 @@ public final class EmbeddedStore implements ValueStore {
             counter("signed_value_added", "INSERT", "signed_value", "+ (" + SIGNED_BYTES.formatted("NEW") + ")"),
             counter("signed_value_changed", "UPDATE", "signed_value",
                     "+ (" + SIGNED_BYTES.formatted("NEW") + ") - (" + SIGNED_BYTES.formatted("OLD") + ")"),
-            counter("signed_value_deleted", "DELETE", "signed_value", "- (" + SIGNED_BYTES.formatted("OLD") + ")"));
+            counter("signed_value_deleted", "DELETE", "signed_value", "- (" + SIGNED_BYTES.formatted("OLD") + ")"),
+            // Rows per key, expired ones included, kept by triggers: a put counts a key's live values
+            // (a scan of up to 1,000 rows) only when this bound says the key may be full. Filling it
+            // on every open is a no-op for the keys it has, and counts those of an older database.
+            "CREATE TABLE IF NOT EXISTS key_rows (key BLOB PRIMARY KEY, rows INTEGER NOT NULL) WITHOUT ROWID",
+            "INSERT OR IGNORE INTO key_rows (key, rows) SELECT key, count(*) FROM stored_value GROUP BY key",
+            """
+            CREATE TRIGGER IF NOT EXISTS key_rows_added AFTER INSERT ON stored_value BEGIN
+                INSERT INTO key_rows (key, rows) VALUES (NEW.key, 1) ON CONFLICT (key) DO UPDATE SET rows = rows + 1;
+            END""",
+            """
+            CREATE TRIGGER IF NOT EXISTS key_rows_deleted AFTER DELETE ON stored_value BEGIN
+                UPDATE key_rows SET rows = rows - 1 WHERE key = OLD.key;
+                DELETE FROM key_rows WHERE key = OLD.key AND rows <= 0;
+            END""");
 
     private static String counter(String name, String event, String table, String change) {
         return "CREATE TRIGGER IF NOT EXISTS " + name + " AFTER " + event + " ON " + table
@@ -162,7 +176,7 @@ public final class EmbeddedStore implements ValueStore {
                     oldBytes = Capacity.valueBytes(row.getInt(3), wasRemovable);
                 }
             }
-            if (!live && countLive(sql, key, nowMillis) >= capacity.valuesPerKey()) {
+            if (!live && rows(sql, key) >= capacity.valuesPerKey() && countLive(sql, key, nowMillis) >= capacity.valuesPerKey()) {
                 return PutResult.OVER_CAPACITY;
             }
             long newBytes = Capacity.valueBytes(value.length, secretHash != null || wasRemovable);
@@ -312,6 +326,15 @@ public final class EmbeddedStore implements ValueStore {
     @Override
     public int count(byte[] key, long nowMillis) {
         return read(sql -> countLive(sql, key, nowMillis));
+    }
+
+    /** The key's rows, expired ones included: a bound on its live values that costs one lookup. */
+    private static long rows(StatementCache sql, byte[] key) throws SQLException {
+        PreparedStatement rows = sql.get("SELECT rows FROM key_rows WHERE key = ?");
+        rows.setBytes(1, key);
+        try (ResultSet row = rows.executeQuery()) {
+            return row.next() ? row.getLong(1) : 0;
+        }
     }
 
     private static int countLive(StatementCache sql, byte[] key, long nowMillis) throws SQLException {

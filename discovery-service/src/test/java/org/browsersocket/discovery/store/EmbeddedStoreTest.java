@@ -99,6 +99,30 @@ class EmbeddedStoreTest extends ValueStoreContract {
     }
 
     @Test
+    void aDatabaseFromBeforeRowsPerKeyWereCountedGetsThemWhenOpenedSoAFullKeyStaysFull() throws Exception {
+        Path old = Files.createDirectories(temp.resolve("old-full"));
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + old.resolve(EmbeddedStore.FILE_NAME))) {
+            db.createStatement().executeUpdate("""
+                    CREATE TABLE stored_value (key BLOB NOT NULL, value_hash BLOB NOT NULL, value BLOB NOT NULL,
+                        expires_at INTEGER NOT NULL, secret_hash BLOB, PRIMARY KEY (key, value_hash)) WITHOUT ROWID""");
+            PreparedStatement insert = db.prepareStatement("INSERT INTO stored_value VALUES (?, ?, ?, ?, NULL)");
+            for (String value : List.of("a", "b", "c")) {
+                insert.setBytes(1, key("full"));
+                insert.setBytes(2, Bytes.sha1(bytes(value)));
+                insert.setBytes(3, bytes(value));
+                insert.setLong(4, NOW + HOUR);
+                insert.executeUpdate();
+            }
+        }
+        Capacity three = new Capacity(3, Long.MAX_VALUE);
+        try (ValueStore reopened = EmbeddedStore.open(new StoreLocation.Embedded(old))) {
+            assertEquals(ValueStore.PutResult.OVER_CAPACITY, reopened.put(key("full"), bytes("d"), NOW + HOUR, null, NOW, three));
+            assertEquals(ValueStore.PutResult.OK, reopened.put(key("full"), bytes("a"), NOW + 2 * HOUR, null, NOW, three), "a re-put");
+            assertEquals(ValueStore.PutResult.OK, reopened.put(key("other"), bytes("d"), NOW + HOUR, null, NOW, three));
+        }
+    }
+
+    @Test
     void inOneCommitAPutOverItsKeysCapacityAndARemovalWithAWrongSecretFailAloneAndTheOthersLand() throws Exception {
         List<Integer> batches = new CopyOnWriteArrayList<>();
         CountDownLatch entered = new CountDownLatch(1);
