@@ -14,4 +14,4 @@ trap 'kill -TERM $service 2>/dev/null; wait $service 2>/dev/null || true; rm -f 
 
 port=$(await_port "address service" "$log" $service 0.0.0.0)
 wrk_load "address-service GET /address" address-service "http://127.0.0.1:$port/address" \
-  "address service GET" "≥ 60000"
+  "address service GET" "≥ 60000" $service

@@ -21,4 +21,4 @@ for i in 1 2 3 4; do
     --data "{\"value\":\"wss://peer-$i.example:7041/\",\"ttl\":3600}" "$url"
 done
 wrk_load "discovery-service GET /v1/values/{name} (4 values)" discovery-service "$url" \
-  "discovery JSON GET" "≥ 30000"
+  "discovery JSON GET" "≥ 30000" $service

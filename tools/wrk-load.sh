@@ -17,8 +17,9 @@ await_port() {
   echo "$port"
 }
 
-# wrk_load TITLE LABEL URL MEASURE GOAL: warm-up until steady, the measured run, a small table.
+# wrk_load TITLE LABEL URL MEASURE GOAL PID: warm-up until steady, the measured run, a small table
+# (with the CPU time process PID spent per request).
 wrk_load() {
   java -cp "$BENCH_JAR" org.browsersocket.bench.WrkLoad --title "$1" --label "$2" --measure "$4" --goal "$5" \
-    --connections "$CONNECTIONS" --seconds "$DURATION" "$3"
+    --server-pid "$6" --connections "$CONNECTIONS" --seconds "$DURATION" "$3"
 }

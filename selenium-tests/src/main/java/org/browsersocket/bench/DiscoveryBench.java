@@ -72,8 +72,12 @@ public final class DiscoveryBench implements Callable<Integer> {
             description = "Run only these steps: stores (puts and gets, embedded and Redis), get (the JSON GET under wrk, 64 connections), watchers. Default: all.")
     Set<Step> only = EnumSet.allOf(Step.class);
 
-    /** One store's figures for one operation. */
-    public record Measurement(String store, String op, double opsPerSecond, double p50Millis, double p99Millis) {}
+    /**
+     * One store's figures for one operation; {@code cpuMicrosPerOp}: CPU time of the service (and
+     * Redis) per operation, which says what it would serve with the machine's cores to itself.
+     */
+    public record Measurement(String store, String op, double opsPerSecond, double p50Millis, double p99Millis,
+                              double cpuMicrosPerOp) {}
 
     public static void main(String[] args) {
         ConsoleLogging.configure(); // the services' own logging: no Jetty start-up chatter between the figures
@@ -100,17 +104,19 @@ public final class DiscoveryBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "discovery-service JSON API, wrk with %d connections (closed loop), %d s per operation"
                 + " once steady, keys spread over 64 names%n", clients, seconds);
         List<Measurement> measured = measure(clients, seconds, redisServer);
-        System.out.printf(Locale.ROOT, "%-10s %-4s %12s %10s %10s%n", "store", "op", "ops/s", "p50", "p99");
+        System.out.printf(Locale.ROOT, "%-10s %-4s %12s %10s %10s %14s%n", "store", "op", "ops/s", "p50", "p99", "CPU per op");
         for (Measurement m : measured) {
-            System.out.printf(Locale.ROOT, "%-10s %-4s %12.0f %7.2f ms %7.2f ms%n", m.store(), m.op(), m.opsPerSecond(),
-                    m.p50Millis(), m.p99Millis());
+            System.out.printf(Locale.ROOT, "%-10s %-4s %12.0f %7.2f ms %7.2f ms %11.0f µs%n", m.store(), m.op(), m.opsPerSecond(),
+                    m.p50Millis(), m.p99Millis(), m.cpuMicrosPerOp());
             if (m.op().equals("put")) {
                 BenchSummary.record("discovery acknowledged puts, " + m.store() + ", " + clients + " clients (/s)",
                         BenchSummary.figure(m.opsPerSecond()), "≥ 10000",
-                        String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms", m.p50Millis(), m.p99Millis()));
+                        String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms; service%s %.0f µs CPU per put", m.p50Millis(),
+                                m.p99Millis(), m.store().equals("redis") ? " and Redis" : "", m.cpuMicrosPerOp()));
             }
         }
-        System.out.println("(redis with appendfsync always, like the embedded store's synchronous commits)");
+        System.out.println("(redis with appendfsync always, like the embedded store's synchronous commits; CPU per op:"
+                + " the service's, and Redis's, while wrk shares the cores)");
     }
 
     /** A server for the single-name steps: one loopback client may hold as many connections and watches as it likes. */
@@ -134,17 +140,18 @@ public final class DiscoveryBench implements Callable<Integer> {
             for (int i = 1; i <= 4; i++) {
                 put(http, url, "wss://peer-" + i + ".example:7041/");
             }
-            Optional<WrkRun> run = WrkRun.measure(new WrkRun.Load(url, 64, seconds));
+            Optional<WrkRun> run = WrkRun.measure(new WrkRun.Load(url, 64, seconds).servedBy(List.of(ProcessHandle.current().pid())));
             if (run.isEmpty()) {
                 System.out.println("discovery JSON GET under wrk: skipped, wrk is not installed (tools/install-deps.sh bench)");
                 return;
             }
             WrkRun wrk = run.get();
             System.out.printf(Locale.ROOT, "discovery JSON GET /v1/values/{name} (4 values), wrk 2 threads x 64 connections, %d s:"
-                    + " %.0f requests/s, p50 %s, p99 %s%s (%s)%n", seconds, wrk.requestsPerSecond(), wrk.p50(), wrk.p99(),
-                    wrk.errors().isEmpty() ? "" : " (" + wrk.errors() + ")", wrk.warmUpSummary());
+                    + " %.0f requests/s, p50 %s, p99 %s%s (%s; %s)%n", seconds, wrk.requestsPerSecond(), wrk.p50(), wrk.p99(),
+                    wrk.errors().isEmpty() ? "" : " (" + wrk.errors() + ")", wrk.cpuSummary(), wrk.warmUpSummary());
             BenchSummary.record("discovery JSON GET, wrk 64 connections (/s)", BenchSummary.figure(wrk.requestsPerSecond()),
-                    "≥ 30000", "p50 " + wrk.p50() + ", p99 " + wrk.p99() + (wrk.errors().isEmpty() ? "" : "; " + wrk.errors()));
+                    "≥ 30000", "p50 " + wrk.p50() + ", p99 " + wrk.p99() + "; " + wrk.cpuSummary()
+                            + (wrk.errors().isEmpty() ? "" : "; " + wrk.errors()));
         } finally {
             server.stop();
         }
@@ -217,14 +224,16 @@ public final class DiscoveryBench implements Callable<Integer> {
     /** put then get on the embedded store, then on a Redis started for the purpose. */
     public static List<Measurement> measure(int clients, double seconds, Path redisServer) throws Exception {
         Path data = Files.createTempDirectory("discovery-bench-");
-        List<Measurement> results = new ArrayList<>(run("embedded", new StoreLocation.Embedded(data.resolve("store")), clients, seconds));
+        long self = ProcessHandle.current().pid(); // the service runs in this process
+        List<Measurement> results = new ArrayList<>(run("embedded", new StoreLocation.Embedded(data.resolve("store")),
+                List.of(self), clients, seconds));
         int port = freePort();
         Process redis = new ProcessBuilder(redisServer.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", data.toString())
                 .redirectErrorStream(true).redirectOutput(data.resolve("redis.log").toFile()).start();
         try {
             awaitPort(port);
-            results.addAll(run("redis", new StoreLocation.Redis("127.0.0.1", port), clients, seconds));
+            results.addAll(run("redis", new StoreLocation.Redis("127.0.0.1", port), List.of(self, redis.pid()), clients, seconds));
         } finally {
             redis.destroy();
             redis.waitFor(10, TimeUnit.SECONDS);
@@ -232,7 +241,9 @@ public final class DiscoveryBench implements Callable<Integer> {
         return results;
     }
 
-    private static List<Measurement> run(String name, StoreLocation location, int clients, double seconds) throws Exception {
+    /** Puts, then gets, against a service on {@code location}; {@code servers}: the processes whose CPU time serves them. */
+    private static List<Measurement> run(String name, StoreLocation location, List<Long> servers, int clients, double seconds)
+            throws Exception {
         // The store's speed, not the write limits a public instance puts on one client: no rate limits here.
         DiscoveryLimits unlimited = new DiscoveryLimits(1e9, 1e9, DiscoveryLimits.DEFAULTS.maxStoredBytes(),
                 DiscoveryLimits.DEFAULTS.watchesPerClient(), DiscoveryLimits.DEFAULTS.maxWatches());
@@ -241,9 +252,9 @@ public final class DiscoveryBench implements Callable<Integer> {
         try {
             String base = "http://127.0.0.1:" + server.port() + "/";
             int runSeconds = (int) Math.max(1, Math.round(seconds));
-            Measurement puts = measurement(name, "put", load(base, clients, runSeconds, "discovery-put.lua"));
+            Measurement puts = measurement(name, "put", load(base, clients, runSeconds, "discovery-put.lua", servers));
             fillGetNames(base);
-            return List.of(puts, measurement(name, "get", load(base, clients, runSeconds, "discovery-get.lua")));
+            return List.of(puts, measurement(name, "get", load(base, clients, runSeconds, "discovery-get.lua", servers)));
         } finally {
             server.stop();
         }
@@ -260,19 +271,19 @@ public final class DiscoveryBench implements Callable<Integer> {
     }
 
     /** One operation under wrk ({@code clients} connections, one request in flight each), warmed up until steady. */
-    private static WrkRun load(String base, int clients, int seconds, String script) throws Exception {
-        WrkRun run = WrkRun.measure(new WrkRun.Load(base, clients, seconds, Optional.of(WrkRun.script(script))))
+    private static WrkRun load(String base, int clients, int seconds, String script, List<Long> servers) throws Exception {
+        WrkRun run = WrkRun.measure(new WrkRun.Load(base, clients, seconds, Optional.of(WrkRun.script(script))).servedBy(servers))
                 .orElseThrow(() -> new IllegalStateException("wrk is not installed at " + WrkRun.WRK
                         + " (tools/install-deps.sh bench or experiments installs it)"));
         if (!run.errors().isEmpty()) {
             throw new IllegalStateException(script + ": " + run.errors());
         }
-        System.out.println("  " + script + ": " + run.warmUpSummary());
+        System.out.println("  " + script + ": " + run.warmUpSummary() + "; " + run.cpuSummary());
         return run;
     }
 
     private static Measurement measurement(String store, String op, WrkRun run) {
-        return new Measurement(store, op, run.requestsPerSecond(), run.p50Millis(), run.p99Millis());
+        return new Measurement(store, op, run.requestsPerSecond(), run.p50Millis(), run.p99Millis(), run.serverCpuMicrosPerRequest());
     }
 
     private static int freePort() throws IOException {

@@ -1,5 +1,7 @@
 package org.browsersocket.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -34,6 +36,10 @@ public final class WrkLoad implements Callable<Integer> {
     @Option(names = "--label", description = "Row label of the table. Default: ${DEFAULT-VALUE}.")
     String label = "service";
 
+    @Option(names = "--server-pid", paramLabel = "PID",
+            description = "The serving process, whose CPU time per request is reported; repeatable. Default: none.")
+    List<Long> serverPids = new ArrayList<>();
+
     @Option(names = "--measure", description = "The measure's name in make bench's table (none: not recorded).")
     String measure;
 
@@ -46,14 +52,14 @@ public final class WrkLoad implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Optional<WrkRun> measured = WrkRun.measure(new WrkRun.Load(url, connections, seconds));
+        Optional<WrkRun> measured = WrkRun.measure(new WrkRun.Load(url, connections, seconds).servedBy(serverPids));
         if (measured.isEmpty()) {
             System.err.println("wrk is not installed at " + WrkRun.WRK + " (tools/install-deps.sh bench installs it)");
             return 1;
         }
         WrkRun run = measured.get();
-        System.out.printf(Locale.ROOT, "%s, wrk 2 threads x %d connections, %d s (%s)%n", title, connections, seconds,
-                run.warmUpSummary());
+        System.out.printf(Locale.ROOT, "%s, wrk 2 threads x %d connections, %d s (%s; %s)%n", title, connections, seconds,
+                run.cpuSummary(), run.warmUpSummary());
         System.out.printf(Locale.ROOT, "%-20s %12s %10s %10s%n", "", "requests/s", "p50", "p99");
         System.out.printf(Locale.ROOT, "%-20s %12.0f %10s %10s%n", label, run.requestsPerSecond(), run.p50(), run.p99());
         if (!run.errors().isEmpty()) {
@@ -62,7 +68,8 @@ public final class WrkLoad implements Callable<Integer> {
         if (measure != null) {
             BenchSummary.record(measure + ", wrk " + connections + " connections (/s)",
                     BenchSummary.figure(run.requestsPerSecond()), goal,
-                    "p50 " + run.p50() + ", p99 " + run.p99() + (run.errors().isEmpty() ? "" : "; " + run.errors()));
+                    "p50 " + run.p50() + ", p99 " + run.p99() + "; " + run.cpuSummary()
+                            + (run.errors().isEmpty() ? "" : "; " + run.errors()));
         }
         return 0;
     }

@@ -31,8 +31,11 @@ import java.util.stream.Collectors;
  * @param p99               99th percentile latency as wrk prints it
  * @param errors            wrk's non-2xx and socket-error lines and a script's {@value #REJECTED} line, empty when none
  * @param warmUp            requests/s of each warm-up run, in order
+ * @param serverCores       cores the serving processes kept busy in the measured run (NaN: not measured)
+ * @param machineCores      cores busy on the whole machine in the measured run, wrk included
  */
-record WrkRun(long requests, double requestsPerSecond, String p50, String p99, String errors, List<Double> warmUp) {
+record WrkRun(long requests, double requestsPerSecond, String p50, String p99, String errors, List<Double> warmUp,
+              double serverCores, double machineCores) {
     static final Path WRK = Path.of("/usr/bin/wrk");
     /** How a script's done() reports 2xx answers that refused the request (e.g. a put "over capacity"). */
     static final String REJECTED = "Rejected answers:";
@@ -45,10 +48,22 @@ record WrkRun(long requests, double requestsPerSecond, String p50, String p99, S
     /** Most warm-up runs; a rate still rising after them is measured as it is (and says so). */
     static final int MAX_WARM_UP_RUNS = 15;
 
-    /** What to load: a URL, the connections, and optionally a wrk Lua script that makes the requests. */
-    record Load(String url, int connections, int seconds, Optional<Path> script) {
+    /**
+     * What to load: a URL, the connections, optionally a wrk Lua script that makes the requests, and
+     * the processes that serve them (whose CPU time is measured; none: not measured).
+     */
+    record Load(String url, int connections, int seconds, Optional<Path> script, List<Long> serverPids) {
         Load(String url, int connections, int seconds) {
-            this(url, connections, seconds, Optional.empty());
+            this(url, connections, seconds, Optional.empty(), List.of());
+        }
+
+        Load(String url, int connections, int seconds, Optional<Path> script) {
+            this(url, connections, seconds, script, List.of());
+        }
+
+        /** The same load, its CPU time counted in these processes. */
+        Load servedBy(List<Long> pids) {
+            return new Load(url, connections, seconds, script, List.copyOf(pids));
         }
 
         List<String> command(int runSeconds, boolean latency) {
@@ -81,7 +96,14 @@ record WrkRun(long requests, double requestsPerSecond, String p50, String p99, S
 
     /** One measured run of {@code load}, with no warm-up of its own ({@code warmUp}: the rates of the one done). */
     static WrkRun once(Load load, List<Double> warmUp) throws IOException, InterruptedException {
-        String out = run(load, load.command(load.seconds(), true));
+        awaitClosed(URI.create(load.url()).getPort());
+        long serverBefore = CpuTimes.processTicks(load.serverPids());
+        long machineBefore = CpuTimes.machineBusyTicks();
+        String out = run(load.command(load.seconds(), true));
+        double seconds = load.seconds() * CpuTimes.TICKS_PER_SECOND;
+        double serverCores = load.serverPids().isEmpty() ? Double.NaN
+                : (CpuTimes.processTicks(load.serverPids()) - serverBefore) / seconds;
+        double machineCores = (CpuTimes.machineBusyTicks() - machineBefore) / seconds;
         List<String> errors = new ArrayList<>();
         for (String line : out.split("\n")) {
             if (line.contains("Non-2xx") || line.contains("Socket errors") || line.startsWith(REJECTED)) {
@@ -89,7 +111,8 @@ record WrkRun(long requests, double requestsPerSecond, String p50, String p99, S
             }
         }
         return new WrkRun(Long.parseLong(field(out, "(\\d+) requests in")), requestsPerSecond(out), field(out, "\\n\\s+50%\\s+(\\S+)"),
-                field(out, "\\n\\s+99%\\s+(\\S+)"), String.join("; ", errors), List.copyOf(warmUp));
+                field(out, "\\n\\s+99%\\s+(\\S+)"), String.join("; ", errors), List.copyOf(warmUp),
+                serverCores, machineCores);
     }
 
     /**
@@ -108,6 +131,22 @@ record WrkRun(long requests, double requestsPerSecond, String p50, String p99, S
         String rates = warmUp.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).collect(Collectors.joining(", "));
         return "warm-up " + warmUp.size() + " x " + WARM_UP_RUN_SECONDS + " s: " + rates + "/s"
                 + (steady(warmUp) ? "" : " (still rising after " + MAX_WARM_UP_RUNS + " runs)");
+    }
+
+    /** CPU time the serving processes spent per request, in microseconds (NaN: not measured). */
+    double serverCpuMicrosPerRequest() {
+        return serverCores / requestsPerSecond * 1e6;
+    }
+
+    /**
+     * Where the machine's cores went, e.g. "server 1.31 cores, 33 µs CPU per request; machine 1.98
+     * cores busy": with the load generator on the same cores, the server's CPU per request says
+     * what it would serve with the cores to itself.
+     */
+    String cpuSummary() {
+        String machine = String.format(Locale.ROOT, "machine %.2f cores busy", machineCores);
+        return Double.isNaN(serverCores) ? machine : String.format(Locale.ROOT, "server %.2f cores, %.0f µs CPU per request; %s",
+                serverCores, serverCpuMicrosPerRequest(), machine);
     }
 
     double p50Millis() {

@@ -85,10 +85,13 @@ class WrkRunTest {
         try {
             String base = "http://127.0.0.1:" + server.port() + "/";
             long began = System.currentTimeMillis() / 1000;
-            WrkRun puts = WrkRun.once(new WrkRun.Load(base, 4, 1, Optional.of(WrkRun.script("discovery-put.lua"))), List.of());
+            WrkRun puts = WrkRun.once(new WrkRun.Load(base, 4, 1, Optional.of(WrkRun.script("discovery-put.lua")))
+                    .servedBy(List.of(ProcessHandle.current().pid())), List.of());
             long ended = System.currentTimeMillis() / 1000;
             assertEquals("", puts.errors(), "every put acknowledged with 200 and result 0");
             assertTrue(puts.requests() > 0, "puts: " + puts);
+            assertTrue(puts.serverCores() > 0 && puts.serverCpuMicrosPerRequest() > 0, "the service's CPU time: " + puts);
+            assertTrue(puts.machineCores() >= puts.serverCores() * 0.9, "the machine's busy time includes the service's: " + puts);
 
             // The script's names carry the second its run began, and each of wrk's two threads has its own.
             Set<String> stored = new HashSet<>();
@@ -116,7 +119,7 @@ class WrkRunTest {
             WrkRun gets = WrkRun.once(new WrkRun.Load(base, 4, 1, Optional.of(WrkRun.script("discovery-get.lua"))), List.of());
             assertEquals("", gets.errors());
             assertTrue(gets.requests() > 0, "gets: " + gets);
-            assertTrue(gets.requestsPerSecond() > 0);
+            assertTrue(Double.isNaN(gets.serverCores()), "no serving process named: no CPU figure");
         } finally {
             server.stop();
         }

@@ -55,7 +55,7 @@ class ResultsTest {
         SCHEMAS.put("e5_browser", List.of("participants", "page_median_ms", "page_p99_ms", "native_median_ms", "native_p99_ms",
                 "ratio_median"));
         SCHEMAS.put("e6_discovery", List.of("op", "embedded_ops_per_s", "embedded_p50_ms", "embedded_p99_ms", "redis_ops_per_s",
-                "redis_p50_ms", "redis_p99_ms", "ratio_ops"));
+                "redis_p50_ms", "redis_p99_ms", "ratio_ops", "embedded_cpu_us_per_op", "redis_cpu_us_per_op"));
         SCHEMAS.put("e7_addressing", List.of("topology", "kind", "attempts", "successes", "discovery_ms", "connect_ms",
                 "winner", "detail"));
         SCHEMAS.put("e7_relay_cost", List.of("topology", "metric", "attempted", "direct_samples", "relay_samples", "direct",
