@@ -161,7 +161,7 @@ public final class EmbeddedStore implements ValueStore {
     public PutResult put(byte[] key, byte[] value, long expiresAtMillis, byte[] secretHash, long nowMillis,
                          Capacity capacity) {
         byte[] valueHash = Bytes.sha1(value);
-        return writes.run(sql -> {
+        return writes.runOneStatement(sql -> { // reads, then one INSERT
             long oldBytes = 0;
             boolean live = false;
             boolean wasRemovable = false;

@@ -18,7 +18,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * batch shares one fsync instead of paying one each, which is what bounds the write rate.
  *
  * <p>Each write's outcome is what it would be alone: a write that fails (an SQL error) is rolled
- * back to its savepoint and the others in its transaction go on. Writes apply in the order they
+ * back to its savepoint and the others in its transaction go on; a write that changes the
+ * database with one statement has no savepoint ({@link #runOneStatement}), and when it fails the
+ * transaction is given up as below. Writes apply in the order they
  * were queued and see the ones before them, as if each had its own transaction. Should the
  * transaction itself fail (BEGIN, a savepoint or COMMIT), nothing of it is kept and each of its
  * writes is run again in a transaction of its own.
@@ -34,11 +36,15 @@ final class GroupCommit implements AutoCloseable {
         T apply(StatementCache sql) throws SQLException;
     }
 
-    /** A queued write and its caller's future. */
-    private record Pending<T>(Write<T> write, CompletableFuture<T> outcome) {}
+    /**
+     * A queued write and its caller's future; {@code oneStatement}: the write changes the database
+     * with at most one statement, which SQLite undoes by itself when it fails, so it needs no
+     * savepoint of its own.
+     */
+    private record Pending<T>(Write<T> write, boolean oneStatement, CompletableFuture<T> outcome) {}
 
     /** Queued by {@link #close()} after the last write: the writer stops when it takes this. */
-    private static final Pending<Void> STOP = new Pending<>(sql -> null, new CompletableFuture<>());
+    private static final Pending<Void> STOP = new Pending<>(sql -> null, true, new CompletableFuture<>());
 
     private final String name;
     private final StatementCache sql;
@@ -67,7 +73,20 @@ final class GroupCommit implements AutoCloseable {
      * @throws IllegalStateException when closed
      */
     <T> T run(Write<T> write) {
-        Pending<T> pending = new Pending<>(write, new CompletableFuture<>());
+        return run(write, false);
+    }
+
+    /**
+     * As {@link #run(Write)}, for a write that reads what it likes but changes the database with
+     * at most one statement (with its triggers): a failing statement leaves nothing behind, so the
+     * savepoint (two more statements per write) is left out.
+     */
+    <T> T runOneStatement(Write<T> write) {
+        return run(write, true);
+    }
+
+    private <T> T run(Write<T> write, boolean oneStatement) {
+        Pending<T> pending = new Pending<>(write, oneStatement, new CompletableFuture<>());
         gate.readLock().lock();
         try {
             if (closed) {
@@ -144,7 +163,10 @@ final class GroupCommit implements AutoCloseable {
             sql.execute("BEGIN IMMEDIATE");
             try {
                 for (Pending<?> pending : batch) {
-                    results.add(applyInSavepoint(pending.write()));
+                    // A one-statement write that fails ends the transaction (below): each write of it
+                    // is then run alone. Failures are rare; whether SQLite kept the transaction
+                    // open after one cannot be told without a savepoint.
+                    results.add(pending.oneStatement() ? pending.write().apply(sql) : applyInSavepoint(pending.write()));
                 }
                 hook.beforeCommit(batch.size());
                 sql.execute("COMMIT");

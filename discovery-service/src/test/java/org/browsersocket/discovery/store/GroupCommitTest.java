@@ -174,6 +174,27 @@ class GroupCommitTest {
     }
 
     @Test
+    void aFailingOneStatementWriteFailsAloneAndTheOthersOfItsTransactionAreCommittedEachAlone() throws Exception {
+        holdACommit();
+        Future<Integer> before = callers.submit(() -> commits.runOneStatement(insert(1)));
+        await(() -> commits.queued() == 1, "the first write is queued");
+        Future<Integer> failing = callers.submit(() -> commits.runOneStatement(insert(1))); // the same id again
+        await(() -> commits.queued() == 2, "the failing write is queued");
+        Future<Integer> after = callers.submit(() -> commits.runOneStatement(insert(3)));
+        await(() -> commits.queued() == 3, "the last write is queued");
+        hold.countDown();
+
+        assertEquals(1, before.get(10, TimeUnit.SECONDS));
+        assertEquals(1, after.get(10, TimeUnit.SECONDS));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> failing.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof StoreException, e.getCause().toString());
+        assertEquals(List.of(1, 1, 1), batches, "one commit held; the transaction of the failing write given up"
+                + " before its commit; then the two others each alone (the failing one fails again before committing)");
+        assertTrue(committed(1));
+        assertTrue(committed(3));
+    }
+
+    @Test
     void aWriteReturnsOnlyAfterItsCommit() throws Exception {
         hold = new CountDownLatch(1);
         CompletableFuture<Boolean> seenWhenAcknowledged = new CompletableFuture<>();
