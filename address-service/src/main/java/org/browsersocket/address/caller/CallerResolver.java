@@ -4,6 +4,9 @@ import inet.ipaddr.AddressStringParameters.RangeParameters;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import inet.ipaddr.IPAddressStringParameters;
+import inet.ipaddr.ipv4.IPv4Address;
+import inet.ipaddr.ipv6.IPv6Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +61,20 @@ public final class CallerResolver {
                 ? peerAddress.substring(1, peerAddress.length() - 1) : peerAddress;
         IPAddress peer = parseAddress(bare)
                 .orElseThrow(() -> new IllegalArgumentException("socket peer is not an IP address"));
+        return resolve(peer, peerPort, forwarded, xForwardedFor);
+    }
+
+    /**
+     * As {@link #resolve(String, int, List, List)} for the socket's own address, taken as it is
+     * (no text to parse: this runs on every request).
+     */
+    public Caller resolve(InetAddress peerAddress, int peerPort, List<String> forwarded, List<String> xForwardedFor) {
+        byte[] bytes = peerAddress.getAddress();
+        IPAddress peer = normalize(bytes.length == 4 ? new IPv4Address(bytes) : new IPv6Address(bytes));
+        return resolve(peer, peerPort, forwarded, xForwardedFor);
+    }
+
+    private Caller resolve(IPAddress peer, int peerPort, List<String> forwarded, List<String> xForwardedFor) {
         Caller caller = new Caller(peer, peerPort);
         if (!isTrusted(peer)) {
             return caller;

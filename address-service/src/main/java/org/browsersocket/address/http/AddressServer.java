@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import inet.ipaddr.IPAddress;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +123,8 @@ public final class AddressServer extends ServiceServer {
     }
 
     private Caller caller(Request request) {
-        return callers.resolve(request.raw().getRemoteAddr(), request.raw().getRemotePort(),
+        InetSocketAddress peer = org.eclipse.jetty.server.Request.getBaseRequest(request.raw()).getRemoteInetSocketAddress();
+        return callers.resolve(peer.getAddress(), peer.getPort(),
                 Collections.list(request.raw().getHeaders("Forwarded")),
                 Collections.list(request.raw().getHeaders("X-Forwarded-For")));
     }

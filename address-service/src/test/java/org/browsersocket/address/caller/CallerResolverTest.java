@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.List;
 import org.browsersocket.address.proxy.ForwardingHeader;
 import org.browsersocket.address.proxy.TrustedProxy;
@@ -44,6 +46,18 @@ class CallerResolverTest {
         Caller caller = resolve("[fe80::1%eth0]", List.of(), List.of());
         assertEquals("fe80::1", caller.text());
         assertEquals(6, caller.version());
+    }
+
+    @Test
+    void aSocketAddressResolvesAsItsTextDoes() throws Exception {
+        for (String peer : List.of("203.0.113.7", "2001:db8::17", "fe80::1%1", "10.0.0.5")) {
+            InetAddress socket = InetAddress.getByName(peer);
+            List<String> xff = List.of("198.51.100.99, 203.0.113.7");
+            assertEquals(resolve(peer, List.of(), xff), behindProxies.resolve(socket, 4711, List.of(), xff), peer);
+        }
+        // Java gives an IPv4-mapped socket address as IPv4 already; the resolver does so for the bytes too.
+        InetAddress mapped = Inet6Address.getByAddress(null, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, (byte) 192, 0, 2, 45}, null);
+        assertEquals("192.0.2.45", behindProxies.resolve(mapped, 4711, List.of(), List.of()).text());
     }
 
     @Test
