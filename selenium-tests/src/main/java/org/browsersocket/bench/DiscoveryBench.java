@@ -173,13 +173,19 @@ public final class DiscoveryBench implements Callable<Integer> {
             Histogram delays = new Histogram(3);
             Histogram fanOut = new Histogram(3); // from the first watcher hearing: the store's commit left out
             long missed = 0;
+            long heardInAll = 0;
+            long cpuTicks = 0; // of this process, which holds the service and the watchers' ends, over the timed rounds
+            List<Long> self = List.of(ProcessHandle.current().pid());
             for (int r = -warmUp; r < rounds; r++) {
+                long ticksBefore = CpuTimes.processTicks(self);
                 String value = "round-" + r + "-" + System.nanoTime();
                 long sent = System.nanoTime();
                 put(http, url, value);
                 Histogram round = new Histogram(3);
                 int heard = crowd.await("\"value\":\"" + value + "\"", sent, 10_000, round);
                 if (r >= 0) {
+                    cpuTicks += CpuTimes.processTicks(self) - ticksBefore;
+                    heardInAll += heard;
                     missed += crowd.opened() - heard;
                     delays.add(round);
                     fanOut.add(crowd.spread());
@@ -189,9 +195,10 @@ public final class DiscoveryBench implements Callable<Integer> {
                         round.getValueAtPercentile(99) / 1000.0, round.getMaxValue() / 1000.0);
             }
             String detail = String.format(Locale.ROOT, "%d watchers open (%d requested, %d failed), %d timed puts after %d warm-up; p50 %.1f ms, max %.1f ms, %d deliveries missed;"
-                    + " after the first watcher heard: p99 %.1f ms", crowd.opened(), requested, crowd.failed(), rounds, warmUp,
+                    + " after the first watcher heard: p99 %.1f ms; %.0f µs CPU per delivery (service and watchers together)",
+                    crowd.opened(), requested, crowd.failed(), rounds, warmUp,
                     delays.getValueAtPercentile(50) / 1000.0, delays.getMaxValue() / 1000.0, missed,
-                    fanOut.getValueAtPercentile(99) / 1000.0);
+                    fanOut.getValueAtPercentile(99) / 1000.0, cpuTicks / CpuTimes.TICKS_PER_SECOND * 1e6 / Math.max(1, heardInAll));
             double p99 = delays.getValueAtPercentile(99) / 1000.0;
             System.out.printf(Locale.ROOT, "discovery live watchers of one name: p99 %.1f ms from a put's sending to each watcher reading it (%s)%n",
                     p99, detail);

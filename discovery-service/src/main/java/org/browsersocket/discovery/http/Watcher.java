@@ -3,9 +3,7 @@ package org.browsersocket.discovery.http;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -51,8 +49,11 @@ final class Watcher implements WriteListener, AsyncListener {
     private boolean needsFlush;
     private boolean draining;
     private boolean closed;
-    /** Hash (hex) → expiry of the values the client was told of; used by the hub's thread only. */
-    private Map<String, Long> seen = new HashMap<>();
+    /**
+     * Hash (hex) → expiry of the values the client was told of: a snapshot shared with the key's
+     * other watchers told the same (see {@link WatchEvents#changesSince}); used by the hub's thread only.
+     */
+    private Map<String, Long> seen = Map.of();
 
     /**
      * Takes over {@code async}'s response, whose headers were already sent; {@code onClose} runs
@@ -85,23 +86,8 @@ final class Watcher implements WriteListener, AsyncListener {
 
     /** Sends "value" for values new (or refreshed) since the last look, "gone" for those that left. */
     void update(WatchEvents values) {
-        List<byte[]> events = new ArrayList<>();
-        Map<String, Long> current = new HashMap<>();
-        for (int i = 0; i < values.size(); i++) {
-            String hash = values.hash(i);
-            long expiresAt = values.expiresAtMillis(i);
-            current.put(hash, expiresAt);
-            Long told = seen.get(hash);
-            if (told == null || told != expiresAt) {
-                events.add(values.value(i));
-            }
-        }
-        for (String hash : seen.keySet()) {
-            if (!current.containsKey(hash)) {
-                events.add(WatchEvents.gone(hash));
-            }
-        }
-        seen = current;
+        List<byte[]> events = values.changesSince(seen);
+        seen = values.snapshot();
         if (!events.isEmpty()) {
             send(events);
         }
