@@ -78,21 +78,29 @@ class EmbeddedStoreTest extends ValueStoreContract {
         assertTrue(e.getMessage().contains("cannot create the store directory"), e.getMessage());
     }
 
-    @Test
-    void aDatabaseFromBeforeStoredBytesWereCountedGetsItsCountWhenOpened() throws Exception {
-        Path old = Files.createDirectories(temp.resolve("old"));
+    /** A store directory holding a database of the first format: only the values' table, with these rows. */
+    private Path oldDatabase(String name, byte[] key, List<String> values, byte[] secretHash) throws Exception {
+        Path old = Files.createDirectories(temp.resolve(name));
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + old.resolve(EmbeddedStore.FILE_NAME))) {
             db.createStatement().executeUpdate("""
                     CREATE TABLE stored_value (key BLOB NOT NULL, value_hash BLOB NOT NULL, value BLOB NOT NULL,
                         expires_at INTEGER NOT NULL, secret_hash BLOB, PRIMARY KEY (key, value_hash)) WITHOUT ROWID""");
             PreparedStatement insert = db.prepareStatement("INSERT INTO stored_value VALUES (?, ?, ?, ?, ?)");
-            insert.setBytes(1, key("old"));
-            insert.setBytes(2, Bytes.sha1(bytes("kept from before")));
-            insert.setBytes(3, bytes("kept from before"));
-            insert.setLong(4, NOW + HOUR);
-            insert.setBytes(5, Bytes.sha1(bytes("s")));
-            insert.executeUpdate();
+            for (String value : values) {
+                insert.setBytes(1, key);
+                insert.setBytes(2, Bytes.sha1(bytes(value)));
+                insert.setBytes(3, bytes(value));
+                insert.setLong(4, NOW + HOUR);
+                insert.setBytes(5, secretHash);
+                insert.executeUpdate();
+            }
         }
+        return old;
+    }
+
+    @Test
+    void aDatabaseFromBeforeStoredBytesWereCountedGetsItsCountWhenOpened() throws Exception {
+        Path old = oldDatabase("old", key("old"), List.of("kept from before"), Bytes.sha1(bytes("s")));
         try (ValueStore reopened = EmbeddedStore.open(new StoreLocation.Embedded(old))) {
             assertEquals(48 + "kept from before".length() + 20, reopened.storedBytes());
         }
@@ -100,20 +108,7 @@ class EmbeddedStoreTest extends ValueStoreContract {
 
     @Test
     void aDatabaseFromBeforeRowsPerKeyWereCountedGetsThemWhenOpenedSoAFullKeyStaysFull() throws Exception {
-        Path old = Files.createDirectories(temp.resolve("old-full"));
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + old.resolve(EmbeddedStore.FILE_NAME))) {
-            db.createStatement().executeUpdate("""
-                    CREATE TABLE stored_value (key BLOB NOT NULL, value_hash BLOB NOT NULL, value BLOB NOT NULL,
-                        expires_at INTEGER NOT NULL, secret_hash BLOB, PRIMARY KEY (key, value_hash)) WITHOUT ROWID""");
-            PreparedStatement insert = db.prepareStatement("INSERT INTO stored_value VALUES (?, ?, ?, ?, NULL)");
-            for (String value : List.of("a", "b", "c")) {
-                insert.setBytes(1, key("full"));
-                insert.setBytes(2, Bytes.sha1(bytes(value)));
-                insert.setBytes(3, bytes(value));
-                insert.setLong(4, NOW + HOUR);
-                insert.executeUpdate();
-            }
-        }
+        Path old = oldDatabase("old-full", key("full"), List.of("a", "b", "c"), null);
         Capacity three = new Capacity(3, Long.MAX_VALUE);
         try (ValueStore reopened = EmbeddedStore.open(new StoreLocation.Embedded(old))) {
             assertEquals(ValueStore.PutResult.OVER_CAPACITY, reopened.put(key("full"), bytes("d"), NOW + HOUR, null, NOW, three));

@@ -121,6 +121,16 @@ class GroupCommitTest {
         }
     }
 
+    /** {@code before} and {@code after} inserted one row each; {@code failing} failed with the store's error. */
+    static void assertFailsAloneBesideTwoThatLand(Future<Integer> before, Future<Integer> failing, Future<Integer> after)
+            throws Exception {
+        assertEquals(1, before.get(10, TimeUnit.SECONDS));
+        assertEquals(1, after.get(10, TimeUnit.SECONDS));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> failing.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof StoreException, e.getCause().toString());
+        assertTrue(e.getCause().getMessage().startsWith("test store failed: "), e.getCause().getMessage());
+    }
+
     @Test
     void writesFromManyThreadsAllLandAndShareTransactions() throws Exception {
         int threads = 32;
@@ -162,11 +172,7 @@ class GroupCommitTest {
         await(() -> commits.queued() == 3, "the last write is queued");
         hold.countDown();
 
-        assertEquals(1, before.get(10, TimeUnit.SECONDS));
-        assertEquals(1, after.get(10, TimeUnit.SECONDS));
-        ExecutionException e = assertThrows(ExecutionException.class, () -> failing.get(10, TimeUnit.SECONDS));
-        assertTrue(e.getCause() instanceof StoreException, e.getCause().toString());
-        assertTrue(e.getCause().getMessage().startsWith("test store failed: "), e.getCause().getMessage());
+        assertFailsAloneBesideTwoThatLand(before, failing, after);
         assertEquals(List.of(1, 3), batches, "one commit held, then one for all three");
         assertTrue(committed(1));
         assertTrue(committed(3));
@@ -184,10 +190,7 @@ class GroupCommitTest {
         await(() -> commits.queued() == 3, "the last write is queued");
         hold.countDown();
 
-        assertEquals(1, before.get(10, TimeUnit.SECONDS));
-        assertEquals(1, after.get(10, TimeUnit.SECONDS));
-        ExecutionException e = assertThrows(ExecutionException.class, () -> failing.get(10, TimeUnit.SECONDS));
-        assertTrue(e.getCause() instanceof StoreException, e.getCause().toString());
+        assertFailsAloneBesideTwoThatLand(before, failing, after);
         assertEquals(List.of(1, 1, 1), batches, "one commit held; the transaction of the failing write given up"
                 + " before its commit; then the two others each alone (the failing one fails again before committing)");
         assertTrue(committed(1));
