@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
@@ -27,12 +26,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.browsersocket.discovery.limits.DiscoveryLimits;
 import org.browsersocket.discovery.signed.SignedUpdates;
-import org.browsersocket.discovery.store.StoreLocation;
-import org.browsersocket.service.http.Listen;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The JSON API over real HTTP, on the embedded store: what a browser page uses. */
 class JsonApiTest {
@@ -40,24 +35,11 @@ class JsonApiTest {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    @TempDir
-    static Path data;
-    private static DiscoveryServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new DiscoveryServer(Listen.everywhere(0), new StoreLocation.Embedded(data.resolve("store")),
-                new DiscoveryLimits(1000, 1000, 1L << 30, 8, 100));
-        server.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-    }
+    @RegisterExtension
+    static final EmbeddedDiscovery SERVICE = new EmbeddedDiscovery(new DiscoveryLimits(1000, 1000, 1L << 30, 8, 100));
 
     static String url(String path) {
-        return "http://127.0.0.1:" + server.port() + path;
+        return SERVICE.url(path).toString();
     }
 
     static HttpResponse<String> post(String path, Object body) throws Exception {
@@ -173,7 +155,7 @@ class JsonApiTest {
      * reset instead of the status when the service answers 413 and closes while it still writes.)
      */
     static String statusOfHugePost(String path) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", SERVICE.port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 70000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

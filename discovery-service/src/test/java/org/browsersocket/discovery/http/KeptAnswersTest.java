@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,12 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.browsersocket.discovery.directory.Directory;
 import org.browsersocket.discovery.limits.DiscoveryLimits;
-import org.browsersocket.discovery.store.StoreLocation;
-import org.browsersocket.service.http.Listen;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A hot key's answer to {@code GET /v1/values/{name}} is kept and reused, yet never hides a put, a
@@ -35,28 +30,15 @@ class KeptAnswersTest {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    @TempDir
-    static Path data;
-    private static DiscoveryServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new DiscoveryServer(Listen.everywhere(0), new StoreLocation.Embedded(data.resolve("store")),
-                new DiscoveryLimits(1000, 1000, 1L << 30, 8, 100));
-        server.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-    }
+    @RegisterExtension
+    static final EmbeddedDiscovery SERVICE = new EmbeddedDiscovery(new DiscoveryLimits(1000, 1000, 1L << 30, 8, 100));
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI url(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
+        return SERVICE.url(path);
     }
 
     private static void put(String name, Map<String, Object> body) throws Exception {

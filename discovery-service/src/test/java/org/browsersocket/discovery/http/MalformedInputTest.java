@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,15 +15,11 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.browsersocket.discovery.limits.DiscoveryLimits;
-import org.browsersocket.discovery.store.StoreLocation;
-import org.browsersocket.service.http.Listen;
 import org.browsersocket.service.testing.RawHttp;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Malformed input to the JSON API and the XML-RPC gateway is the client's mistake: a 4xx (or an
@@ -32,9 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a failure of the service.
  */
 class MalformedInputTest {
-    @TempDir
-    static Path data;
-    static DiscoveryServer server;
+    @RegisterExtension
+    static final EmbeddedDiscovery SERVICE = new EmbeddedDiscovery(new DiscoveryLimits(1e6, 1e6, 1L << 30, 8, 100));
 
     /** Warnings the service logs: each one is a request it failed to handle. */
     private final List<LogRecord> failures = new ArrayList<>();
@@ -58,18 +52,6 @@ class MalformedInputTest {
         }
     };
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = new DiscoveryServer(Listen.everywhere(0), new StoreLocation.Embedded(data.resolve("store")),
-                new DiscoveryLimits(1e6, 1e6, 1L << 30, 8, 100));
-        server.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-    }
-
     @BeforeEach
     void record() {
         serviceLog.addHandler(recorder);
@@ -85,7 +67,7 @@ class MalformedInputTest {
 
     /** Sends {@code request} (with {@code Connection: close}) and reads the whole response. */
     static String exchange(String request) throws Exception {
-        try (RawHttp client = RawHttp.connect(server.port())) {
+        try (RawHttp client = RawHttp.connect(SERVICE.port())) {
             return client.send(request).readAll(Duration.ofSeconds(5));
         }
     }
@@ -123,7 +105,7 @@ class MalformedInputTest {
 
     @Test
     void aBodyCutShortIs400AndStoresNothing() throws Exception {
-        try (RawHttp client = RawHttp.connect(server.port())) {
+        try (RawHttp client = RawHttp.connect(SERVICE.port())) {
             String response = client.send("POST /v1/values/aborted HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 100\r\n\r\n{\"value\":\"half").endOutput().readAll(Duration.ofSeconds(5));
             assertEquals(400, status(response), response);
