@@ -15,9 +15,9 @@ import java.util.Optional;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -38,9 +38,9 @@ import picocli.CommandLine.Option;
 /**
  * Discovery-service throughput and latency through its JSON API: wrk's closed-loop connections
  * put (each put acknowledged once durable), then get, for a fixed time each once the rate is
- * steady ({@link WrkRun}), the embedded store and Redis side by side in one run; then the JSON GET of one name under wrk (64 connections); then
- * many live watches of one name and the delay from a put to each of them hearing of it. Headline
- * figures go to {@link BenchSummary}.
+ * steady ({@link WrkRun}), the embedded store and Redis side by side in one run; then the JSON GET
+ * of one name under wrk (64 connections); then many live watches of one name and the delay from a
+ * put to each of them hearing of it. Headline figures go to {@link BenchSummary}.
  */
 @Command(name = "discovery-bench", mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
         usageHelpAutoWidth = true,

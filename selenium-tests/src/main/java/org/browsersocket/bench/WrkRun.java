@@ -39,7 +39,7 @@ record WrkRun(long requests, double requestsPerSecond, String p50, String p99, S
     static final Path WRK = Path.of("/usr/bin/wrk");
     /** How a script's done() reports 2xx answers that refused the request (e.g. a put "over capacity"). */
     static final String REJECTED = "Rejected answers:";
-    /** Warm-up is over once a run's rate rose less than this fraction over the run before. */
+    /** A warm-up run "rose" when its rate exceeds the run before by this fraction or more ({@link #steady}). */
     static final double STEADY = 0.05;
     /** Length of one warm-up run. */
     static final int WARM_UP_RUN_SECONDS = 3;
