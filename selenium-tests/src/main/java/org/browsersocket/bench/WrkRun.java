@@ -211,7 +211,7 @@ record WrkRun(long requests, double requestsPerSecond, String p50, String p99, S
             if (ss.waitFor() != 0 || out.isBlank()) {
                 return; // no ss here, or nothing left open
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // polls: nothing tells this process when the server closes its side of a socket
         }
     }
 
