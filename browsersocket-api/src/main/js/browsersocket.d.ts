@@ -242,7 +242,7 @@ declare class BrowserSocketDiscovery {
   watch(name: string, onValue: (value: BrowserSocketDiscoveryValue) => void,
         onGone?: (gone: { hash: string }) => void): { close(): void; source: EventSource };
   /** Removes the value advertised under `name` with `secret`. */
-  withdraw(name: string, value: string, secret: string): Promise<unknown>;
+  withdraw(name: string, value: string, secret: string, options?: { keepalive?: boolean }): Promise<unknown>;
   /** A new ECDSA P-256 key pair for signed values. */
   static generateKey(): Promise<CryptoKeyPair>;
   /** Hex SHA-1 of the key pair's public key (SubjectPublicKeyInfo). */

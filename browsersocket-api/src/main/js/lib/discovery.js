@@ -48,9 +48,13 @@ class BrowserSocketDiscovery {
     return { close: function () { source.close(); }, source: source };
   }
 
-  /** Removes the value (text) advertised under `name` with `secret`. */
-  withdraw(name, value, secret) {
-    return this._post('/v1/values/' + encodeURIComponent(name) + '/remove', { value: String(value), secret: String(secret) });
+  /**
+   * Removes the value (text) advertised under `name` with `secret`. `options.keepalive`: the request
+   * outlives the page (for a withdrawal when the page is left).
+   */
+  withdraw(name, value, secret, options) {
+    return this._post('/v1/values/' + encodeURIComponent(name) + '/remove', { value: String(value), secret: String(secret) },
+      !!(options && options.keepalive));
   }
 
   /** A new ECDSA P-256 key pair for signed values (WebCrypto). */
@@ -93,8 +97,8 @@ class BrowserSocketDiscovery {
     });
   }
 
-  _post(path, body) {
-    return fetchJson(this.service + path, { method: 'POST', mode: 'cors', credentials: 'omit',
+  _post(path, body, keepalive) {
+    return fetchJson(this.service + path, { method: 'POST', mode: 'cors', credentials: 'omit', keepalive: !!keepalive,
       headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   }
 }

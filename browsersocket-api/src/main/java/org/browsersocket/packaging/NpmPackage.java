@@ -24,6 +24,10 @@ public final class NpmPackage {
         Files.writeString(dir.resolve("browsersocket-connect.js"), ScriptBundle.CONNECT.classicScript());
         Files.writeString(dir.resolve("browsersocket-connect.d.ts"), ScriptBundle.CONNECT.declarations(false));
         Files.writeString(dir.resolve("browsersocket-connect.d.mts"), ScriptBundle.CONNECT.declarations(true));
+        Files.writeString(dir.resolve("browsersocket-swarm.mjs"), ScriptBundle.SWARM.module());
+        Files.writeString(dir.resolve("browsersocket-swarm.js"), ScriptBundle.SWARM.classicScript());
+        Files.writeString(dir.resolve("browsersocket-swarm.d.ts"), ScriptBundle.SWARM.declarations(false));
+        Files.writeString(dir.resolve("browsersocket-swarm.d.mts"), ScriptBundle.SWARM.declarations(true));
         Files.writeString(dir.resolve("package.json"), """
                 {
                   "name": "@browsersocket/client",
@@ -44,11 +48,17 @@ public final class NpmPackage {
                       "import": { "types": "./browsersocket-connect.d.mts", "default": "./browsersocket-connect.mjs" },
                       "default": { "types": "./browsersocket-connect.d.ts", "default": "./browsersocket-connect.js" }
                     },
-                    "./connect/classic": "./browsersocket-connect.js"
+                    "./connect/classic": "./browsersocket-connect.js",
+                    "./swarm": {
+                      "import": { "types": "./browsersocket-swarm.d.mts", "default": "./browsersocket-swarm.mjs" },
+                      "default": { "types": "./browsersocket-swarm.d.ts", "default": "./browsersocket-swarm.js" }
+                    },
+                    "./swarm/classic": "./browsersocket-swarm.js"
                   },
                   "files": ["browsersocket.mjs", "browsersocket.js", "browsersocket.d.ts", "browsersocket.d.mts",
                             "browsersocket-connect.mjs", "browsersocket-connect.js", "browsersocket-connect.d.ts",
-                            "browsersocket-connect.d.mts", "README.md"]
+                            "browsersocket-connect.d.mts", "browsersocket-swarm.mjs", "browsersocket-swarm.js",
+                            "browsersocket-swarm.d.ts", "browsersocket-swarm.d.mts", "README.md"]
                 }
                 """.formatted(version));
         Files.writeString(dir.resolve("README.md"), """

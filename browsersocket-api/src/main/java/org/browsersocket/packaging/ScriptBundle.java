@@ -31,7 +31,15 @@ public enum ScriptBundle {
      * {@code browsersocket-connect.js}: only the peer's side ({@code BrowserSocketConnect.connect}), for
      * pages that connect to listeners without loading the runtime's script.
      */
-    CONNECT(List.of("lib/connect.js"), List.of("BrowserSocketConnect"));
+    CONNECT(List.of("lib/connect.js"), List.of("BrowserSocketConnect")),
+    /**
+     * {@code browsersocket-swarm.js}: a site's static files served by its visitors' pages to each
+     * other, verified against the site's signed manifest; the same script runs in the page and, as
+     * {@code BrowserSocketSwarm.worker()}, in its service worker. Listens with the page's BrowserSocket.
+     */
+    SWARM(List.of("lib/events.js", "swarm/encoding.js", "lib/discovery.js", "swarm/manifest.js", "swarm/swarm-store.js",
+            "swarm/swarm-peers.js", "swarm/swarm-fetcher.js", "swarm/swarm-server.js", "swarm/swarm.js",
+            "swarm/swarm-worker.js"), List.of("BrowserSocketSwarm"));
 
     /** Where the declarations of the standalone connect script begin and end in browsersocket.d.ts. */
     static final String CONNECT_DECLARATIONS_BEGIN = "// @connect-declarations-begin";
@@ -87,6 +95,10 @@ public enum ScriptBundle {
      * or for {@link #CONNECT} its part between the connect markers.
      */
     public String declarations(boolean moduleExports) {
+        if (this == SWARM) {
+            String swarm = read("browsersocket/browsersocket-swarm.d.ts");
+            return moduleExports ? swarm + "\nexport { BrowserSocketSwarm };\n" + typeExports(swarm) : swarm;
+        }
         String all = read("browsersocket/browsersocket.d.ts");
         if (this == UNITE) {
             all += "\n" + read("browsersocket/unite.d.ts");
@@ -129,6 +141,17 @@ public enum ScriptBundle {
                      *   opera.io.webserver.addEventListener('_index', function (e) {
                      *     e.connection.response.write('<p>Hello</p>'); e.connection.response.close();
                      *   }, false);
+                     */
+                    """;
+        }
+        if (this == SWARM) {
+            return """
+                    /**
+                     * BrowserSocket swarm: a site's static files from its visitors' pages, verified against
+                     * the site's signed manifest, the origin when no peer has them.
+                     *
+                     *   var swarm = BrowserSocketSwarm.start({ publicKey: '…', discovery: 'http://127.0.0.1:7060' });
+                     *   swarm.fetch('assets/hero.png').then(function (r) { return r.blob(); });
                      */
                     """;
         }

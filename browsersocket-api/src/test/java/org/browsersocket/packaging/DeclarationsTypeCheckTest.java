@@ -33,7 +33,8 @@ class DeclarationsTypeCheckTest {
         NpmPackage.write(WORK, "0.0.0-test");
         // The runtime's unite.js has no npm package: its declarations (the library's, then unite.d.ts) go beside.
         Files.writeString(WORK.resolve("unite.d.ts"), ScriptBundle.UNITE.declarations(false));
-        for (String sample : List.of("uses-library.ts", "uses-connect-module.ts", "uses-library-module.ts", "uses-unite.ts")) {
+        for (String sample : List.of("uses-library.ts", "uses-connect-module.ts", "uses-library-module.ts", "uses-unite.ts",
+                "uses-swarm.ts")) {
             try (InputStream in = DeclarationsTypeCheckTest.class.getResourceAsStream("/typecheck/" + sample)) {
                 Files.write(WORK.resolve(sample), in.readAllBytes());
             }
@@ -75,6 +76,12 @@ class DeclarationsTypeCheckTest {
     @Test
     void pageCodeImportingTheModulesTypeChecksStrictly() throws Exception {
         typeCheck("uses-connect-module.ts", "uses-library-module.ts");
+    }
+
+    @Test
+    void pageCodeJoiningASwarmTypeChecksStrictly() throws Exception {
+        typeCheck("browsersocket-swarm.d.ts", "uses-swarm.ts");
+        typeCheck("browsersocket-swarm.d.mts");
     }
 
     @Test

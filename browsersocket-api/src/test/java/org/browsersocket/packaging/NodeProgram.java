@@ -26,4 +26,9 @@ final class NodeProgram {
     static String fragment(String name) throws IOException {
         return Files.readString(Path.of("src/main/js").resolve(name));
     }
+
+    /** A test resource's text, e.g. {@code node/swarm-sources.js}. */
+    static String resource(String name) throws IOException {
+        return Files.readString(Path.of("src/test/resources").resolve(name));
+    }
 }
