@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "build", usageHelpAutoWidth = true, sortOptions = false,
         description = {
+            "Builds and signs SITE_DIR's manifest, the next version.",
             "Lists every regular file under SITE_DIR with its size, type and SHA-256 (and the SHA-256 of"
                     + " each piece of larger files), and writes SITE_DIR/swarm/manifest.json and its signature"
                     + " SITE_DIR/swarm/manifest.sig. Left out: the swarm/ directory, dot-files and"

@@ -20,9 +20,9 @@ import picocli.CommandLine.Spec;
 /** {@code swarm-manifest keygen --key FILE}: a new Ed25519 site key, never over an existing one. */
 @Command(name = "keygen", usageHelpAutoWidth = true, sortOptions = false,
         description = {
-            "Makes a new Ed25519 key for signing a site's manifest: FILE gets the private key (PKCS#8 PEM,"
-                    + " readable by its owner only) and FILE.pub the public key (one line, raw 32 bytes in"
-                    + " base64url). Neither file may exist already.",
+            "Makes a new Ed25519 key for signing a site's manifests.",
+            "FILE gets the private key (PKCS#8 PEM, readable by its owner only) and FILE.pub the public key"
+                    + " (one line: its raw 32 bytes in base64url). Neither file may exist already.",
             "Pages pin the public key: they import it with crypto.subtle.importKey('raw', ...,"
                     + " {name: 'Ed25519'}, false, ['verify']) and check swarm/manifest.sig with it. Keep FILE"
                     + " secret and backed up: a new key means changing the pages."

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code swarm-manifest verify SITE_DIR --public-key KEY}: checks a site as a browser would. */
 @Command(name = "verify", usageHelpAutoWidth = true, sortOptions = false,
         description = {
+            "Checks a site directory against its signed manifest.",
             "Checks SITE_DIR as a browser checks what peers serve it: the signature of swarm/manifest.json"
                     + " against the public key, every rule of the manifest format, then each listed file's size,"
                     + " SHA-256 and piece hashes on disk. Prints one line per problem; exits 0 when there is"
