@@ -69,6 +69,7 @@ class SwarmFetcher {
     function fromPeer(i) {
       if (i >= peers.length) return fromOrigin();
       var peer = peers[i];
+      if (self.options.peers.banned.has(peer.url)) return fromPeer(i + 1); // banned while this file was fetched
       var url = peer.url + 'v' + manifest.version + '/' + file.path;
       return fetchExact(url, ranged ? range : null, range.end - range.start, self.options.stallMs).then(function (piece) {
         return sha256(piece).then(function (digest) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = SwarmManifestTool.NAME, mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
         usageHelpAutoWidth = true, sortOptions = false,
-        subcommands = {KeygenCommand.class, BuildCommand.class, VerifyCommand.class},
+        subcommands = {KeygenCommand.class, BuildCommand.class, VerifyCommand.class, ServeCommand.class},
         description = {
             "Builds and signs the manifest of a site's static files, which browsers serving the site to each"
                     + " other check every file against (Ed25519, verified by pages with WebCrypto).",
