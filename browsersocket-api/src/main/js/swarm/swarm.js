@@ -67,8 +67,14 @@ class BrowserSocketSwarm extends EventTarget {
         self._changed();
         if (e instanceof OriginMismatch) self.checkForUpdate().catch(function () {});
         else self._report('error', { message: e.message, error: e });
-        // The origin is the authority: its answer is passed on as it is, but never kept or served to peers.
-        return fetch(self.origin + clean, { headers: originHeaders() });
+        // The origin is the authority: its answer is passed on as it is (and counted), but never kept or served to peers.
+        return fetch(self.origin + clean, { headers: originHeaders() }).then(function (r) {
+          return r.arrayBuffer().then(function (body) {
+            self.stats.fromOrigin += body.byteLength;
+            self._changed();
+            return new Response(body, { status: r.status, statusText: r.statusText, headers: r.headers });
+          });
+        });
       });
     });
   }
