@@ -5,7 +5,7 @@ MVN ?= mvn -B -ntp -Dstyle.color=never
 export MAVEN_OPTS += -Djansi.noreset=true
 JARS = host-runtime/target/host-runtime.jar address-service/target/address-service.jar \
        discovery-service/target/discovery-service.jar browsersocket-api/target/browsersocket-api-demo-site.jar \
-       selenium-tests/target/selenium-tests.jar
+       selenium-tests/target/selenium-tests.jar swarm/target/swarm-manifest.jar
 
 .PHONY: all build run test bench soak experiments paper extension clean help
 # The runtime's public port that the packaged extension tells pages (make extension PUBLIC_PORT=…).

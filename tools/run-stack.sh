@@ -9,6 +9,7 @@ PUBLIC_PORT=${PUBLIC_PORT:-7041}
 ADDRESS_PORT=${ADDRESS_PORT:-7050}
 DISCOVERY_PORT=${DISCOVERY_PORT:-7060}
 SITE_PORT=${SITE_PORT:-8080}
+GAME_PORT=${GAME_PORT:-8090}
 RELAY_CONTROL_PORT=${RELAY_CONTROL_PORT:-7042}
 RELAY_PORT=${RELAY_PORT:-7043}
 STATE_DIR=${STATE_DIR:-.run}
@@ -54,6 +55,7 @@ start relay java -jar host-runtime/target/host-runtime.jar --relay --no-port-map
 read -r -a runtime_flags <<< "${RUNTIME_FLAGS:-}"
 start runtime java -jar host-runtime/target/host-runtime.jar --control-port "$CONTROL_PORT" \
   --public-port "$PUBLIC_PORT" --allow-origin "http://localhost:$SITE_PORT" --allow-origin "http://127.0.0.1:$SITE_PORT" \
+  --allow-origin "http://localhost:$GAME_PORT" \
   --via-relay "ws://127.0.0.1:$RELAY_PORT" "${runtime_flags[@]}"
 # The address and discovery services listen on loopback only, unless BIND="…" names other addresses
 # (or "*" for all; keep 127.0.0.1 among them, as the checks below connect there).
@@ -67,8 +69,14 @@ start demo-site java -jar browsersocket-api/target/browsersocket-api-demo-site.j
   --address-service-v6 "http://[::1]:$ADDRESS_PORT" --discovery-service "http://127.0.0.1:$DISCOVERY_PORT" \
   --relay "http://127.0.0.1:$RELAY_PORT"
 
+# The swarm demo: a game site whose visitors' pages serve its assets to each other, checked against
+# the manifest it signs (the key is made once, in $STATE_DIR/swarm/game.key).
+mkdir -p "$STATE_DIR/swarm"
+start game java -jar swarm/target/swarm-manifest.jar serve "$STATE_DIR/swarm/game" --demo --port "$GAME_PORT" \
+  --runtime "http://127.0.0.1:$CONTROL_PORT" --discovery "http://127.0.0.1:$DISCOVERY_PORT"
+
 deadline=$((SECONDS + 60))
-for port in "$RELAY_PORT" "$CONTROL_PORT" "$PUBLIC_PORT" "$ADDRESS_PORT" "$DISCOVERY_PORT" "$SITE_PORT"; do
+for port in "$RELAY_PORT" "$CONTROL_PORT" "$PUBLIC_PORT" "$ADDRESS_PORT" "$DISCOVERY_PORT" "$SITE_PORT" "$GAME_PORT"; do
   until listening "$port"; do
     if ((SECONDS > deadline)); then echo "port $port did not open within 60 s" >&2; exit 1; fi
     for pid in "${pids[@]}"; do
@@ -86,6 +94,7 @@ BrowserSocket is running. Open:
   Unite blog      http://localhost:$SITE_PORT/unite-blog/  (Opera Unite's blog example, unmodified)
   echo example    http://localhost:$SITE_PORT/echo/
   address demo    http://localhost:$SITE_PORT/address/  (asks the address service from JavaScript)
+  swarm demo      http://localhost:$GAME_PORT/   (a game whose assets come from other visitors' pages: open it in two browsers)
   runtime status  http://127.0.0.1:$CONTROL_PORT/
   relay status    http://127.0.0.1:$RELAY_CONTROL_PORT/   (the local relay at http://127.0.0.1:$RELAY_PORT/)
   address service http://localhost:$ADDRESS_PORT/

@@ -46,6 +46,7 @@ class SwarmServer {
       if (!kept) return plain(404, 'this peer does not hold ' + file.path + ' yet', cors);
       return kept.arrayBuffer().then(function (body) {
         stats.served += request.method === 'HEAD' ? 0 : length;
+        self.swarm._changed();
         var headers = Object.assign({ 'Content-Type': file.type }, cors);
         return new Response(body, { status: 200, headers: headers });
       });
