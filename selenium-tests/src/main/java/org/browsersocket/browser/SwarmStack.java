@@ -6,7 +6,12 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.browsersocket.discovery.http.DiscoveryServer;
 import org.browsersocket.discovery.store.StoreLocation;
@@ -87,6 +92,20 @@ public final class SwarmStack implements AutoCloseable {
     /** The site's directory (its files as the origin serves them). */
     public Path site() {
         return site;
+    }
+
+    /** The base64url SHA-256 of each of the game's assets as the origin holds them now. */
+    public Map<String, Object> assetHashes() throws IOException {
+        Map<String, Object> out = new HashMap<>();
+        for (String asset : SwarmVisitor.ASSETS) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(site.resolve(asset)));
+                out.put(asset, Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
     }
 
     /** Publishes version {@code version} of the game: its files, then its signed manifest. */

@@ -1,0 +1,119 @@
+package org.browsersocket.browser;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One visitor of the demo game in a Chromium of its own: arrives (opens the page and waits until
+ * every asset is loaded), reports its swarm's counters, and says what it holds. A liar is a visitor
+ * whose page serves every file of a version with bytes of the right length, all wrong.
+ */
+public final class SwarmVisitor implements AutoCloseable {
+    /** The game's assets, as the page loads them. */
+    public static final List<String> ASSETS = List.of("assets/level.json", "assets/sounds.bin", "assets/tiles/grass.png",
+            "assets/tiles/water.png", "assets/tiles/sand.png", "assets/tiles/rock.png", "assets/tiles/forest.png",
+            "assets/tiles/snow.png");
+
+    private final Chromium browser;
+
+    private SwarmVisitor(Chromium browser) {
+        this.browser = browser;
+    }
+
+    /** A visitor of {@code stack}'s game page with {@code query} (e.g. "" or "?swarm=off"), once it has loaded. */
+    public static SwarmVisitor arrive(SwarmStack stack, String query) throws Exception {
+        SwarmVisitor visitor = new SwarmVisitor(Chromium.start());
+        try {
+            visitor.browser.open(stack.page(query));
+            visitor.awaitLoaded();
+        } catch (RuntimeException e) {
+            visitor.close();
+            throw e;
+        }
+        return visitor;
+    }
+
+    /** A page of {@code stack} that advertises itself for {@code version} and answers every file wrongly; returns it and its URL. */
+    public static Map.Entry<SwarmVisitor, String> liar(SwarmStack stack, int version) throws Exception {
+        SwarmVisitor liar = arrive(stack, "?swarm=off");
+        String url = liar.browser.asyncScript("""
+                var done = arguments[arguments.length - 1], runtime = arguments[0], discovery = arguments[1], version = arguments[2];
+                var s = document.createElement('script'); s.src = runtime + '/browsersocket.js';
+                s.onload = function () {
+                  fetch('/swarm/manifest.json').then(function (r) { return r.json(); }).then(function (m) {
+                    var sizes = {}; m.files.forEach(function (f) { sizes[f.path] = f.size; });
+                    var bs = new BrowserSocket(function () { return {}; });
+                    bs.onrequest = function (request) {
+                      var path = request.path.replace(/^\\/v\\d+\\//, '');
+                      if (!(path in sizes)) return new Response('no', { status: 404 });
+                      return new Response(new Uint8Array(sizes[path]).fill(66), { headers: { 'Access-Control-Allow-Origin': '*' } });
+                    };
+                    return bs.ready.then(function () {
+                      var url = 'http://127.0.0.1:' + bs.port + bs.resourcePrefix;
+                      return new BrowserSocketDiscovery(discovery).advertise('browsersocket-swarm/game/v' + version,
+                        JSON.stringify({ urls: [url] }), { ttl: 300 }).then(function () { done(url); });
+                    });
+                  }).catch(function (e) { done('failed: ' + e.message); });
+                };
+                document.head.appendChild(s);
+                """, stack.runtimeUrl(), stack.discoveryUrl(), version);
+        if (!url.startsWith("http://")) {
+            liar.close();
+            throw new IllegalStateException("the liar did not start: " + url);
+        }
+        return Map.entry(liar, url);
+    }
+
+    /** Waits until the page has loaded every asset (after a reload too). */
+    public void awaitLoaded() {
+        browser.await(d -> Boolean.TRUE.equals(browser.script("return window.tileQuest && window.tileQuest.loaded")));
+    }
+
+    public Chromium browser() {
+        return browser;
+    }
+
+    /** How long the page took from its script's start to the last asset, in ms. */
+    public double loadMillis() {
+        return ((Number) browser.script("return window.tileQuest.loadMs")).doubleValue();
+    }
+
+    /** What the page's swarm counted so far. */
+    public SwarmStats stats() {
+        Map<String, Object> s = browser.script("var s = window.tileQuest.swarm.stats; return {fromPeers: s.fromPeers,"
+                + " fromOrigin: s.fromOrigin, served: s.served, version: s.version, peerFailures: s.peerFailures,"
+                + " rejected: s.rejected.map(function (r) { return (r.peer ? r.peer + ': ' : '') + r.reason; })};");
+        @SuppressWarnings("unchecked")
+        List<String> rejected = (List<String>) s.get("rejected");
+        return new SwarmStats(number(s, "fromOrigin"), number(s, "fromPeers"), number(s, "served"), number(s, "version"),
+                number(s, "peerFailures"), rejected);
+    }
+
+    private static long number(Map<String, Object> values, String key) {
+        Object v = values.get(key);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    /** The base64url SHA-256 of each asset as the page holds it (through its swarm: its verified store). */
+    public Map<String, Object> assetHashes() {
+        return browser.asyncScript("var done = arguments[arguments.length - 1], swarm = window.tileQuest.swarm, out = {};"
+                + "Promise.all(arguments[0].map(function (p) { return swarm.fetch(p).then(function (r) { return r.arrayBuffer(); })"
+                + ".then(function (b) { return crypto.subtle.digest('SHA-256', b); }).then(function (d) {"
+                + " out[p] = btoa(String.fromCharCode.apply(null, new Uint8Array(d))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, ''); }); }))"
+                + ".then(function () { done(out); }, function (e) { done({error: e.message}); });", ASSETS);
+    }
+
+    @Override
+    public void close() {
+        browser.close();
+    }
+
+    /** A page's swarm counters: bytes from the origin and from peers, served to peers, its version, failed peer requests, refusals. */
+    public record SwarmStats(long fromOrigin, long fromPeers, long served, long version, long peerFailures, List<String> rejected) {
+        /** The share of the page's asset bytes that came from peers. */
+        public double offload() {
+            long total = fromOrigin + fromPeers;
+            return total == 0 ? 0 : (double) fromPeers / total;
+        }
+    }
+}
