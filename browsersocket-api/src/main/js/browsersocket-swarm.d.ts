@@ -31,6 +31,8 @@ interface BrowserSocketSwarmOptions {
   advertiseTtl?: number;
   /** The URLs to advertise for this page's listener (default: its reachable URLs, then loopback). */
   urls?: (listener: BrowserSocket) => string[] | Promise<string[]>;
+  /** Fetch these paths (true: every file) as soon as the manifest is verified (default false: when asked for). */
+  prefetch?: boolean | string[];
   /** The class to listen with (default: the global BrowserSocket of browsersocket.js). */
   BrowserSocket?: typeof BrowserSocket;
 }

@@ -22,8 +22,8 @@ class SwarmFetcher {
     var key = manifest.version + '/' + file.path, self = this;
     if (this.inFlight.has(key)) return this.inFlight.get(key);
     var store = this.options.store;
-    var work = store.get(manifest.version, file.path).then(function (kept) {
-      if (kept) return kept.arrayBuffer().then(function (b) { return new Uint8Array(b); });
+    var work = store.bytes(manifest.version, file.path).then(function (kept) {
+      if (kept) return kept;
       if (file.size > self.options.maxFileBytes) {
         throw new SwarmError(describeText(file.path) + ' is ' + file.size + ' bytes, over the swarm\'s ' + self.options.maxFileBytes + ' per file');
       }

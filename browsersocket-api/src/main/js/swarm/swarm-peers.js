@@ -14,7 +14,7 @@ class SwarmPeers {
     this.lookupMs = options.lookupMs != null ? options.lookupMs : 2000;
     this.own = new Set();       // our advertised URLs, never fetched from
     this.banned = new Map();    // url -> reason: peers that served a wrong byte
-    this.cached = new Map();    // version -> {at, peers}
+    this.cached = new Map();    // version -> {at, peers: promise}
     this.advert = null;         // {name, value, secret, timer}
   }
 
@@ -53,16 +53,19 @@ class SwarmPeers {
   list(version) {
     if (!this.discovery) return Promise.resolve([]);
     var self = this, cached = this.cached.get(version), now = Date.now();
-    if (cached && now - cached.at < this.lookupMs) return Promise.resolve(this._usable(cached.peers));
-    return this.discovery.lookup(this.name(version)).then(function (values) {
-      var peers = [];
-      values.forEach(function (v) {
-        var urls = advertisedUrls(v.value);
-        if (urls.length) peers.push({ url: urls[0], urls: urls });
-      });
-      self.cached.set(version, { at: Date.now(), peers: peers });
-      return self._usable(peers);
-    }, function () { return []; }); // no discovery: the origin serves
+    if (!cached || now - cached.at >= this.lookupMs) {
+      // One lookup at a time per version: who asks meanwhile shares it.
+      cached = { at: now, peers: this.discovery.lookup(this.name(version)).then(function (values) {
+        var peers = [];
+        values.forEach(function (v) {
+          var urls = advertisedUrls(v.value);
+          if (urls.length) peers.push({ url: urls[0], urls: urls });
+        });
+        return peers;
+      }, function () { return []; }) }; // no discovery: the origin serves
+      this.cached.set(version, cached);
+    }
+    return cached.peers.then(function (peers) { return self._usable(peers.slice()); });
   }
 
   _usable(peers) {

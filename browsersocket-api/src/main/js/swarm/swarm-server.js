@@ -38,18 +38,21 @@ class SwarmServer {
     var file = manifest && manifest.byPath.get(m[2]);
     if (!file) return plain(404, 'not a file of a version this peer holds', cors);
     if (this.serving >= this.maxPeers) return plain(503, 'serving ' + this.serving + ' peers already', withRetry(cors));
-    var length = rangeLength(request.headers.get('range'), file.size);
+    var range = byteRangeOf(request.headers.get('range'), file.size);
+    if (range && range.unsatisfiable) return plain(416, 'no such bytes', Object.assign({ 'Content-Range': 'bytes */' + file.size }, cors));
+    var length = range ? range.end - range.start + 1 : file.size;
     if (!this.budget.take(length)) return plain(503, 'upload limit reached', withRetry(cors));
     var self = this, stats = this.swarm.stats;
     this.serving++;
-    return this.swarm.store.get(manifest.version, file.path).then(function (kept) {
-      if (!kept) return plain(404, 'this peer does not hold ' + file.path + ' yet', cors);
-      return kept.arrayBuffer().then(function (body) {
-        stats.served += request.method === 'HEAD' ? 0 : length;
-        self.swarm._changed();
-        var headers = Object.assign({ 'Content-Type': file.type }, cors);
-        return new Response(body, { status: 200, headers: headers });
-      });
+    // A range is a view of the held bytes: the rest of the file is not copied.
+    return this.swarm.store.bytes(manifest.version, file.path).then(function (body) {
+      if (!body) return plain(404, 'this peer does not hold ' + file.path + ' yet', cors);
+      stats.served += request.method === 'HEAD' ? 0 : length;
+      self.swarm._changed();
+      var headers = Object.assign({ 'Content-Type': file.type, 'Content-Length': String(length) }, cors);
+      if (!range) return new Response(body, { status: 200, headers: headers });
+      headers['Content-Range'] = 'bytes ' + range.start + '-' + range.end + '/' + file.size;
+      return new Response(body.subarray(range.start, range.end + 1), { status: 206, headers: headers });
     }).finally(function () { self.serving--; });
   }
 
@@ -77,12 +80,17 @@ class UploadBudget {
   }
 }
 
-/** How many bytes a `Range: bytes=a-b` header asks of a body of `size` (all of it without one). */
-function rangeLength(header, size) {
+/**
+ * The single range `bytes=a-b` (or `bytes=a-`) of a body of `size` bytes that `header` asks for:
+ * `{start, end}` (inclusive), `{unsatisfiable: true}`, or null for the whole body (no header, or one
+ * this server does not take apart: several ranges, a suffix).
+ */
+function byteRangeOf(header, size) {
   var m = header && /^bytes=(\d+)-(\d*)$/.exec(header.trim());
-  if (!m) return size;
+  if (!m) return null;
   var start = Number(m[1]), end = m[2] === '' ? size - 1 : Math.min(size - 1, Number(m[2]));
-  return Math.max(0, end - start + 1);
+  if (start >= size || start > end) return { unsatisfiable: true };
+  return { start: start, end: end };
 }
 
 function plain(status, text, headers) {

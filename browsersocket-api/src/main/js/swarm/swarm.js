@@ -27,7 +27,9 @@ class BrowserSocketSwarm extends EventTarget {
    * new manifest, default 60; 0: never), `stallMs` (default 4000), `parallel` (pieces in flight,
    * default 4), `maxFileBytes` (default 64 MiB), `advertiseTtl` (seconds, default 120), `urls`
    * (`function (listener)` giving the URLs to advertise; default: its reachable URLs and loopback),
-   * `BrowserSocket` (the class to listen with; default: the global one of browsersocket.js).
+   * `BrowserSocket` (the class to listen with; default: the global one of browsersocket.js),
+   * `prefetch` (true: fetch every file of the manifest as soon as it is verified; or a list of
+   * paths; default false: files are fetched when asked for).
    */
   constructor(options) {
     super();
@@ -124,8 +126,10 @@ class BrowserSocketSwarm extends EventTarget {
       self._fetcher = new SwarmFetcher({ store: self.store, peers: self._peers, origin: self.origin, stats: self.stats,
         stallMs: options.stallMs, parallel: options.parallel, maxFileBytes: options.maxFileBytes,
         onRejected: function (report) { self._rejected(report); } });
+      self._peers.list(current.manifest.version); // asked now, ready when the first file is wanted
       return self._adopt(current);
     }).then(function () {
+      if (options.prefetch) self._prefetch(options.prefetch);
       if (options.serve) {
         self._server = new SwarmServer(self, options);
         self._server.ready.then(function (urls) {
@@ -159,9 +163,9 @@ class BrowserSocketSwarm extends EventTarget {
     return Promise.all(old.files.map(function (file) {
       var now = next.byPath.get(file.path);
       if (!now) return null;
-      return self.store.get(old.version, file.path).then(function (kept) {
+      return self.store.bytes(old.version, file.path).then(function (kept) {
         if (!kept) return null;
-        if (sameBytes(now.sha256, file.sha256)) return kept.arrayBuffer().then(function (b) { return self.store.put(next.version, now, new Uint8Array(b)); });
+        if (sameBytes(now.sha256, file.sha256)) return self.store.put(next.version, now, kept);
         return self._fetcher.file(next, now);
       });
     })).then(function () {
@@ -170,6 +174,16 @@ class BrowserSocketSwarm extends EventTarget {
       self._changed();
       self._report('version', { version: next.version, previous: old.version });
       if (self.urls && !self._stopped) return self._peers.advertise(next.version, self.urls);
+    });
+  }
+
+  // Starts fetching `paths` (true: every file of the manifest) now; later fetch() calls share them.
+  _prefetch(paths) {
+    var self = this, manifest = this.manifest;
+    var files = paths === true ? manifest.files
+      : paths.map(function (p) { return manifest.byPath.get(String(p).replace(/^\/+/, '')); }).filter(Boolean);
+    files.forEach(function (file) {
+      self._fetcher.file(manifest, file).then(function () { self._changed(); }, function () {});
     });
   }
 
@@ -188,9 +202,14 @@ class BrowserSocketSwarm extends EventTarget {
       (m.rejected || []).forEach(function (r) { self._rejected(r); });
       self._changed();
     });
-    navigator.serviceWorker.register(script).catch(function (e) {
-      self._report('error', { message: 'service worker not installed: ' + e.message, error: e });
-    });
+    // Installed when the page is idle: not in the way of the first visit's own loading.
+    var register = function () {
+      navigator.serviceWorker.register(script).catch(function (e) {
+        self._report('error', { message: 'service worker not installed: ' + e.message, error: e });
+      });
+    };
+    if (typeof global.requestIdleCallback === 'function') global.requestIdleCallback(register, { timeout: 5000 });
+    else setTimeout(register, 1000);
   }
 
   _rejected(report) {

@@ -8,7 +8,7 @@
   var query = new URLSearchParams(location.search);
   var swarmOn = query.get('swarm') !== 'off';
   var started = performance.now();
-  var status = window.tileQuest = { loaded: false, loadMs: null, version: null, error: null, via: null, swarm: null };
+  var status = window.tileQuest = { loaded: false, loadMs: null, readyMs: null, version: null, error: null, via: null, swarm: null };
   var $ = function (id) { return document.getElementById(id); };
 
   function script(src) {
@@ -97,15 +97,17 @@
   }
   script(site.runtime + '/browsersocket.js').then(function () { return script('/browsersocket-swarm.js'); }).then(function () {
     var swarm = status.swarm = BrowserSocketSwarm.start({ publicKey: site.publicKey, discovery: site.discovery,
-      worker: '/browsersocket-swarm-worker.js', pollSeconds: site.pollSeconds || 30,
+      worker: '/browsersocket-swarm-worker.js', pollSeconds: site.pollSeconds || 30, prefetch: true,
       uploadBytesPerSecond: Number(query.get('upload') || site.uploadBytesPerSecond || 0), maxPeers: site.maxPeers || 8 });
     swarm.onstats = function (e) { render(e.stats); };
     swarm.onrejected = function () { render(swarm.stats); };
+    swarm.onerror = function (e) { $('state').textContent = e.message; };
     swarm.onversion = function (e) {
       status.version = e.version;
       loadAssets(function (path) { return swarm.fetch(path); }).then(function () { render(swarm.stats); });
     };
     return swarm.ready.then(function () {
+      status.readyMs = performance.now() - started;
       status.version = swarm.manifest.version;
       render(swarm.stats);
       // A page the service worker controls fetches as any page does; before that, through the library.

@@ -11,12 +11,17 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.browsersocket.discovery.http.DiscoveryServer;
+import org.browsersocket.discovery.limits.DiscoveryLimits;
 import org.browsersocket.discovery.store.StoreLocation;
 import org.browsersocket.runtime.HostRuntime;
 import org.browsersocket.runtime.RuntimeConfig;
+import org.browsersocket.service.http.BindAddress;
+import org.browsersocket.service.http.Listen;
+import org.browsersocket.service.http.ServerLimits;
 import org.browsersocket.swarm.demo.GameSite;
 import org.browsersocket.swarm.origin.OriginServer;
 import org.browsersocket.swarm.tool.SwarmManifestTool;
@@ -55,7 +60,12 @@ public final class SwarmStack implements AutoCloseable {
         HostRuntime runtime = null;
         try {
             runtime = HostRuntime.start(RuntimeConfig.ephemeral("http://localhost:" + origin.port()));
-            DiscoveryServer discovery = new DiscoveryServer(0, new StoreLocation.Embedded(dir.resolve("discovery")));
+            // Every visitor here puts from 127.0.0.1: the per-name limit (10 puts a minute from one address) is
+            // raised as if each came from an address of its own.
+            DiscoveryLimits manyVisitors = new DiscoveryLimits(DiscoveryLimits.DEFAULTS.writesPerSecond(), 1_000,
+                    DiscoveryLimits.DEFAULTS.maxStoredBytes(), DiscoveryLimits.DEFAULTS.watchesPerClient(), DiscoveryLimits.DEFAULTS.maxWatches());
+            DiscoveryServer discovery = new DiscoveryServer(new Listen(List.of(BindAddress.parse("127.0.0.1")), 0, ServerLimits.DEFAULTS),
+                    new StoreLocation.Embedded(dir.resolve("discovery")), manyVisitors);
             discovery.start();
             String publicKey = Files.readString(Path.of(key + ".pub")).strip();
             origin.useSettings("{\"publicKey\":\"" + publicKey + "\",\"discovery\":\"http://127.0.0.1:" + discovery.port()

@@ -55,6 +55,11 @@ public final class OriginServer implements AutoCloseable {
      * object published to pages as {@code window.BrowserSocketSwarmSite} by {@code /swarm-config.js}.
      */
     public static OriginServer start(String host, int port, Path root, String pageSettings) throws IOException {
+        // The JDK's server writes a response's head and body apart; without TCP_NODELAY a small file
+        // waits for the client's delayed ACK (40 ms here). Read when the first server is made.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
         ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "swarm-origin");

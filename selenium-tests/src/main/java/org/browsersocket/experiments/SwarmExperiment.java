@@ -1,0 +1,110 @@
+package org.browsersocket.experiments;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.browsersocket.bench.BenchSummary;
+import org.browsersocket.browser.SwarmStack;
+import org.browsersocket.browser.SwarmVisitor;
+import org.browsersocket.browser.SwarmVisitor.SwarmStats;
+
+/**
+ * E8b: the demo game served by its visitors. N visitors (each a Chromium of its own) arrive one
+ * after another and stay; before each, a visitor that loads from the origin only (swarm off) arrives
+ * and leaves, so the two load times come from the same moment of the run. Then the origin publishes
+ * version 2 and the time until every open page runs it is measured, with the bytes it cost the
+ * origin. Last, a liar (a page serving every file of version 2 with wrong bytes) joins, and one more
+ * visitor arrives: how many altered assets it accepted (read back from its verified store and
+ * compared with the origin's files) and its load time beside the arrivals before it.
+ */
+final class SwarmExperiment {
+    static final String NAME = "e8_swarm";
+    static final String HEADER = "phase,visitor,mode,load_ms,origin_bytes,peer_bytes,offload,origin_server_bytes,altered_accepted,rejected,peer_failures";
+
+    private SwarmExperiment() {}
+
+    static void run(Lab lab) throws Exception {
+        int visitors = lab.count(6, 10);
+        Csv csv = new Csv(HEADER.split(","));
+        List<SwarmVisitor> open = new ArrayList<>();
+        try (SwarmStack stack = SwarmStack.start()) {
+            List<Double> swarmMs = new ArrayList<>();
+            List<Double> originMs = new ArrayList<>();
+            List<Double> offloadAfterThree = new ArrayList<>();
+            for (int k = 1; k <= visitors; k++) {
+                long before = stack.originBytes();
+                try (SwarmVisitor plain = SwarmVisitor.arrive(stack, "?swarm=off")) {
+                    originMs.add(plain.loadMillis());
+                    csv.row("arrival", k, "origin", fmt(plain.loadMillis()), stack.originBytes() - before, 0, "0.000",
+                            stack.originBytes() - before, 0, 0, 0);
+                }
+                before = stack.originBytes();
+                SwarmVisitor visitor = SwarmVisitor.arrive(stack, "");
+                open.add(visitor);
+                SwarmStats s = visitor.stats();
+                swarmMs.add(visitor.loadMillis());
+                if (k > 3) {
+                    offloadAfterThree.add(s.offload());
+                }
+                csv.row("arrival", k, "swarm", fmt(visitor.loadMillis()), s.fromOrigin(), s.fromPeers(), String.format("%.3f", s.offload()),
+                        stack.originBytes() - before, 0, s.rejected().size(), s.peerFailures());
+                System.out.printf("   visitor %d: swarm %.0f ms (%.0f%% from peers), origin only %.0f ms%n", k,
+                        visitor.loadMillis(), 100 * s.offload(), originMs.get(originMs.size() - 1));
+            }
+
+            // A new version reaches the open pages (they look every second).
+            long originBefore = stack.originBytes();
+            long peersBefore = open.stream().mapToLong(v -> v.stats().fromPeers()).sum();
+            long start = System.nanoTime();
+            stack.publish(2);
+            for (SwarmVisitor v : open) {
+                v.browser().await(d -> v.stats().version() == 2);
+            }
+            double versionMs = (System.nanoTime() - start) / 1e6;
+            long peersAfter = open.stream().mapToLong(v -> v.stats().fromPeers()).sum();
+            long originVersionBytes = stack.originBytes() - originBefore;
+            csv.row("version", "all", "swarm", fmt(versionMs), originVersionBytes, peersAfter - peersBefore,
+                    String.format("%.3f", share(peersAfter - peersBefore, originVersionBytes)), originVersionBytes, 0, 0, 0);
+            System.out.printf("   version 2 on all %d pages in %.0f ms (origin sent %d bytes, peers %d)%n", open.size(), versionMs,
+                    originVersionBytes, peersAfter - peersBefore);
+
+            // A liar joins; one more visitor arrives.
+            Map.Entry<SwarmVisitor, String> liar = SwarmVisitor.liar(stack, 2);
+            open.add(liar.getKey());
+            long before = stack.originBytes();
+            SwarmVisitor late = SwarmVisitor.arrive(stack, "");
+            open.add(late);
+            SwarmStats s = late.stats();
+            Map<String, Object> held = late.assetHashes();
+            Map<String, Object> truth = stack.assetHashes();
+            long altered = SwarmVisitor.ASSETS.stream().filter(a -> !truth.get(a).equals(held.get(a))).count();
+            csv.row("malicious", visitors + 1, "swarm", fmt(late.loadMillis()), s.fromOrigin(), s.fromPeers(),
+                    String.format("%.3f", s.offload()), stack.originBytes() - before, altered, s.rejected().size(), s.peerFailures());
+            System.out.printf("   with a liar: %.0f ms, %d altered assets accepted, %d refusals%n", late.loadMillis(), altered,
+                    s.rejected().size());
+            csv.write(lab.csv(NAME));
+
+            double swarmMedian = Percentiles.median(Percentiles.ofMillis(swarmMs)) / 1000;
+            double originMedian = Percentiles.median(Percentiles.ofMillis(originMs)) / 1000;
+            double offload = offloadAfterThree.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            BenchSummary.record("E8b swarm offload, visitors 4.." + visitors, String.format("%.2f", offload), ">= 0.80",
+                    "bytes from peers / all asset bytes, mean per visitor");
+            BenchSummary.record("E8b swarm load / origin-only load", String.format("%.2f", swarmMedian / originMedian), "<= 1.5",
+                    String.format("medians: swarm %.0f ms, origin only %.0f ms, %d visitors each", swarmMedian, originMedian, visitors));
+            BenchSummary.record("E8b new version on every open page (ms)", fmt(versionMs), "",
+                    open.size() - 2 + " pages polling every second; origin sent " + originVersionBytes + " bytes");
+            BenchSummary.record("E8b altered assets accepted", String.valueOf(altered), "0",
+                    "liar among " + visitors + " peers; " + s.rejected().size() + " refusals, load " + fmt(late.loadMillis()) + " ms");
+        } finally {
+            open.forEach(SwarmVisitor::close);
+        }
+    }
+
+    private static double share(long part, long other) {
+        return part + other == 0 ? 0 : (double) part / (part + other);
+    }
+
+    private static String fmt(double ms) {
+        return String.format("%.1f", ms);
+    }
+}
