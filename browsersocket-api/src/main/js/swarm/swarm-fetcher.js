@@ -40,11 +40,12 @@ class SwarmFetcher {
   _fetch(manifest, file) {
     var self = this, count = file.pieces ? file.pieces.length : 1;
     return this.options.peers.list(manifest.version).then(function (peers) {
-      var bytes = new Uint8Array(file.size), next = 0;
+      // Piece i goes first to peer (offset + i): the pieces of a file, and files, spread over the peers.
+      var bytes = new Uint8Array(file.size), next = 0, offset = Math.floor(Math.random() * Math.max(1, peers.length));
       function worker() {
         if (next >= count) return Promise.resolve();
-        var index = next++;
-        var ranked = peers.slice(index % Math.max(1, peers.length)).concat(peers.slice(0, index % Math.max(1, peers.length)));
+        var index = next++, first = (offset + index) % Math.max(1, peers.length);
+        var ranked = peers.slice(first).concat(peers.slice(0, first));
         return self._piece(manifest, file, index, ranked.slice(0, PEERS_PER_PIECE)).then(function (piece) {
           bytes.set(piece, pieceRange(file, manifest.pieceSize, index).start);
           return worker();

@@ -61,6 +61,7 @@ class ResultsTest {
         SCHEMAS.put("e7_relay_cost", List.of("topology", "metric", "attempted", "direct_samples", "relay_samples", "direct",
                 "relay", "ratio"));
         SCHEMAS.put("e8_http", List.of(HttpExperiment.HEADER));
+        SCHEMAS.put("e8_swarm", List.of(SwarmExperiment.HEADER.split(",")));
 
         RATIOS.put("e1_latency", List.of(new String[] {"ratio_java_median", "page_median_us", "java_median_us"},
                 new String[] {"ratio_java_p99", "page_p99_us", "java_p99_us"},
@@ -181,7 +182,8 @@ class ResultsTest {
     @ParameterizedTest
     @MethodSource("files")
     void numericCellsAreFiniteNonNegativeNumbers(String name) throws IOException {
-        Set<String> text = new HashSet<>(List.of("measure", "op", "topology", "kind", "winner", "detail", "metric", "target"));
+        Set<String> text = new HashSet<>(List.of("measure", "op", "topology", "kind", "winner", "detail", "metric", "target",
+                "phase", "visitor", "mode"));
         List<Map<String, String>> rows = read(name);
         for (Map<String, String> row : rows) {
             boolean firstLevel = row == rows.get(0);
@@ -362,7 +364,28 @@ class ResultsTest {
                     }
                 }
             }
+            case "e8_swarm" -> {
+                // Origin-only and swarm arrivals for at least six visitors, a version row, visitors after a liar.
+                long arrivals = rows.stream().filter(r -> r.get("phase").equals("arrival") && r.get("mode").equals("swarm")).count();
+                assertTrue(arrivals >= 6, "at least six swarm visitors: " + arrivals);
+                assertEquals(arrivals, rows.stream().filter(r -> r.get("phase").equals("arrival") && r.get("mode").equals("origin")).count(),
+                        "an origin-only visitor beside each swarm visitor");
+                assertEquals(1, rows.stream().filter(r -> r.get("phase").equals("version")).count());
+                assertTrue(rows.stream().anyMatch(r -> r.get("phase").equals("malicious")));
+            }
             default -> assertFalse(rows.isEmpty());
+        }
+    }
+
+    @Test
+    void e8SwarmOffloadIsThePeersShareOfTheBytesAndAlteredAssetsAreCounted() throws IOException {
+        for (Map<String, String> r : read("e8_swarm")) {
+            double peers = Double.parseDouble(r.get("peer_bytes"));
+            double origin = Double.parseDouble(r.get("origin_bytes"));
+            double expected = peers + origin == 0 ? 0 : peers / (peers + origin);
+            assertEquals(expected, Double.parseDouble(r.get("offload")), 0.001, "offload in " + r);
+            assertTrue(Double.parseDouble(r.get("offload")) <= 1, "offload is a fraction: " + r);
+            assertTrue(r.get("altered_accepted").matches("\\d+"), "altered_accepted is a count: " + r);
         }
     }
 }
