@@ -19,7 +19,8 @@ class SwarmScriptTest {
 
     private static String run(String program) throws Exception {
         StringBuilder source = new StringBuilder("var global = globalThis;\n");
-        for (String fragment : List.of("swarm/encoding.js", "swarm/manifest.js", "swarm/swarm-fetcher.js")) {
+        for (String fragment : List.of("lib/events.js", "swarm/encoding.js", "swarm/manifest.js", "swarm/swarm-store.js",
+                "swarm/swarm-fetcher.js", "swarm/swarm-server.js")) {
             source.append(NodeProgram.fragment(fragment)).append('\n');
         }
         source.append("function originHeaders() { return { 'X-BrowserSocket-Swarm': 'origin' }; }\n");
@@ -161,6 +162,58 @@ class SwarmScriptTest {
         assertEquals("/long sent more than the 150 bytes asked for", lines[5]);
         assertEquals("/stall stalled: nothing for 300 ms", lines[6]);
         assertEquals("/status answered HTTP 503", lines[7]);
+    }
+
+    @Test
+    void aFileComesFromTheOriginWhenEveryPeerStallsSendsTooFewTooManyOrWrongBytesAndTheLiarIsBanned() throws Exception {
+        String out = run("""
+                require('./swarm-sources.js')().then(function (server) {
+                  var base = 'http://127.0.0.1:' + server.address().port, whole = new Uint8Array(40000);
+                  for (var i = 0; i < whole.length; i++) whole[i] = i % 256;
+                  var pieceHashes = [0, 1, 2].map(function (i) { return sha256(whole.subarray(i * 16384, Math.min(40000, (i + 1) * 16384))); });
+                  Promise.all([sha256(whole)].concat(pieceHashes)).then(function (h) {
+                    var file = { path: 'data.bin', size: 40000, type: 'application/octet-stream', sha256: h[0], pieces: h.slice(1) };
+                    var manifest = { version: 1, pieceSize: 16384, files: [file], byPath: new Map([['data.bin', file]]) };
+                    var banned = new Map(), rejected = [];
+                    var peers = { banned: banned, ban: function (url, why) { banned.set(url, why); },
+                      list: function () { return Promise.resolve(['stall', 'short', 'long', 'wrong', 'missing'].map(function (b) { return { url: base + '/p/' + b + '/' }; })); } };
+                    var stats = { fromOrigin: 0, fromPeers: 0, discarded: 0, peerFailures: 0 };
+                    var fetcher = new SwarmFetcher({ store: new SwarmStore('game', base + '/origin'), peers: peers, origin: base + '/origin/',
+                      stats: stats, stallMs: 300, parallel: 3, maxFileBytes: 1 << 20, onRejected: function (r) { rejected.push(r.peer.replace(base, '') + ' ' + r.reason); } });
+                    return fetcher.file(manifest, file).then(function (bytes) {
+                      console.log(sameBytes(bytes, whole), stats.fromOrigin, stats.fromPeers, Array.from(banned.keys()).map(function (u) { return u.replace(base, ''); }).join(' '));
+                      console.log(rejected[0]);
+                      server.close();
+                    });
+                  }).catch(function (e) { console.log('failed', e.message); server.close(); });
+                });
+                """);
+        String[] lines = out.split("\n");
+        assertEquals("true 40000 0 /p/wrong/", lines[0], out);
+        assertTrue(lines[1].startsWith("/p/wrong/ sent bytes of data.bin (piece "), lines[1]);
+        assertTrue(lines[1].endsWith("that do not match the manifest"), lines[1]);
+    }
+
+    @Test
+    void aPageServingAsManyPeersAsItsLimitAnswersTheNext503() throws Exception {
+        String out = run("""
+                var release, held = new Promise(function (r) { release = r; });
+                var file = { path: 'a.bin', size: 10, type: 'application/octet-stream' };
+                var swarm = { stats: { served: 0 }, _changed: function () {},
+                  _manifestOf: function (v) { return v === 1 ? { version: 1, byPath: new Map([['a.bin', file]]) } : null; },
+                  store: { bytes: function () { return held; } } };
+                function FakeListener() { this.ready = new Promise(function () {}); }
+                var server = new SwarmServer(swarm, { maxPeers: 1, uploadBytesPerSecond: 0, BrowserSocket: FakeListener });
+                function request(path) { return { method: 'GET', path: path, headers: new Headers({ range: 'bytes=2-5' }) }; }
+                var first = server.answer(request('/v1/a.bin'));
+                Promise.resolve(server.answer(request('/v1/a.bin'))).then(function (second) {
+                  release(Uint8Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+                  return first.then(function (r) { return r.arrayBuffer().then(function (b) {
+                    console.log(second.status, second.headers.get('retry-after'), r.status, r.headers.get('content-range'), Array.from(new Uint8Array(b)).join(''));
+                  }); });
+                });
+                """);
+        assertEquals("503 1 206 bytes 2-5/10 2345", out);
     }
 
     private static void assertContains(String text, String part) {

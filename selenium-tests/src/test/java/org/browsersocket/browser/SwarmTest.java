@@ -158,6 +158,33 @@ class SwarmTest {
         assertEquals("1", over.headers().firstValue("Retry-After").orElse(null));
     }
 
+    @Test
+    void aPageAdvertisesItselfWhileItServesAndWithdrawsWhenItIsLeft() throws Exception {
+        SwarmVisitor visitor = visit("");
+        String url = visitor.browser().script("var u = window.tileQuest.swarm.urls; return u[u.length - 1]");
+        awaitAdverts(url, true);
+        visitor.browser().open("about:blank"); // the page is left: its listener closes and its advert goes
+        awaitAdverts(url, false);
+    }
+
+    /** Waits (10 s at most) until the discovery service lists {@code url} under the game's version 1, or no longer does. */
+    private void awaitAdverts(String url, boolean listed) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI values = URI.create(stack.discoveryUrl() + "/v1/values/"
+                + java.net.URLEncoder.encode("browsersocket-swarm/game/v1", java.nio.charset.StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = http.send(HttpRequest.newBuilder(values).build(), HttpResponse.BodyHandlers.ofString()).body();
+            boolean present = body.contains(url) || body.contains(url.replace("/", "\\/"));
+            if (present == listed) {
+                return;
+            }
+            Thread.sleep(50); // between lookups: the withdrawal has no event to wait on here
+        }
+        throw new AssertionError((listed ? "not advertised: " : "still advertised: ") + url + " in " + body);
+    }
+
     private static HttpResponse<byte[]> get(HttpClient http, String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
