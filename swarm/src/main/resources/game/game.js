@@ -98,7 +98,9 @@
   script(site.runtime + '/browsersocket.js').then(function () { return script('/browsersocket-swarm.js'); }).then(function () {
     var swarm = status.swarm = BrowserSocketSwarm.start({ publicKey: site.publicKey, discovery: site.discovery,
       worker: '/browsersocket-swarm-worker.js', pollSeconds: site.pollSeconds || 30, prefetch: true,
-      uploadBytesPerSecond: Number(query.get('upload') || site.uploadBytesPerSecond || 0), maxPeers: site.maxPeers || 8 });
+      uploadBytesPerSecond: Number(query.get('upload') || site.uploadBytesPerSecond || 0), maxPeers: site.maxPeers || 8,
+      // A lab on one machine advertises loopback only; otherwise the listener's reachable URLs come first.
+      urls: site.loopbackOnly ? function (bs) { return ['http://127.0.0.1:' + bs.port + bs.resourcePrefix]; } : undefined });
     swarm.onstats = function (e) { render(e.stats); };
     swarm.onrejected = function () { render(swarm.stats); };
     swarm.onerror = function (e) { $('state').textContent = e.message; };

@@ -30,7 +30,8 @@ import picocli.CommandLine;
 /**
  * The demo game's swarm on free loopback ports: the game site's origin (version 1, signed with a key
  * made for the run), a host runtime that lets its pages listen, and a discovery service on an
- * embedded store, all in one temporary directory. Pages look for new versions every second.
+ * embedded store, all in one temporary directory. Pages look for new versions every second and
+ * advertise their loopback URL only.
  */
 public final class SwarmStack implements AutoCloseable {
     private final Path dir;
@@ -69,7 +70,7 @@ public final class SwarmStack implements AutoCloseable {
             discovery.start();
             String publicKey = Files.readString(Path.of(key + ".pub")).strip();
             origin.useSettings("{\"publicKey\":\"" + publicKey + "\",\"discovery\":\"http://127.0.0.1:" + discovery.port()
-                    + "\",\"runtime\":\"" + runtime.controlUrl() + "\",\"pollSeconds\":1}");
+                    + "\",\"runtime\":\"" + runtime.controlUrl() + "\",\"pollSeconds\":1,\"loopbackOnly\":true}");
             return new SwarmStack(dir, site, key, origin, runtime, discovery);
         } catch (Exception e) {
             if (runtime != null) {
