@@ -33,9 +33,10 @@ declare -A HEADERS=(
   [e7_addressing]="topology,kind,attempts,successes,discovery_ms,connect_ms,winner,detail"
   [e7_relay_cost]="topology,metric,attempted,direct_samples,relay_samples,direct,relay,ratio"
   [e8_http]="target,body_bytes,connections,repetitions,requests,requests_per_s,p50_us,p90_us,p99_us,failures,sent,page_requests,page_share,cpu_us_per_request,client_cores,machine_cores,ratio_rps,ratio_p50,ratio_p99,ratio_rps_page"
+  [e8_swarm]="phase,visitor,mode,load_ms,origin_bytes,peer_bytes,offload,origin_server_bytes,altered_accepted,rejected,peer_failures"
 )
 problems=()
-for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e7_addressing e7_relay_cost e8_http; do
+for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e7_addressing e7_relay_cost e8_http e8_swarm; do
   csv=$RESULTS/$name.csv
   if [[ ! -s $csv ]]; then
     problems+=("$name.csv is missing or empty")
@@ -53,7 +54,8 @@ for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e
   bad=$(tr -d '\r' < "$csv" | awk -F, -v n="$name" '
     function text_column(i) {
       return (n == "e4_setup" || n == "e6_discovery") && i == 1 ||
-             n == "e7_addressing" && (i <= 2 || i >= 7) || n == "e7_relay_cost" && i <= 2 || n == "e8_http" && i == 1
+             n == "e7_addressing" && (i <= 2 || i >= 7) || n == "e7_relay_cost" && i <= 2 || n == "e8_http" && i == 1 ||
+             n == "e8_swarm" && i <= 3
     }
     NR == 1 { width = NF; for (i = 1; i <= NF; i++) col[i] = $i; next }
     /^[[:space:]]*$/ { printf "line %d is blank; ", NR; next }

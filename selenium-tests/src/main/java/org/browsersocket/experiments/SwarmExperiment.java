@@ -10,8 +10,9 @@ import org.browsersocket.browser.SwarmVisitor.SwarmStats;
 
 /**
  * E8b: the demo game served by its visitors. N visitors (each a Chromium of its own) arrive one
- * after another and stay; before each, a visitor that loads from the origin only (swarm off) arrives
- * and leaves, so the two load times come from the same moment of the run. Then the origin publishes
+ * after another and stay (phase "arrival"); before each, a visitor that loads from the origin only
+ * (swarm off) arrives and leaves (phase "baseline"), so the two load times come from the same
+ * moment of the run. Then the origin publishes
  * version 2 and the time until every open page runs it is measured, with the bytes it cost the
  * origin. Last, a liar (a page serving every file of version 2 with wrong bytes) joins, and three more
  * visitors arrive: how many altered assets they accepted (read back from their verified stores and
@@ -38,7 +39,7 @@ final class SwarmExperiment {
                 long before = stack.originBytes();
                 try (SwarmVisitor plain = SwarmVisitor.arrive(stack, "?swarm=off")) {
                     originMs.add(plain.loadMillis());
-                    csv.row("arrival", k, "origin", fmt(plain.loadMillis()), stack.originBytes() - before, 0, "0.000",
+                    csv.row("baseline", k, "origin", fmt(plain.loadMillis()), stack.originBytes() - before, 0, "0.000",
                             stack.originBytes() - before, 0, 0, 0);
                 }
                 before = stack.originBytes();

@@ -368,7 +368,7 @@ class ResultsTest {
                 // Origin-only and swarm arrivals for at least six visitors, a version row, visitors after a liar.
                 long arrivals = rows.stream().filter(r -> r.get("phase").equals("arrival") && r.get("mode").equals("swarm")).count();
                 assertTrue(arrivals >= 6, "at least six swarm visitors: " + arrivals);
-                assertEquals(arrivals, rows.stream().filter(r -> r.get("phase").equals("arrival") && r.get("mode").equals("origin")).count(),
+                assertEquals(arrivals, rows.stream().filter(r -> r.get("phase").equals("baseline") && r.get("mode").equals("origin")).count(),
                         "an origin-only visitor beside each swarm visitor");
                 assertEquals(1, rows.stream().filter(r -> r.get("phase").equals("version")).count());
                 assertTrue(rows.stream().anyMatch(r -> r.get("phase").equals("malicious")));

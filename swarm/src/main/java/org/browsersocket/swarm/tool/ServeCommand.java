@@ -88,15 +88,20 @@ final class ServeCommand implements Callable<Integer> {
         String key = publicKeyText();
         String settings = "{\"publicKey\":\"" + key + "\",\"discovery\":\"" + json(discovery) + "\",\"runtime\":\""
                 + json(runtime) + "\",\"pollSeconds\":" + pollSeconds + "}";
-        try (OriginServer origin = OriginServer.start(bind, port, site, settings)) {
-            long bytes = parsed.files().stream().mapToLong(f -> f.size()).sum();
-            out.printf("origin of site %s, version %d (%d files, %.1f MiB): http://localhost:%d/%n", parsed.site(),
-                    parsed.version(), parsed.files().size(), bytes / 1048576.0, origin.port());
+        OriginServer origin = OriginServer.start(bind, port, site, settings);
+        long bytes = parsed.files().stream().mapToLong(f -> f.size()).sum();
+        out.printf("origin of site %s, version %d (%d files, %.1f MiB): http://localhost:%d/%n", parsed.site(),
+                parsed.version(), parsed.files().size(), bytes / 1048576.0, origin.port());
+        out.flush();
+        // Stopped by a signal: the JVM ends when its shutdown hooks do, so the hook closes and says so.
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            origin.close();
+            out.println("swarm origin stopped");
             out.flush();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-            stopped.await();
-        }
+            stopped.countDown();
+        }));
+        stopped.await();
         return ExitCodes.OK;
     }
 
