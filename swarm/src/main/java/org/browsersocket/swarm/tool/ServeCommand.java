@@ -2,7 +2,6 @@ package org.browsersocket.swarm.tool;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import org.browsersocket.cli.ExitCodes;
 import org.browsersocket.swarm.demo.GameSite;
 import org.browsersocket.swarm.manifest.ManifestCodec;
+import org.browsersocket.swarm.manifest.SiteKey;
 import org.browsersocket.swarm.origin.OriginServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.BAD_USAGE, "no " + manifest + ": run swarm-manifest build " + site + " first");
         }
         var parsed = ManifestCodec.parse(Files.readAllBytes(manifest));
-        String key = publicKeyText();
+        String key = SiteKey.publicKeyText(KeyFiles.readPublic(publicKey));
         String settings = "{\"publicKey\":\"" + key + "\",\"discovery\":\"" + json(discovery) + "\",\"runtime\":\""
                 + json(runtime) + "\",\"pollSeconds\":" + pollSeconds + "}";
         OriginServer origin = OriginServer.start(bind, port, site, settings);
@@ -128,15 +128,6 @@ final class ServeCommand implements Callable<Integer> {
         if (status != ExitCodes.OK) {
             throw new UserError(status, "swarm-manifest " + args[0] + " failed (see above)");
         }
-    }
-
-    private String publicKeyText() throws IOException {
-        Path file = Path.of(publicKey);
-        String text = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.US_ASCII).strip() : publicKey.strip();
-        if (!text.matches("[A-Za-z0-9_-]{43}")) {
-            throw new UserError(ExitCodes.BAD_USAGE, "--public-key " + publicKey + " is not a raw Ed25519 key in base64url (43 characters) or its file");
-        }
-        return text;
     }
 
     private static String json(String text) {
