@@ -6,8 +6,8 @@
 
 /** Makes this service worker answer the site's manifest paths through the swarm. */
 BrowserSocketSwarm.worker = function () {
-  var state = { manifest: null, signature: null, fetcher: null, store: null, loading: null };
-  var pending = { fromOrigin: 0, fromPeers: 0, discarded: 0, peerFailures: 0, rejected: [] }, flush = null;
+  var state = { manifest: null, signature: null, store: null, peers: null, config: null };
+  var clients = new Map(); // client id -> {fetcher, pending, flush}: each page hears of its own requests only
 
   // The current version, verified; reloaded when the page moved to another.
   function current() {
@@ -15,40 +15,49 @@ BrowserSocketSwarm.worker = function () {
       if (!held) return null;
       if (state.manifest && state.signature === held.signature) return state;
       return verifyManifest(held.manifest, held.signature, held.config.publicKey).then(function (manifest) {
-        var s = new SwarmStore(manifest.site, self.location.origin);
-        var peers = new SwarmPeers(held.config.discovery, manifest.site, {});
-        state = { manifest: manifest, signature: held.signature, store: s,
-                  fetcher: new SwarmFetcher({ store: s, peers: peers, origin: self.location.origin + '/', stats: pending,
-                    stallMs: held.config.stallMs || 4000, parallel: held.config.parallel || 4,
-                    maxFileBytes: held.config.maxFileBytes || 64 * 1024 * 1024,
-                    onRejected: function (r) { pending.rejected.push(r); } }) };
+        clients.clear();
+        state = { manifest: manifest, signature: held.signature, config: held.config,
+                  store: new SwarmStore(manifest.site, self.location.origin),
+                  peers: new SwarmPeers(held.config.discovery, manifest.site, {}) };
         return state;
       });
     });
   }
 
-  function report() {
-    if (flush) return;
-    flush = setTimeout(function () {
-      flush = null;
-      var message = Object.assign({ browsersocketSwarm: 'stats' }, pending);
-      pending.fromOrigin = pending.fromPeers = pending.discarded = pending.peerFailures = 0;
-      pending.rejected = [];
-      self.clients.matchAll({ includeUncontrolled: true }).then(function (clients) {
-        clients.forEach(function (c) { c.postMessage(message); });
-      });
+  // What fetches for one page, counting what it got for that page.
+  function forClient(id) {
+    if (clients.has(id)) return clients.get(id);
+    if (clients.size >= 64) clients.clear(); // pages come and go: a bounded table
+    var pending = { fromOrigin: 0, fromPeers: 0, discarded: 0, peerFailures: 0, rejected: [] }, c = state.config;
+    var client = { pending: pending, flush: null,
+      fetcher: new SwarmFetcher({ store: state.store, peers: state.peers, origin: self.location.origin + '/', stats: pending,
+        stallMs: c.stallMs || 4000, parallel: c.parallel || 4, maxFileBytes: c.maxFileBytes || 64 * 1024 * 1024,
+        onRejected: function (r) { pending.rejected.push(r); } }) };
+    clients.set(id, client);
+    return client;
+  }
+
+  function report(id, client) {
+    if (client.flush) return;
+    client.flush = setTimeout(function () {
+      client.flush = null;
+      var p = client.pending, message = Object.assign({ browsersocketSwarm: 'stats' }, p);
+      p.fromOrigin = p.fromPeers = p.discarded = p.peerFailures = 0;
+      p.rejected = [];
+      self.clients.get(id).then(function (page) { if (page) page.postMessage(message); });
     }, 100);
   }
 
-  function answer(request, path) {
+  function answer(request, path, id) {
     return current().then(function (s) {
       var file = s && s.manifest.byPath.get(path);
       if (!file) return fetch(request);
-      return s.fetcher.file(s.manifest, file).then(function (bytes) {
-        report();
+      var client = forClient(id);
+      return client.fetcher.file(s.manifest, file).then(function (bytes) {
+        report(id, client);
         return rangeResponse(request, bytes, file.type);
       }, function () {
-        report();
+        report(id, client);
         return fetch(request.url, { headers: originHeaders() });
       });
     }).catch(function () { return fetch(request); });
@@ -63,7 +72,7 @@ BrowserSocketSwarm.worker = function () {
     if (url.origin !== self.location.origin) return;
     var path = url.pathname.replace(/^\/+/, '');
     if (!path || path.indexOf('swarm/') === 0) return;
-    event.respondWith(answer(request, path));
+    event.respondWith(answer(request, path, event.clientId));
   });
 };
 

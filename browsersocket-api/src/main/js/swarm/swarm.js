@@ -84,7 +84,7 @@ class BrowserSocketSwarm extends EventTarget {
   /** Looks for a newer signed manifest now; resolves to true when this page moved to it. */
   checkForUpdate() {
     var self = this;
-    return loadManifest(this.options, this._etag).then(function (loaded) {
+    return this.ready.then(function () { return loadManifest(self.options, self._etag); }).then(function (loaded) {
       if (!loaded) return false;
       self._etag = loaded.etag;
       if (loaded.manifest.version <= self.manifest.version) {
@@ -129,6 +129,7 @@ class BrowserSocketSwarm extends EventTarget {
       self._peers.list(current.manifest.version); // asked now, ready when the first file is wanted
       return self._adopt(current);
     }).then(function () {
+      if (self._stopped) return self; // stopped while it started: it neither fetches nor serves
       if (options.prefetch) self._prefetch(options.prefetch);
       if (options.serve) {
         self._server = new SwarmServer(self, options);
@@ -199,6 +200,7 @@ class BrowserSocketSwarm extends EventTarget {
       self.stats.fromOrigin += m.fromOrigin;
       self.stats.fromPeers += m.fromPeers;
       self.stats.discarded += m.discarded;
+      self.stats.peerFailures += m.peerFailures;
       (m.rejected || []).forEach(function (r) { self._rejected(r); });
       self._changed();
     });
