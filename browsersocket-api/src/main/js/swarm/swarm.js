@@ -113,6 +113,8 @@ class BrowserSocketSwarm extends EventTarget {
     return loadManifest(options, null).then(function (loaded) {
       self._etag = loaded.etag;
       self.store = new SwarmStore(loaded.manifest.site, self.origin);
+      self._peers = new SwarmPeers(options.discovery, loaded.manifest.site, { ttl: options.advertiseTtl });
+      self._peers.list(loaded.manifest.version); // asked now, ready when the first file is wanted
       return SwarmStore.current(self.origin).then(function (held) {
         if (!held) return loaded;
         return verifyManifest(held.manifest, held.signature, options.publicKey).then(function (heldManifest) {
@@ -122,11 +124,9 @@ class BrowserSocketSwarm extends EventTarget {
         }, function () { return loaded; });
       });
     }).then(function (current) {
-      self._peers = new SwarmPeers(options.discovery, current.manifest.site, { ttl: options.advertiseTtl });
       self._fetcher = new SwarmFetcher({ store: self.store, peers: self._peers, origin: self.origin, stats: self.stats,
         stallMs: options.stallMs, parallel: options.parallel, maxFileBytes: options.maxFileBytes,
         onRejected: function (report) { self._rejected(report); } });
-      self._peers.list(current.manifest.version); // asked now, ready when the first file is wanted
       return self._adopt(current);
     }).then(function () {
       if (self._stopped) return self; // stopped while it started: it neither fetches nor serves

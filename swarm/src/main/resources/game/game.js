@@ -95,7 +95,8 @@
     loadAssets(function (path) { return fetch(path, { cache: 'no-store' }); }).then(function () { loaded('from the site only'); }, failed);
     return;
   }
-  script(site.runtime + '/browsersocket.js').then(function () { return script('/browsersocket-swarm.js'); }).then(function () {
+  // The two scripts load side by side: the swarm's needs BrowserSocket only once it starts.
+  Promise.all([script(site.runtime + '/browsersocket.js'), script('/browsersocket-swarm.js')]).then(function () {
     var swarm = status.swarm = BrowserSocketSwarm.start({ publicKey: site.publicKey, discovery: site.discovery,
       worker: '/browsersocket-swarm-worker.js', pollSeconds: site.pollSeconds || 30, prefetch: true,
       uploadBytesPerSecond: Number(query.get('upload') || site.uploadBytesPerSecond || 0), maxPeers: site.maxPeers || 8,
