@@ -33,7 +33,7 @@ declare -A HEADERS=(
   [e7_addressing]="topology,kind,attempts,successes,discovery_ms,connect_ms,winner,detail"
   [e7_relay_cost]="topology,metric,attempted,direct_samples,relay_samples,direct,relay,ratio"
   [e8_http]="target,body_bytes,connections,repetitions,requests,requests_per_s,p50_us,p90_us,p99_us,failures,sent,page_requests,page_share,cpu_us_per_request,client_cores,machine_cores,ratio_rps,ratio_p50,ratio_p99,ratio_rps_page"
-  [e8_swarm]="phase,visitor,mode,load_ms,origin_bytes,peer_bytes,offload,origin_server_bytes,altered_accepted,rejected,peer_failures"
+  [e8_swarm]="phase,visitor,mode,load_ms,origin_bytes,peer_bytes,offload,origin_server_bytes,altered_accepted,rejected,peer_failures,machine_cpu_ms"
 )
 problems=()
 for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e7_addressing e7_relay_cost e8_http e8_swarm; do
@@ -49,8 +49,9 @@ for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e
   fi
   # Every row has as many fields as the header (a comma in a free-text cell would shift columns);
   # every measured cell is a finite number (no NaN, Infinity or blank), except E7's two timings,
-  # which are empty for a row with no success (timeouts are failures, not times), and E3's two
-  # slopes, which the first level has none of (a slope is between two levels).
+  # which are empty for a row with no success (timeouts are failures, not times), E3's two
+  # slopes, which the first level has none of (a slope is between two levels), and E8b's load CPU
+  # time, which its version row (no one page's load) has none of.
   bad=$(tr -d '\r' < "$csv" | awk -F, -v n="$name" '
     function text_column(i) {
       return (n == "e4_setup" || n == "e6_discovery") && i == 1 ||
@@ -64,6 +65,7 @@ for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e
       for (i = 1; i <= NF; i++) {
         if (text_column(i)) { if ($i == "") printf "line %d: %s is empty; ", NR, col[i]; continue }
         if (n == "e7_addressing" && (i == 5 || i == 6) && $i == "") continue
+        if (n == "e8_swarm" && col[i] == "machine_cpu_ms" && $1 == "version" && $i == "") continue
         if (n == "e3_scale" && NR == 2 && (col[i] == "slope_bytes_per_connection" || col[i] == "native_slope_bytes_per_connection") && $i == "") continue
         if ($i !~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/) printf "line %d: %s is \"%s\", not a number; ", NR, col[i], $i
       } }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  */
 public final class CpuTimes {
     /** Clock ticks per second of {@code /proc}'s times ({@code USER_HZ}): 100 on every Linux architecture Java runs on. */
-    static final double TICKS_PER_SECOND = 100;
+    public static final double TICKS_PER_SECOND = 100;
 
     private CpuTimes() {}
 

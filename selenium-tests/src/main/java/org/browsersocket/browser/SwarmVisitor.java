@@ -1,6 +1,7 @@
 package org.browsersocket.browser;
 
 import java.util.List;
+import org.browsersocket.bench.CpuTimes;
 import java.util.Map;
 
 /**
@@ -15,6 +16,7 @@ public final class SwarmVisitor implements AutoCloseable {
             "assets/tiles/snow.png");
 
     private final Chromium browser;
+    private long loadCpuMillis;
 
     private SwarmVisitor(Chromium browser) {
         this.browser = browser;
@@ -24,13 +26,20 @@ public final class SwarmVisitor implements AutoCloseable {
     public static SwarmVisitor arrive(SwarmStack stack, String query) throws Exception {
         SwarmVisitor visitor = new SwarmVisitor(Chromium.start());
         try {
+            long before = CpuTimes.machineBusyTicks(); // the browser has started: what follows is the page's load
             visitor.browser.open(stack.page(query));
             visitor.awaitLoaded();
+            visitor.loadCpuMillis = Math.round((CpuTimes.machineBusyTicks() - before) * 1000 / CpuTimes.TICKS_PER_SECOND);
         } catch (RuntimeException e) {
             visitor.close();
             throw e;
         }
         return visitor;
+    }
+
+    /** CPU time the whole machine spent (all processes, all cores) from opening the page until it had loaded, in ms. */
+    public long loadCpuMillis() {
+        return loadCpuMillis;
     }
 
     /** A page of {@code stack} that advertises itself for {@code version} and answers every file wrongly; returns it and its URL. */

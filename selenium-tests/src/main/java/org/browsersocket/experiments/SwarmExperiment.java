@@ -24,7 +24,7 @@ final class SwarmExperiment {
     static final String NAME = "e8_swarm";
     /** Visitors that arrive after the liar joined. */
     static final int LATE_VISITORS = 3;
-    static final String HEADER = "phase,visitor,mode,load_ms,origin_bytes,peer_bytes,offload,origin_server_bytes,altered_accepted,rejected,peer_failures";
+    static final String HEADER = "phase,visitor,mode,load_ms,origin_bytes,peer_bytes,offload,origin_server_bytes,altered_accepted,rejected,peer_failures,machine_cpu_ms";
 
     private SwarmExperiment() {}
 
@@ -37,12 +37,15 @@ final class SwarmExperiment {
             List<Double> swarmMs = new ArrayList<>();
             List<Double> originMs = new ArrayList<>();
             List<Double> offloadAfterThree = new ArrayList<>();
+            List<Long> swarmCpu = new ArrayList<>();
+            List<Long> originCpu = new ArrayList<>();
             for (int k = 1; k <= visitors; k++) {
                 long before = stack.originBytes();
                 try (SwarmVisitor plain = SwarmVisitor.arrive(stack, "?swarm=off")) {
                     originMs.add(plain.loadMillis());
                     csv.row("baseline", k, "origin", fmt(plain.loadMillis()), stack.originBytes() - before, 0, "0.000",
-                            stack.originBytes() - before, 0, 0, 0);
+                            stack.originBytes() - before, 0, 0, 0, plain.loadCpuMillis());
+                    originCpu.add(plain.loadCpuMillis());
                 }
                 before = stack.originBytes();
                 SwarmVisitor visitor = SwarmVisitor.arrive(stack, "");
@@ -53,7 +56,8 @@ final class SwarmExperiment {
                     offloadAfterThree.add(s.offload());
                 }
                 csv.row("arrival", k, "swarm", fmt(visitor.loadMillis()), s.fromOrigin(), s.fromPeers(), String.format("%.3f", s.offload()),
-                        stack.originBytes() - before, 0, s.rejected().size(), s.peerFailures());
+                        stack.originBytes() - before, 0, s.rejected().size(), s.peerFailures(), visitor.loadCpuMillis());
+                swarmCpu.add(visitor.loadCpuMillis());
                 System.out.printf("   visitor %d: swarm %.0f ms (%.0f%% from peers), origin only %.0f ms%n", k,
                         visitor.loadMillis(), 100 * s.offload(), originMs.get(originMs.size() - 1));
             }
@@ -70,7 +74,7 @@ final class SwarmExperiment {
             long peersAfter = open.stream().mapToLong(v -> v.stats().fromPeers()).sum();
             long originVersionBytes = stack.originBytes() - originBefore;
             csv.row("version", "all", "swarm", fmt(versionMs), originVersionBytes, peersAfter - peersBefore,
-                    String.format("%.3f", share(peersAfter - peersBefore, originVersionBytes)), originVersionBytes, 0, 0, 0);
+                    String.format("%.3f", share(peersAfter - peersBefore, originVersionBytes)), originVersionBytes, 0, 0, 0, "");
             System.out.printf("   version 2 on all %d pages in %.0f ms (origin sent %d bytes, peers %d)%n", open.size(), versionMs,
                     originVersionBytes, peersAfter - peersBefore);
 
@@ -92,7 +96,8 @@ final class SwarmExperiment {
                 refusals += s.rejected().size();
                 liarMs.add(late.loadMillis());
                 csv.row("malicious", k, "swarm", fmt(late.loadMillis()), s.fromOrigin(), s.fromPeers(),
-                        String.format("%.3f", s.offload()), stack.originBytes() - before, wrong, s.rejected().size(), s.peerFailures());
+                        String.format("%.3f", s.offload()), stack.originBytes() - before, wrong, s.rejected().size(), s.peerFailures(),
+                        late.loadCpuMillis());
                 System.out.printf("   with a liar, visitor %d: %.0f ms, %d altered assets accepted, %d refusals%n", k,
                         late.loadMillis(), wrong, s.rejected().size());
             }
@@ -105,6 +110,10 @@ final class SwarmExperiment {
                     "bytes from peers / all asset bytes, mean per visitor");
             BenchSummary.record("E8b swarm load / origin-only load", String.format("%.2f", swarmMedian / originMedian), "<= 1.5",
                     String.format("medians: swarm %.0f ms, origin only %.0f ms, %d visitors each", swarmMedian, originMedian, visitors));
+            BenchSummary.record("E8b machine CPU per load, swarm / origin-only", String.format("%.2f",
+                    (double) median(swarmCpu) / Math.max(1, median(originCpu))), "", String.format(
+                    "medians: %d ms vs %d ms of CPU time (all processes) from opening the page to the last asset",
+                    median(swarmCpu), median(originCpu)));
             BenchSummary.record("E8b new version on every open page (ms)", fmt(versionMs), "",
                     visitors + " pages polling every second; origin sent " + originVersionBytes + " bytes");
             double honest = Percentiles.median(Percentiles.ofMillis(swarmMs.subList(3, swarmMs.size()))) / 1000;
@@ -137,6 +146,11 @@ final class SwarmExperiment {
         }
         System.out.printf("   warm-up: %d visitors of a stack of their own, not measured (%.0f s)%n", visitors,
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
     }
 
     private static double share(long part, long other) {
