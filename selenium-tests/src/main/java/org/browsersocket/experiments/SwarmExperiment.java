@@ -41,14 +41,14 @@ final class SwarmExperiment {
             List<Long> originCpu = new ArrayList<>();
             for (int k = 1; k <= visitors; k++) {
                 long before = stack.originBytes();
-                try (SwarmVisitor plain = SwarmVisitor.arrive(stack, "?swarm=off")) {
+                try (SwarmVisitor plain = SwarmVisitor.arriveQuietly(stack, "?swarm=off")) {
                     originMs.add(plain.loadMillis());
                     csv.row("baseline", k, "origin", fmt(plain.loadMillis()), stack.originBytes() - before, 0, "0.000",
                             stack.originBytes() - before, 0, 0, 0, plain.loadCpuMillis());
                     originCpu.add(plain.loadCpuMillis());
                 }
                 before = stack.originBytes();
-                SwarmVisitor visitor = SwarmVisitor.arrive(stack, "");
+                SwarmVisitor visitor = SwarmVisitor.arriveQuietly(stack, "");
                 open.add(visitor);
                 SwarmStats s = visitor.stats();
                 swarmMs.add(visitor.loadMillis());
@@ -87,7 +87,7 @@ final class SwarmExperiment {
             List<Double> liarMs = new ArrayList<>();
             for (int k = visitors + 1; k <= visitors + LATE_VISITORS; k++) {
                 long before = stack.originBytes();
-                SwarmVisitor late = SwarmVisitor.arrive(stack, "");
+                SwarmVisitor late = SwarmVisitor.arriveQuietly(stack, "");
                 open.add(late);
                 SwarmStats s = late.stats();
                 Map<String, Object> held = late.assetHashes();
