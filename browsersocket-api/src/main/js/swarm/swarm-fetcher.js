@@ -71,8 +71,15 @@ class SwarmFetcher {
       if (i >= peers.length) return fromOrigin();
       var peer = peers[i];
       if (self.options.peers.banned.has(peer.url)) return fromPeer(i + 1); // banned while this file was fetched
-      var url = peer.url + 'v' + manifest.version + '/' + file.path;
+      return fromPeerAt(i, peer, peer.working || 0);
+    }
+    // A peer is tried at its advert's URLs in turn while they do not answer at all (an address
+    // that does not reach it from here); the one that answers is its address from then on.
+    function fromPeerAt(i, peer, u) {
+      var urls = peer.urls || [peer.url];
+      var url = urls[u] + 'v' + manifest.version + '/' + file.path;
       return fetchExact(url, ranged ? range : null, range.end - range.start, self.options.stallMs).then(function (piece) {
+        peer.working = u;
         return sha256(piece).then(function (digest) {
           if (sameBytes(digest, expected)) {
             self.options.stats.fromPeers += piece.length;
@@ -81,10 +88,11 @@ class SwarmFetcher {
           self.options.stats.discarded += piece.length;
           var reason = 'sent bytes of ' + file.path + (ranged ? ' (piece ' + index + ')' : '') + ' that do not match the manifest';
           self.options.peers.ban(peer.url, reason);
-          self.options.onRejected({ peer: peer.url, path: file.path, piece: index, reason: reason });
+          self.options.onRejected({ peer: urls[u], path: file.path, piece: index, reason: reason });
           return fromPeer(i + 1);
         });
       }, function (e) {
+        if (e.unanswered && u + 1 < urls.length) return fromPeerAt(i, peer, u + 1);
         self.options.stats.peerFailures++;
         return fromPeer(i + 1); // no such file, busy, stalled, short or long: someone else may have it
       });
@@ -111,10 +119,11 @@ class OriginMismatch extends SwarmError {}
 /**
  * Exactly `length` bytes of `url` (of `range` [start, end) when given): refuses a status other than
  * 200/206, fewer or more bytes than that, and a source that sends nothing for `stallMs`. From the
- * origin (`wholeAllowed`), a 200 answer to a range request is cut to the range.
+ * origin (`wholeAllowed`), a 200 answer to a range request is cut to the range. A failure with no
+ * answer at all (no connection, or no response within `stallMs`) has `unanswered` set.
  */
 function fetchExact(url, range, length, stallMs, wholeAllowed) {
-  var controller = new AbortController(), timer = null, failure = null;
+  var controller = new AbortController(), timer = null, failure = null, answered = false;
   function stall() {
     clearTimeout(timer);
     timer = setTimeout(function () {
@@ -127,6 +136,7 @@ function fetchExact(url, range, length, stallMs, wholeAllowed) {
   if (range) headers.Range = 'bytes=' + range.start + '-' + (range.end - 1);
   return fetch(url, { headers: headers, signal: controller.signal, cache: 'no-store', credentials: 'omit', mode: 'cors' })
     .then(function (response) {
+      answered = true;
       var skip = 0, want = length;
       if (range && response.status === 200 && wholeAllowed) {
         skip = range.start;
@@ -161,5 +171,10 @@ function fetchExact(url, range, length, stallMs, wholeAllowed) {
       return read();
     })
     .then(function (bytes) { clearTimeout(timer); return bytes; },
-          function (e) { clearTimeout(timer); throw failure || e; });
+          function (e) {
+            clearTimeout(timer);
+            var error = failure || e;
+            error.unanswered = !answered; // nothing came back: the address may not reach the source at all
+            throw error;
+          });
 }

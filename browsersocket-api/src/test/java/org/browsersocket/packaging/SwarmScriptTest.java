@@ -195,6 +195,31 @@ class SwarmScriptTest {
     }
 
     @Test
+    void aPeerIsReachedAtTheNextUrlOfItsAdvertWhenTheFirstDoesNotAnswer() throws Exception {
+        String out = run("""
+                require('./swarm-sources.js')().then(function (server) {
+                  var base = 'http://127.0.0.1:' + server.address().port, whole = new Uint8Array(40000);
+                  for (var i = 0; i < whole.length; i++) whole[i] = i % 256;
+                  sha256(whole).then(function (h) {
+                    var file = { path: 'data.bin', size: 40000, type: 'application/octet-stream', sha256: h, pieces: null };
+                    var manifest = { version: 1, pieceSize: 65536, files: [file], byPath: new Map([['data.bin', file]]) };
+                    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+                    var peer = { url: 'http://127.0.0.1:9/', urls: ['http://127.0.0.1:9/', base + '/p/ok/'] };
+                    var peers = { banned: new Map(), ban: function () {}, list: function () { return Promise.resolve([peer]); } };
+                    var stats = { fromOrigin: 0, fromPeers: 0, discarded: 0, peerFailures: 0 };
+                    var fetcher = new SwarmFetcher({ store: new SwarmStore('game', base + '/origin'), peers: peers, origin: base + '/origin/',
+                      stats: stats, stallMs: 2000, parallel: 1, maxFileBytes: 1 << 20, onRejected: function () {} });
+                    return fetcher.file(manifest, file).then(function (bytes) {
+                      console.log(sameBytes(bytes, whole), stats.fromPeers, stats.fromOrigin, stats.peerFailures, peer.working);
+                      server.close();
+                    });
+                  }).catch(function (e) { console.log('failed', e.message); server.close(); });
+                });
+                """);
+        assertEquals("true 40000 0 0 1", out, "the file came from the peer's second URL, which it is known by from then on");
+    }
+
+    @Test
     void aPageServingAsManyPeersAsItsLimitAnswersTheNext503() throws Exception {
         String out = run("""
                 var release, held = new Promise(function (r) { release = r; });
