@@ -54,6 +54,46 @@ public final class SwarmVisitor implements AutoCloseable {
         return visitor;
     }
 
+    /** The URL this visitor's page serves peers at (its advert's last: loopback). */
+    public String servingUrl() {
+        return browser.script("var u = window.tileQuest.swarm.urls; return u[u.length - 1]");
+    }
+
+    /**
+     * The transport alone, from this page: every piece of the manifest's files fetched at once over
+     * {@code peers} (in turn) with plain fetch(), or from the origin when {@code peers} is empty,
+     * nothing verified or kept. Returns {@code [milliseconds, bytes, machine CPU milliseconds]}.
+     */
+    public long[] fetchEveryPiece(List<String> peers) throws InterruptedException {
+        awaitQuiet();
+        long before = CpuTimes.machineBusyTicks();
+        Map<String, Object> result = browser.asyncScript("""
+                var done = arguments[arguments.length - 1], bases = arguments[0];
+                fetch('/swarm/manifest.json', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (m) {
+                  var asks = [];
+                  m.files.forEach(function (f) {
+                    var n = f.size > m.pieceSize ? Math.ceil(f.size / m.pieceSize) : 1;
+                    for (var i = 0; i < n; i++) asks.push({ path: f.path, range: n > 1 ? 'bytes=' + i * m.pieceSize + '-' + (Math.min(f.size, (i + 1) * m.pieceSize) - 1) : null });
+                  });
+                  var start = performance.now();
+                  return Promise.all(asks.map(function (a, i) {
+                    var url = bases.length ? bases[i % bases.length] + 'v' + m.version + '/' + a.path : '/' + a.path;
+                    return fetch(url, { cache: 'no-store', headers: a.range ? { Range: a.range } : {} }).then(function (r) {
+                      if (r.status !== (a.range ? 206 : 200)) throw new Error(url + ': HTTP ' + r.status);
+                      return r.arrayBuffer();
+                    });
+                  })).then(function (bodies) {
+                    done({ ms: performance.now() - start, bytes: bodies.reduce(function (n, b) { return n + b.byteLength; }, 0) });
+                  });
+                }).catch(function (e) { done({ error: e.message }); });
+                """, peers);
+        if (result.containsKey("error")) {
+            throw new IllegalStateException("fetching every piece failed: " + result.get("error"));
+        }
+        long cpu = Math.round((CpuTimes.machineBusyTicks() - before) * 1000 / CpuTimes.TICKS_PER_SECOND);
+        return new long[] {Math.round(((Number) result.get("ms")).doubleValue()), ((Number) result.get("bytes")).longValue(), cpu};
+    }
+
     /** Waits (5 s at most) until the machine's cores are less than a quarter busy over a tenth of a second. */
     private static void awaitQuiet() throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;

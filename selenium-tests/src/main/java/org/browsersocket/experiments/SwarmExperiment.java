@@ -10,20 +10,23 @@ import org.browsersocket.browser.SwarmVisitor.SwarmStats;
 
 /**
  * E8b: the demo game served by its visitors. After a warm-up (visitors of a stack of their own, not
- * measured), N visitors (each a Chromium of its own) arrive one
- * after another and stay (phase "arrival"); before each, a visitor that loads from the origin only
- * (swarm off) arrives and leaves (phase "baseline"), so the two load times come from the same
- * moment of the run. Then the origin publishes
- * version 2 and the time until every open page runs it is measured, with the bytes it cost the
- * origin. Last, a liar (a page serving every file of version 2 with wrong bytes) joins, and three more
- * visitors arrive: how many altered assets they accepted (read back from their verified stores and
- * compared with the origin's files), how often they refused the liar, and their load times beside
- * the arrivals before it.
+ * measured), N visitors (each a Chromium of its own) arrive one after another and stay (phase
+ * "arrival"); before each, a visitor that loads from the origin only (swarm off) arrives and leaves
+ * (phase "baseline"), so the two load times come from the same moment of the run. Then the transport
+ * alone (phase "transport"): one page fetches every piece of the files at once with plain fetch(),
+ * over the open pages and from the origin in turn, nothing verified or kept, which is what the
+ * swarm's loads are made of before its own work. Then the origin publishes version 2 and the time
+ * until every open page runs it is measured, with the bytes it cost the origin. Last, a liar (a page
+ * serving every file of version 2 with wrong bytes) joins, and three more visitors arrive: how many
+ * altered assets they accepted (read back from their verified stores and compared with the origin's
+ * files), how often they refused the liar, and their load times beside the arrivals before it.
  */
 final class SwarmExperiment {
     static final String NAME = "e8_swarm";
     /** Visitors that arrive after the liar joined. */
     static final int LATE_VISITORS = 3;
+    /** Rounds of the transport-alone comparison (peers and origin in turn, the order turned each round). */
+    static final int TRANSPORT_ROUNDS = 3;
     static final String HEADER = "phase,visitor,mode,load_ms,origin_bytes,peer_bytes,offload,origin_server_bytes,altered_accepted,rejected,peer_failures,machine_cpu_ms";
 
     private SwarmExperiment() {}
@@ -61,6 +64,23 @@ final class SwarmExperiment {
                 System.out.printf("   visitor %d: swarm %.0f ms (%.0f%% from peers), origin only %.0f ms%n", k,
                         visitor.loadMillis(), 100 * s.offload(), originMs.get(originMs.size() - 1));
             }
+
+            // The transport alone: the same pieces over the open pages, and from the origin, without the swarm.
+            List<String> peerUrls = open.stream().map(SwarmVisitor::servingUrl).toList();
+            List<Long> rawPeers = new ArrayList<>();
+            List<Long> rawOrigin = new ArrayList<>();
+            try (SwarmVisitor probe = SwarmVisitor.arriveQuietly(stack, "?swarm=off")) {
+                for (int r = 1; r <= TRANSPORT_ROUNDS; r++) {
+                    for (boolean peers : r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                        long[] t = probe.fetchEveryPiece(peers ? peerUrls : List.of());
+                        (peers ? rawPeers : rawOrigin).add(t[0]);
+                        csv.row("transport", r, peers ? "peers-raw" : "origin-raw", t[0], peers ? 0 : t[1], peers ? t[1] : 0,
+                                peers ? "1.000" : "0.000", 0, 0, 0, 0, t[2]);
+                    }
+                }
+            }
+            System.out.printf("   transport alone: every piece over %d pages %s ms, from the origin %s ms%n", peerUrls.size(),
+                    rawPeers, rawOrigin);
 
             // A new version reaches the open pages (they look every second).
             long originBefore = stack.originBytes();
@@ -114,6 +134,10 @@ final class SwarmExperiment {
                     (double) median(swarmCpu) / Math.max(1, median(originCpu))), "", String.format(
                     "medians: %d ms vs %d ms of CPU time (all processes) from opening the page to the last asset",
                     median(swarmCpu), median(originCpu)));
+            BenchSummary.record("E8b transport alone, peers / origin", String.format("%.2f",
+                    (double) median(rawPeers) / Math.max(1, median(rawOrigin))), "", String.format(
+                    "medians: %d ms over %d pages vs %d ms from the origin, every piece at once, plain fetch()",
+                    median(rawPeers), peerUrls.size(), median(rawOrigin)));
             BenchSummary.record("E8b new version on every open page (ms)", fmt(versionMs), "",
                     visitors + " pages polling every second; origin sent " + originVersionBytes + " bytes");
             double honest = Percentiles.median(Percentiles.ofMillis(swarmMs.subList(3, swarmMs.size()))) / 1000;
