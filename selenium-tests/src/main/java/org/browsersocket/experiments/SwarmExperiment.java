@@ -72,10 +72,11 @@ final class SwarmExperiment {
             try (SwarmVisitor probe = SwarmVisitor.arriveQuietly(stack, "?swarm=off")) {
                 for (int r = 1; r <= TRANSPORT_ROUNDS; r++) {
                     for (boolean peers : r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                        long sentBefore = stack.originBytes();
                         long[] t = probe.fetchEveryPiece(peers ? peerUrls : List.of());
                         (peers ? rawPeers : rawOrigin).add(t[0]);
                         csv.row("transport", r, peers ? "peers-raw" : "origin-raw", t[0], peers ? 0 : t[1], peers ? t[1] : 0,
-                                peers ? "1.000" : "0.000", 0, 0, 0, 0, t[2]);
+                                peers ? "1.000" : "0.000", stack.originBytes() - sentBefore, 0, 0, 0, t[2]);
                     }
                 }
             }
