@@ -5,15 +5,23 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** What an experiment ran on, written next to its CSV as {@code <name>.env.json}. */
+/**
+ * What an experiment ran on, written next to its CSV as {@code <name>.env.json}: the machine, the
+ * software, the commit (and whether the tree differed from it), and the SHA-256 of each result file
+ * the run wrote, so that a result file changed after the run is caught ({@code ResultsTest}).
+ */
 public final class Environment {
     private Environment() {}
 
+    /** Writes {@code file} for {@code experiment}, whose result files (in the same directory) are {@code <experiment>.csv} and, if there, {@code <experiment>_raw.csv}. */
     public static void write(Path file, String experiment, boolean quick) throws IOException {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("experiment", experiment);
@@ -26,9 +34,28 @@ public final class Environment {
                 .findFirst().orElse("unknown"));
         env.put("node", command("node", "--version"));
         env.put("git_commit", command("git", "rev-parse", "--short", "HEAD"));
+        // Code that differs from the commit (results aside) makes the commit a wrong name for what ran.
+        env.put("git_dirty", !command("git", "status", "--porcelain", "--", ".", ":(exclude)paper/results").isEmpty());
         env.put("date", Instant.now().toString());
         env.put("quick", quick);
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String name : new String[] {experiment + ".csv", experiment + "_raw.csv"}) {
+            Path result = file.resolveSibling(name);
+            if (Files.isRegularFile(result)) {
+                files.put(name, sha256(result));
+            }
+        }
+        env.put("files_sha256", files);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), env);
+    }
+
+    /** The SHA-256 of a file's bytes, in hex. */
+    static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String cpuModel() {

@@ -379,6 +379,29 @@ class ResultsTest {
         }
     }
 
+    /** Results written since the environment file records their hashes; the final full run gives every file one. */
+    static final Set<String> HASHED = Set.of("e8_swarm");
+
+    @ParameterizedTest
+    @MethodSource("files")
+    void aResultFileIsByteForByteWhatTheHarnessWrote(String name) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode env = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(RESULTS.resolve(name + ".env.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode files = env.get("files_sha256");
+        if (files == null) {
+            assertFalse(HASHED.contains(name), name + ".env.json records no hashes of its result files");
+            return;
+        }
+        assertTrue(files.has(name + ".csv"), name + ".env.json has no hash of " + name + ".csv");
+        for (java.util.Iterator<String> it = files.fieldNames(); it.hasNext(); ) {
+            String file = it.next();
+            assertEquals(files.get(file).asText(), Environment.sha256(RESULTS.resolve(file)),
+                    file + " differs from what the harness wrote (its hash in " + name + ".env.json)");
+        }
+        assertEquals(false, env.path("git_dirty").asBoolean(true), name + " ran on code that differed from commit "
+                + env.path("git_commit").asText());
+    }
+
     @Test
     void e8SwarmOffloadIsThePeersShareOfTheBytesAndAlteredAssetsAreCounted() throws IOException {
         for (Map<String, String> r : read("e8_swarm")) {
