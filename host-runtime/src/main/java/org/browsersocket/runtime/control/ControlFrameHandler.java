@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -19,10 +20,13 @@ import org.browsersocket.runtime.page.PageSession;
 /** WebSocket side of a page's control channel: text frames are control messages, binary frames data. */
 final class ControlFrameHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger("browsersocket.control");
-    /** How long a control channel refused for an oversized message is read (and discarded) before it closes. */
+    /** How long a failed control channel (an oversized or corrupt message) is read, and discarded, before it closes. */
     private static final long LINGER_MILLIS = 1000;
 
+    private static final String TOO_BIG = "control message too big";
+
     private final PageSession session;
+    private boolean failed; // a close frame is out: what else goes wrong is not answered again
 
     ControlFrameHandler(PageSession session) {
         this.session = session;
@@ -61,19 +65,33 @@ final class ControlFrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
-            // The page may still be sending the rest of that message: end our side and read (the
-            // decoder discards) for a moment before closing, so that the kernel does not reset the
-            // connection and lose the close frame before the page has read it.
-            ctx.writeAndFlush(new CloseWebSocketFrame(1009, "control message too big")).addListener(written -> {
-                if (ctx.channel() instanceof SocketChannel socket && socket.isActive()) {
-                    socket.shutdownOutput();
-                }
-                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-            });
+        if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+            // An oversized frame (1009), a protocol violation (1002) or invalid UTF-8 (1007).
+            int code = corrupt.closeStatus().code();
+            failWith(ctx, code, code == 1009 ? TOO_BIG : corrupt.closeStatus().reasonText());
+        } else if (cause instanceof TooLongFrameException) {
+            failWith(ctx, 1009, TOO_BIG); // a fragmented message over the maximum
         } else {
             LOG.log(Level.FINE, session.name() + " control channel failed", cause);
             ctx.close();
         }
+    }
+
+    /**
+     * Sends a close frame, then ends our side but reads (the decoder discards) for a moment before
+     * closing: the page may still be sending the rest of what was refused, and closing at once would
+     * make the kernel reset the connection and lose the close frame before the page has read it.
+     */
+    private void failWith(ChannelHandlerContext ctx, int code, String reason) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(written -> {
+            if (ctx.channel() instanceof SocketChannel socket && socket.isActive()) {
+                socket.shutdownOutput();
+            }
+            ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
     }
 }

@@ -137,6 +137,9 @@ final class ControlHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         PageSession.Context pages = shared.pages();
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(pages.config().maxMessageBytes() + DataFrame.HEADER_BYTES)
+                // A violation (an oversized frame too) reaches ControlFrameHandler, which closes after
+                // a linger; the decoder's own close would reset the connection under the page's writes.
+                .closeOnProtocolViolation(false)
                 .allowExtensions(false).build();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                 "ws://" + host + "/control", null, decoderConfig).newHandshaker(request);
