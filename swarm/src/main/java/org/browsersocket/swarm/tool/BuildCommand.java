@@ -23,6 +23,7 @@ import org.browsersocket.swarm.manifest.ManifestSignature;
 import org.browsersocket.swarm.manifest.SiteKey;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -80,8 +81,8 @@ final class BuildCommand implements Callable<Integer> {
             description = "The publication time, e.g. 2026-11-30T22:00:00Z. Default: now.")
     private String published;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    private boolean help;
+    @Mixin
+    private HelpOption help;
 
     @Spec
     private CommandSpec spec; // injected by picocli

@@ -13,6 +13,7 @@ import org.browsersocket.cli.ExitCodes;
 import org.browsersocket.swarm.manifest.SiteKey;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,8 +34,8 @@ final class KeygenCommand implements Callable<Integer> {
             description = "Where to write the private key; the public key goes to FILE.pub.")
     private Path key;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    private boolean help;
+    @Mixin
+    private HelpOption help;
 
     @Spec
     private CommandSpec spec; // injected by picocli

@@ -12,6 +12,7 @@ import org.browsersocket.swarm.manifest.ManifestCodec;
 import org.browsersocket.swarm.manifest.SiteKey;
 import org.browsersocket.swarm.origin.OriginServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,8 +67,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "FILE", description = "With --demo: the signing key (made if missing). Default: SITE_DIR.key.")
     private Path key;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    private boolean help;
+    @Mixin
+    private HelpOption help;
 
     @Spec
     private CommandSpec spec; // injected by picocli

@@ -12,6 +12,7 @@ import org.browsersocket.swarm.manifest.SiteVerifier;
 import org.browsersocket.swarm.manifest.Verification;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,8 +37,8 @@ final class VerifyCommand implements Callable<Integer> {
                     + " keygen's FILE.pub.")
     private String publicKey;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    private boolean help;
+    @Mixin
+    private HelpOption help;
 
     @Spec
     private CommandSpec spec; // injected by picocli
