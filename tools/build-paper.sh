@@ -24,19 +24,21 @@ elapsed() { local ns=$(( $(date +%s%N) - START_NS )); printf '%d.%01d s' $((ns /
 
 # ------------------------------------------------------------------ 1. result files
 declare -A HEADERS=(
-  [e1_latency]="message_bytes,page_median_us,page_p99_us,relay_median_us,relay_p99_us,java_median_us,java_p99_us,node_median_us,node_p99_us,ratio_java_median,ratio_java_p99,ratio_node_median,ratio_node_p99,ratio_relay_median,ratio_relay_p99,bounce_median_us,bounce_p99_us,floor_median_us,ratio_floor_median,ratio_relay_floor_median"
-  [e2_throughput]="message_bytes,clients,page_msgs_per_s,page_mb_per_s,relay_msgs_per_s,relay_mb_per_s,java_msgs_per_s,java_mb_per_s,node_msgs_per_s,node_mb_per_s,ratio_java,ratio_node,ratio_relay"
-  [e3_scale]="connections,connect_per_s,runtime_bytes_per_connection,runtime_rss_mb,browser_rss_mb,median_us,p99_us,native_bytes_per_connection,native_median_us,native_p99_us,ratio_bytes,slope_bytes_per_connection,native_slope_bytes_per_connection,page_heap_bytes_per_connection,native_connect_per_s"
-  [e4_setup]="measure,page_median_ms,page_p99_ms,java_median_ms,java_p99_ms,ratio_median"
-  [e5_browser]="participants,page_median_ms,page_p99_ms,native_median_ms,native_p99_ms,ratio_median"
-  [e6_discovery]="op,embedded_ops_per_s,embedded_p50_ms,embedded_p99_ms,redis_ops_per_s,redis_p50_ms,redis_p99_ms,ratio_ops,embedded_cpu_us_per_op,redis_cpu_us_per_op"
+  [e1_latency]="message_bytes,page_median_us,page_ci_low_us,page_ci_high_us,page_p99_us,relay_median_us,relay_ci_low_us,relay_ci_high_us,relay_p99_us,java_median_us,java_ci_low_us,java_ci_high_us,java_p99_us,node_median_us,node_ci_low_us,node_ci_high_us,node_p99_us,bounce_median_us,bounce_ci_low_us,bounce_ci_high_us,bounce_p99_us,ratio_java_median,ratio_java_p99,ratio_node_median,ratio_node_p99,ratio_relay_median,ratio_relay_p99,floor_median_us,ratio_floor_median,ratio_relay_floor_median,repetitions,samples_per_server,page_stalled,relay_stalled,java_stalled,node_stalled"
+  [e1_latency_cdf]="message_bytes,percentile,page_us,relay_us,java_us,node_us,bounce_us"
+  [e2_throughput]="message_bytes,clients,page_msgs_per_s,page_mb_per_s,relay_msgs_per_s,relay_mb_per_s,java_msgs_per_s,java_mb_per_s,node_msgs_per_s,node_mb_per_s,ratio_java,ratio_node,ratio_relay,page_ci_low_msgs_per_s,page_ci_high_msgs_per_s,page_lost,relay_ci_low_msgs_per_s,relay_ci_high_msgs_per_s,relay_lost,java_ci_low_msgs_per_s,java_ci_high_msgs_per_s,java_lost,node_ci_low_msgs_per_s,node_ci_high_msgs_per_s,node_lost,repetitions,window_s"
+  [e3_scale]="connections,page_connect_per_s,native_connect_per_s,runtime_rss_mb,runtime_growth_mb,runtime_slope_bytes_per_connection,native_rss_mb,native_growth_mb,native_slope_bytes_per_connection,page_heap_bytes_per_connection,browser_rss_growth_mb,page_median_us,page_p99_us,native_median_us,native_p99_us,samples,connect_failures,native_connect_failures"
+  [e4_setup]="measure,server,median_ms,ci_low_ms,ci_high_ms,p99_ms,samples,failures,rounds,ratio_java_median"
+  [e5_browser]="participants,page_median_ms,page_ci_low_ms,page_ci_high_ms,page_p99_ms,native_median_ms,native_ci_low_ms,native_ci_high_ms,native_p99_ms,ratio_median,samples_per_relay,clock_resolution_us"
+  [e6_discovery]="op,embedded_ops_per_s,embedded_p50_ms,embedded_p99_ms,redis_ops_per_s,redis_p50_ms,redis_p99_ms,ratio_ops,embedded_cpu_us_per_op,redis_cpu_us_per_op,embedded_ci_low_ops_per_s,embedded_ci_high_ops_per_s,redis_ci_low_ops_per_s,redis_ci_high_ops_per_s,rounds"
   [e7_addressing]="topology,kind,attempts,successes,discovery_ms,connect_ms,winner,detail"
   [e7_relay_cost]="topology,metric,attempted,direct_samples,relay_samples,direct,relay,ratio"
-  [e8_http]="target,body_bytes,connections,repetitions,requests,requests_per_s,p50_us,p90_us,p99_us,failures,sent,page_requests,page_share,cpu_us_per_request,client_cores,machine_cores,ratio_rps,ratio_p50,ratio_p99,ratio_rps_page"
+  [e8_http]="target,body_bytes,connections,repetitions,requests,requests_per_s,p50_us,p90_us,p99_us,failures,sent,page_requests,page_share,cpu_us_per_request,client_cores,machine_cores,ratio_rps,ratio_p50,ratio_p99,ratio_rps_page,median_rps,ci_low_rps,ci_high_rps"
   [e8_swarm]="phase,visitor,mode,load_ms,origin_bytes,peer_bytes,offload,origin_server_bytes,altered_accepted,rejected,peer_failures,machine_cpu_ms"
+  [e9_offered_load]="server,offered_per_s,achieved_per_s,median_us,median_ci_low_us,median_ci_high_us,p99_us,p999_us,sent,lost,saturated,repetitions"
 )
 problems=()
-for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e7_addressing e7_relay_cost e8_http e8_swarm; do
+for name in e1_latency e1_latency_cdf e2_throughput e3_scale e4_setup e5_browser e6_discovery e7_addressing e7_relay_cost e8_http e8_swarm e9_offered_load; do
   csv=$RESULTS/$name.csv
   if [[ ! -s $csv ]]; then
     problems+=("$name.csv is missing or empty")
@@ -54,7 +56,7 @@ for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e
   # time, which its version row (no one page's load) has none of.
   bad=$(tr -d '\r' < "$csv" | awk -F, -v n="$name" '
     function text_column(i) {
-      return (n == "e4_setup" || n == "e6_discovery") && i == 1 ||
+      return (n == "e6_discovery" || n == "e9_offered_load") && i == 1 || n == "e4_setup" && i <= 2 ||
              n == "e7_addressing" && (i <= 2 || i >= 7) || n == "e7_relay_cost" && i <= 2 || n == "e8_http" && i == 1 ||
              n == "e8_swarm" && i <= 3
     }
@@ -66,7 +68,9 @@ for name in e1_latency e2_throughput e3_scale e4_setup e5_browser e6_discovery e
         if (text_column(i)) { if ($i == "") printf "line %d: %s is empty; ", NR, col[i]; continue }
         if (n == "e7_addressing" && (i == 5 || i == 6) && $i == "") continue
         if (n == "e8_swarm" && col[i] == "machine_cpu_ms" && $1 == "version" && $i == "") continue
-        if (n == "e3_scale" && NR == 2 && (col[i] == "slope_bytes_per_connection" || col[i] == "native_slope_bytes_per_connection") && $i == "") continue
+        if (n == "e3_scale" && NR == 2 && (col[i] == "runtime_slope_bytes_per_connection" || col[i] == "native_slope_bytes_per_connection") && $i == "") continue
+        if (n == "e3_scale" && col[i] == "browser_rss_growth_mb" && $i == "") continue
+        if (n == "e9_offered_load" && $11 == "1" && $i == "") continue
         if ($i !~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/) printf "line %d: %s is \"%s\", not a number; ", NR, col[i], $i
       } }
     END { if (rows == 0) printf "no data rows; " }')

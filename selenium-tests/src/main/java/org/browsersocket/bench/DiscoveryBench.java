@@ -230,20 +230,36 @@ public final class DiscoveryBench implements Callable<Integer> {
 
     /** put then get on the embedded store, then on a Redis started for the purpose. */
     public static List<Measurement> measure(int clients, double seconds, Path redisServer) throws Exception {
+        return measure(clients, seconds, redisServer, false);
+    }
+
+    /**
+     * Puts and gets on the embedded store and on Redis, each store in a service started for it;
+     * {@code redisFirst} turns the order (runs that repeat alternate it).
+     */
+    public static List<Measurement> measure(int clients, double seconds, Path redisServer, boolean redisFirst)
+            throws Exception {
         Path data = Files.createTempDirectory("discovery-bench-");
         long self = ProcessHandle.current().pid(); // the service runs in this process
-        List<Measurement> results = new ArrayList<>(run("embedded", new StoreLocation.Embedded(data.resolve("store")),
-                List.of(self), clients, seconds));
-        int port = freePort();
-        Process redis = new ProcessBuilder(redisServer.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", data.toString())
-                .redirectErrorStream(true).redirectOutput(data.resolve("redis.log").toFile()).start();
-        try {
-            awaitPort(port);
-            results.addAll(run("redis", new StoreLocation.Redis("127.0.0.1", port), List.of(self, redis.pid()), clients, seconds));
-        } finally {
-            redis.destroy();
-            redis.waitFor(10, TimeUnit.SECONDS);
+        List<Measurement> results = new ArrayList<>();
+        for (String store : redisFirst ? List.of("redis", "embedded") : List.of("embedded", "redis")) {
+            if (store.equals("embedded")) {
+                results.addAll(run("embedded", new StoreLocation.Embedded(data.resolve("store-" + System.nanoTime())),
+                        List.of(self), clients, seconds));
+                continue;
+            }
+            int port = freePort();
+            Path redisDir = Files.createDirectories(data.resolve("redis-" + System.nanoTime()));
+            Process redis = new ProcessBuilder(redisServer.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", redisDir.toString())
+                    .redirectErrorStream(true).redirectOutput(redisDir.resolve("redis.log").toFile()).start();
+            try {
+                awaitPort(port);
+                results.addAll(run("redis", new StoreLocation.Redis("127.0.0.1", port), List.of(self, redis.pid()), clients, seconds));
+            } finally {
+                redis.destroy();
+                redis.waitFor(10, TimeUnit.SECONDS);
+            }
         }
         return results;
     }

@@ -38,6 +38,10 @@ public final class EchoServers {
             super(new InetSocketAddress("127.0.0.1", 0));
             setReuseAddr(true);
             setTcpNoDelay(true);
+            // The library's default accept backlog is 50: a burst of handshakes overflows it and the
+            // kernel drops SYNs, which clients retry after 1 s. Netty (the runtime) uses the
+            // kernel's own limit; the baseline gets the same.
+            setMaxPendingConnections(io.netty.util.NetUtil.SOMAXCONN);
         }
 
         public static JavaWebSocketEcho begin() throws InterruptedException {

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class Environment {
     private Environment() {}
 
-    /** Writes {@code file} for {@code experiment}, whose result files (in the same directory) are {@code <experiment>.csv} and, if there, {@code <experiment>_raw.csv}. */
+    /** Writes {@code file} for {@code experiment}, whose result files (in the same directory) are {@code <experiment>.csv} and any {@code <experiment>_*.csv}. */
     public static void write(Path file, String experiment, boolean quick) throws IOException {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("experiment", experiment);
@@ -39,14 +39,21 @@ public final class Environment {
         env.put("date", Instant.now().toString());
         env.put("quick", quick);
         Map<String, String> files = new LinkedHashMap<>();
-        for (String name : new String[] {experiment + ".csv", experiment + "_raw.csv"}) {
-            Path result = file.resolveSibling(name);
-            if (Files.isRegularFile(result)) {
-                files.put(name, sha256(result));
-            }
+        for (Path result : resultFiles(file.getParent(), experiment)) {
+            files.put(result.getFileName().toString(), sha256(result));
         }
         env.put("files_sha256", files);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), env);
+    }
+
+    /** An experiment's result files: {@code <experiment>.csv} and its companions {@code <experiment>_*.csv}, by name. */
+    static java.util.List<Path> resultFiles(Path directory, String experiment) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> {
+                String name = f.getFileName().toString();
+                return name.equals(experiment + ".csv") || name.startsWith(experiment + "_") && name.endsWith(".csv");
+            }).sorted().toList();
+        }
     }
 
     /** The SHA-256 of a file's bytes, in hex. */

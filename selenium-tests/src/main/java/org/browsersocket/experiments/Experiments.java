@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "experiments", mixinStandardHelpOptions = true, versionProvider = ReleaseVersion.class,
         usageHelpAutoWidth = true,
-        description = "Runs the BrowserSocket evaluation (E1-E8b) and writes paper/results/*.csv.")
+        description = "Runs the BrowserSocket evaluation (E1-E9) and writes paper/results/*.csv.")
 public final class Experiments implements Callable<Integer> {
     /** Experiment names as {@code --only} takes them, in run order. */
     static final Map<String, String> NAMES = new LinkedHashMap<>();
@@ -37,6 +37,7 @@ public final class Experiments implements Callable<Integer> {
         NAMES.put("addressing", "e7_addressing");
         NAMES.put("http", HttpExperiment.NAME);
         NAMES.put("swarm", SwarmExperiment.NAME);
+        NAMES.put("offered", OfferedLoadExperiment.NAME);
     }
 
     @Option(names = "--only", split = ",", description = "Experiments to run: ${COMPLETION-CANDIDATES}. Default: all.")
@@ -118,6 +119,7 @@ public final class Experiments implements Callable<Integer> {
             case "discovery" -> DiscoveryExperiment.run(lab);
             case "http" -> HttpExperiment.run(lab);
             case "swarm" -> SwarmExperiment.run(lab);
+            case "offered" -> OfferedLoadExperiment.run(lab);
             case "addressing" -> {
                 // Two tables from one run: the reachability table and the relay's cost beside the direct path.
                 AddressingExperiment.Result result = AddressingExperiment.run(lab.quick(), lab.repoRoot());

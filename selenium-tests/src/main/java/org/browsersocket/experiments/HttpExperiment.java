@@ -24,7 +24,7 @@ final class HttpExperiment {
     static final String[] HEADER = {"target", "body_bytes", "connections", "repetitions", "requests", "requests_per_s",
             "p50_us", "p90_us", "p99_us", "failures", "sent", "page_requests", "page_share", "cpu_us_per_request", "client_cores",
             "machine_cores",
-            "ratio_rps", "ratio_p50", "ratio_p99", "ratio_rps_page"};
+            "ratio_rps", "ratio_p50", "ratio_p99", "ratio_rps_page", "median_rps", "ci_low_rps", "ci_high_rps"};
     static final String[] RAW_HEADER = {"repetition", "target", "body_bytes", "connections", "requests", "seconds",
             "requests_per_s", "p50_us", "p90_us", "p99_us", "failures", "sent", "page_requests", "client_cores",
             "target_cores", "browser_cores", "relay_cores", "page_thread_cores", "machine_cores"};
@@ -39,6 +39,7 @@ final class HttpExperiment {
         Duration window = lab.span(1000, 5000);
         int clientThreads = 1;
         Map<String, HttpPoint> merged = new LinkedHashMap<>();
+        Map<String, List<Double>> rates = new LinkedHashMap<>(); // point → requests/s per repetition
         Map<String, String> unavailable = new LinkedHashMap<>();
         Csv raw = new Csv(RAW_HEADER);
         try (HttpTargets targets = HttpTargets.start(lab.repoRoot(), sizes)) {
@@ -67,6 +68,7 @@ final class HttpExperiment {
                                     p.p90Micros(), p.p99Micros(), p.failures(), p.sent(), p.pageRequests(), p.clientCores(),
                                     p.targetCores(), p.browserCores(), p.relayCores(), p.pageThreadCores(), p.machineCores());
                             merged.merge(p.key(), p, HttpPoint::plus);
+                            rates.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p.requestsPerSecond());
                         }
                     }
                 }
@@ -78,8 +80,11 @@ final class HttpExperiment {
         System.out.print(HttpTable.format(points, unavailable, Runtime.getRuntime().availableProcessors(), clientThreads)
                 .indent(3));
         Csv summary = new Csv(HEADER);
-        for (Object[] row : summaryRows(points, repetitions)) {
+        for (Object[] row : summaryRows(points, repetitions, rates)) {
             summary.row(row);
+        }
+        for (HttpPoint p : points) {
+            Lab.checkLoss("E8a " + p.key(), p.failures(), p.sent());
         }
         summary.write(lab.csv(NAME));
         raw.write(lab.csv(NAME + "_raw"));
@@ -88,9 +93,10 @@ final class HttpExperiment {
     /**
      * One row per target, body size and connections (in the order given): the merged repetitions'
      * figures, and ratios to the native server's and to the directly reached page's at the same
-     * point (0 where that one was not measured).
+     * point (0 where that one was not measured); then the median over repetitions of each one's
+     * requests/s with its 95% bootstrap interval ({@code rates}: point key → one rate per repetition).
      */
-    static List<Object[]> summaryRows(List<HttpPoint> points, int repetitions) {
+    static List<Object[]> summaryRows(List<HttpPoint> points, int repetitions, Map<String, List<Double>> rates) {
         Map<String, HttpPoint> byKey = new LinkedHashMap<>();
         for (HttpPoint p : points) {
             byKey.put(p.key(), p);
@@ -99,6 +105,8 @@ final class HttpExperiment {
         for (HttpPoint p : points) {
             HttpPoint nat = byKey.get(HttpPoint.key(HttpTargets.NATIVE, p.bodyBytes(), p.connections()));
             HttpPoint page = byKey.get(HttpPoint.key(HttpTargets.PAGE, p.bodyBytes(), p.connections()));
+            Bootstrap.Interval interval = Bootstrap.medianInterval(rates.getOrDefault(p.key(), List.of()).stream()
+                    .mapToDouble(Double::doubleValue).toArray());
             rows.add(new Object[] {p.target(), p.bodyBytes(), p.connections(), repetitions, p.requests(),
                     p.requestsPerSecond(), p.p50Micros(), p.p90Micros(), p.p99Micros(), p.failures(), p.sent(),
                     p.pageRequests(), p.pageShare(),
@@ -106,7 +114,8 @@ final class HttpExperiment {
                     nat == null ? 0.0 : Percentiles.ratio(p.requestsPerSecond(), nat.requestsPerSecond()),
                     nat == null ? 0.0 : Percentiles.ratio(p.p50Micros(), nat.p50Micros()),
                     nat == null ? 0.0 : Percentiles.ratio(p.p99Micros(), nat.p99Micros()),
-                    page == null ? 0.0 : Percentiles.ratio(p.requestsPerSecond(), page.requestsPerSecond())});
+                    page == null ? 0.0 : Percentiles.ratio(p.requestsPerSecond(), page.requestsPerSecond()),
+                    interval.median(), interval.low(), interval.high()});
         }
         return rows;
     }

@@ -17,10 +17,11 @@ import org.browsersocket.load.OpenFileLimit;
 
 /**
  * E3: many concurrent idle peers on one page-hosted server, climbing through levels on the same
- * runtime and page: connection set-up rate, runtime memory per connection (resident-set growth
- * since before the first peer, and the slope between consecutive levels, each read after a
- * garbage collection of the runtime), the page's own JavaScript heap per connection, browser
- * memory, and round-trip time while they are connected; and the same climb on the native
+ * runtime and page: connection set-up rate, the runtime's resident-set growth since before the
+ * first peer and its slope between consecutive levels (the cost of one more peer), each read after
+ * a garbage collection of the runtime once the figure is steady, the page's own JavaScript heap
+ * per connection, the browser's resident-set growth (all its processes) since before the first
+ * peer, and round-trip time while they are connected; and the same climb on the native
  * Java-WebSocket server, in a process of its own.
  */
 final class ScaleExperiment {
@@ -28,8 +29,9 @@ final class ScaleExperiment {
     private ScaleExperiment() {}
 
     /** One server holding {@code open} idle peers. */
-    record Level(int open, double connectsPerSecond, double bytesPerConnection, double slopeBytesPerConnection,
-                 long residentBytes, double browserBytes, double pageHeapBytesPerConnection, Histogram latency) {}
+    record Level(int open, double connectsPerSecond, long growthBytes, double slopeBytesPerConnection,
+                 long residentBytes, double browserGrowthBytes, double pageHeapBytesPerConnection, Histogram latency,
+                 int connectFailures) {}
 
     /** A reading taken with the peers of a level connected. */
     private interface Reading {
@@ -52,23 +54,33 @@ final class ScaleExperiment {
         try (NativeEchoProcess server = NativeEchoProcess.start()) {
             nativeServer = climb(lab, URI.create(server.url()), levels, server.pid(), () -> Double.NaN, () -> Double.NaN);
         }
-        Csv csv = new Csv("connections", "connect_per_s", "runtime_bytes_per_connection", "runtime_rss_mb",
-                "browser_rss_mb", "median_us", "p99_us", "native_bytes_per_connection", "native_median_us",
-                "native_p99_us", "ratio_bytes", "slope_bytes_per_connection", "native_slope_bytes_per_connection",
-                "page_heap_bytes_per_connection", "native_connect_per_s");
+        for (int i = 0; i < levels.length; i++) {
+            int attempted = levels[i];
+            Lab.checkLoss("E3 page-hosted connections at " + levels[i], page.get(i).connectFailures(), attempted);
+            Lab.checkLoss("E3 native connections at " + levels[i], nativeServer.get(i).connectFailures(), attempted);
+        }
+        // Growth is read after a collection against the same process before its first peer; the
+        // per-peer cost is the slope between levels (the growth divided by the peers would spread
+        // the first level's fixed costs — pools, buffers, compiled code — over them).
+        Csv csv = new Csv("connections", "page_connect_per_s", "native_connect_per_s", "runtime_rss_mb",
+                "runtime_growth_mb", "runtime_slope_bytes_per_connection", "native_rss_mb", "native_growth_mb",
+                "native_slope_bytes_per_connection", "page_heap_bytes_per_connection", "browser_rss_growth_mb",
+                "page_median_us", "page_p99_us", "native_median_us", "native_p99_us", "samples", "connect_failures",
+                "native_connect_failures");
         for (int i = 0; i < levels.length; i++) {
             Level p = page.get(i);
             Level n = nativeServer.get(i);
-            csv.row(p.open(), p.connectsPerSecond(), p.bytesPerConnection(), p.residentBytes() / 1048576.0,
-                    p.browserBytes() / 1048576.0, Percentiles.median(p.latency()), Percentiles.p99(p.latency()),
-                    n.bytesPerConnection(), Percentiles.median(n.latency()), Percentiles.p99(n.latency()),
-                    Percentiles.ratio(p.bytesPerConnection(), n.bytesPerConnection()), p.slopeBytesPerConnection(),
-                    n.slopeBytesPerConnection(), p.pageHeapBytesPerConnection(), n.connectsPerSecond());
-            System.out.printf(Locale.ROOT, "   %d peers: page %.0f connects/s, %.0f B/peer (slope %.0f), page heap %.0f B/peer,"
-                            + " rtt %.0f us; native %.0f B/peer (slope %.0f), rtt %.0f us%n", p.open(), p.connectsPerSecond(),
-                    p.bytesPerConnection(), p.slopeBytesPerConnection(), p.pageHeapBytesPerConnection(),
-                    Percentiles.median(p.latency()), n.bytesPerConnection(), n.slopeBytesPerConnection(),
-                    Percentiles.median(n.latency()));
+            csv.row(p.open(), p.connectsPerSecond(), n.connectsPerSecond(), p.residentBytes() / 1048576.0,
+                    p.growthBytes() / 1048576.0, p.slopeBytesPerConnection(), n.residentBytes() / 1048576.0,
+                    n.growthBytes() / 1048576.0, n.slopeBytesPerConnection(), p.pageHeapBytesPerConnection(),
+                    p.browserGrowthBytes() / 1048576.0, Percentiles.median(p.latency()), Percentiles.p99(p.latency()),
+                    Percentiles.median(n.latency()), Percentiles.p99(n.latency()), p.latency().getTotalCount(),
+                    p.connectFailures(), n.connectFailures());
+            System.out.printf(Locale.ROOT, "   %d peers: page %.0f connects/s, runtime %+.1f MB (slope %.0f B/peer), page heap %.0f B/peer,"
+                            + " browser %+.1f MB, rtt %.0f us; native %+.1f MB (slope %.0f B/peer), rtt %.0f us%n", p.open(),
+                    p.connectsPerSecond(), p.growthBytes() / 1048576.0, p.slopeBytesPerConnection(),
+                    p.pageHeapBytesPerConnection(), p.browserGrowthBytes() / 1048576.0, Percentiles.median(p.latency()),
+                    n.growthBytes() / 1048576.0, n.slopeBytesPerConnection(), Percentiles.median(n.latency()));
         }
         csv.write(lab.csv(NAME));
         Level last = page.get(page.size() - 1);
@@ -90,6 +102,7 @@ final class ScaleExperiment {
         }
         long baseline = ResidentMemory.settled(pid);
         double heapBaseline = heap.bytes();
+        double browserBaseline = browser.bytes();
         List<IdleFleet> fleets = new ArrayList<>();
         List<Level> result = new ArrayList<>();
         try {
@@ -118,8 +131,9 @@ final class ScaleExperiment {
                     roundTrips.run(lab.count(2000, 10000), 64, latency);
                 }
                 double slope = result.isEmpty() ? Double.NaN : (double) (rss - previousRss) / Math.max(1, open - previousOpen);
-                result.add(new Level(open, fleet.connectsPerSecond(), (double) (rss - baseline) / Math.max(1, open), slope,
-                        rss, browser.bytes(), (heapNow - heapBaseline) / Math.max(1, open), latency));
+                result.add(new Level(open, fleet.connectsPerSecond(), rss - baseline, slope, rss,
+                        browser.bytes() - browserBaseline, (heapNow - heapBaseline) / Math.max(1, open), latency,
+                        fleets.stream().mapToInt(IdleFleet::failures).sum()));
                 previousRss = rss;
                 previousOpen = open;
             }

@@ -3,7 +3,6 @@ package org.browsersocket.experiments;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.browsersocket.bench.EchoServers;
 
 /**
  * The echo servers an experiment compares on the same load, in the same run: the page-hosted
@@ -18,11 +17,11 @@ final class Servers implements AutoCloseable {
     static final String NODE = "node";
 
     private final PageHost page;
-    private final EchoServers.JavaWebSocketEcho java;
+    private final NativeEchoProcess java;
     private final NodeEcho node;
     private final Map<String, URI> urls = new LinkedHashMap<>();
 
-    private Servers(PageHost page, EchoServers.JavaWebSocketEcho java, NodeEcho node, String pageUrl, String relayUrl) {
+    private Servers(PageHost page, NativeEchoProcess java, NodeEcho node, String pageUrl, String relayUrl) {
         this.page = page;
         this.java = java;
         this.node = node;
@@ -37,8 +36,13 @@ final class Servers implements AutoCloseable {
         try {
             String pageUrl = page.openEcho();
             String relayUrl = page.throughRelay(pageUrl, 1);
-            EchoServers.JavaWebSocketEcho java = EchoServers.JavaWebSocketEcho.begin();
-            return new Servers(page, java, NodeEcho.start(lab.repoRoot()), pageUrl, relayUrl);
+            NativeEchoProcess java = NativeEchoProcess.start();
+            try {
+                return new Servers(page, java, NodeEcho.start(lab.repoRoot()), pageUrl, relayUrl);
+            } catch (Exception e) {
+                java.close();
+                throw e;
+            }
         } catch (Exception e) {
             page.close();
             throw e;

@@ -234,6 +234,7 @@ final class Connector implements AutoCloseable {
         long messages;
         long mismatched;
         long unanswered;
+        long stalled;
     }
 
     /**
@@ -259,6 +260,7 @@ final class Connector implements AutoCloseable {
                     totals.messages += s.messages;
                     totals.mismatched += s.mismatched;
                     totals.unanswered += s.unanswered;
+                    totals.stalled += s.stalled;
                 }
             }));
         }

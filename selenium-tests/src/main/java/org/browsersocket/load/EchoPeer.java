@@ -4,11 +4,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -18,6 +22,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * back in order). Everything but {@link #dispatch} runs on the channel's event loop.
  */
 final class EchoPeer extends ChannelInboundHandlerAdapter {
+    /**
+     * Closed loop: how long an echo may be missing before the connection is pinged. A
+     * Java-WebSocket server now and then leaves an echo queued until something else happens on
+     * the connection (a send from its worker thread races the selector's reset of write
+     * interest); a closed loop would wait for it until the run ends. The ping gets it out; the
+     * wait counts in that message's latency, and the stall is counted.
+     */
+    static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final Connector connector;
     private final LoadState load;
     private final AtomicBoolean settled = new AtomicBoolean();
@@ -26,6 +38,8 @@ final class EchoPeer extends ChannelInboundHandlerAdapter {
     private volatile Channel channel;
     private volatile boolean open;
     private LoopStats stats;
+    private ScheduledFuture<?> stallCheck;
+    private long pingedFor = Long.MIN_VALUE;
 
     EchoPeer(Connector connector, LoadState load) {
         this.connector = connector;
@@ -81,7 +95,8 @@ final class EchoPeer extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (load != null && msg instanceof WebSocketFrame frame && !stats.collected) {
+            if (load != null && msg instanceof WebSocketFrame frame && !stats.collected
+                    && !(frame instanceof PongWebSocketFrame) && !(frame instanceof PingWebSocketFrame)) {
                 echoed(frame);
             }
         } finally {
@@ -115,6 +130,21 @@ final class EchoPeer extends ChannelInboundHandlerAdapter {
     /** Closed loop: sends the first message; each echo then sends the next. */
     void startClosedLoop() {
         send(connector.now());
+        stallCheck = channel.eventLoop().scheduleAtFixedRate(this::pingIfStalled, STALL_NANOS / 4, STALL_NANOS / 4,
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** Pings the connection once for a message whose echo has been missing for {@link #STALL_NANOS}. */
+    private void pingIfStalled() {
+        if (!open || stats.collected) {
+            stallCheck.cancel(false);
+            return;
+        }
+        if (!inFlight.isEmpty() && inFlight.peek() != pingedFor && connector.now() - inFlight.peek() >= STALL_NANOS) {
+            pingedFor = inFlight.peek();
+            stats.stalled++;
+            channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+        }
     }
 
     /** Open loop, from the scheduler thread: sends a message stamped with its intended send time. */

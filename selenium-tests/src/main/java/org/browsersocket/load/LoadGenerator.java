@@ -91,10 +91,12 @@ public final class LoadGenerator {
      * @param mismatched      echoes that did not match the oldest message in flight on their
      *                        connection (stamp, length or frame type), or arrived with none in flight
      * @param connectionsLost connections closed by the server or the network during the run
+     * @param stalled         closed loop: messages whose echo was still missing after 1 s, whose
+     *                        connection was then pinged (their full time is recorded)
      */
     public record Result(Histogram latencyMicros, long messages, long bytes, double seconds,
                          Histogram connectMicros, int connectFailures,
-                         long unanswered, long mismatched, int connectionsLost) {
+                         long unanswered, long mismatched, int connectionsLost, long stalled) {
         public double messagesPerSecond() {
             return seconds > 0 ? messages / seconds : 0;
         }
@@ -112,8 +114,8 @@ public final class LoadGenerator {
             out.append("latency     ").append(percentiles(latencyMicros)).append('\n');
             out.append(String.format(Locale.ROOT, "connect     %d opened, %d failed; handshake %s%n",
                     connectMicros.getTotalCount(), connectFailures, percentiles(connectMicros)));
-            out.append(String.format(Locale.ROOT, "errors      %d unanswered, %d mismatched, %d connections lost%n",
-                    unanswered, mismatched, connectionsLost));
+            out.append(String.format(Locale.ROOT, "errors      %d unanswered, %d mismatched, %d connections lost, %d stalled and pinged%n",
+                    unanswered, mismatched, connectionsLost, stalled));
             return out.toString();
         }
     }
@@ -182,7 +184,7 @@ public final class LoadGenerator {
             double seconds = Math.max(0, Math.min(stoppedAt, end) - warmupEnd) / 1e9;
             Result result = new Result(totals.latencyMicros, totals.messages, totals.messages * config.messageBytes(),
                     seconds, totals.connectMicros, connector.failures(), totals.unanswered, totals.mismatched,
-                    connector.lost());
+                    connector.lost(), totals.stalled);
             String saturation = load.saturation.get();
             if (saturation != null) {
                 throw new SaturationException(saturation + String.format(Locale.ROOT,

@@ -29,6 +29,14 @@ final class LongRing {
         size++;
     }
 
+    /** The oldest value, left in place. */
+    long peek() {
+        if (size == 0) {
+            throw new NoSuchElementException();
+        }
+        return items[head];
+    }
+
     long poll() {
         if (size == 0) {
             throw new NoSuchElementException();

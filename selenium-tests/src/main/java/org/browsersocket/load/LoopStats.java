@@ -16,6 +16,8 @@ final class LoopStats {
     long messages;
     /** Echoes that did not match the oldest message in flight (wrong stamp, length or frame type). */
     long mismatched;
+    /** Closed loop: messages whose echo was still missing after {@link EchoPeer#STALL_NANOS} and whose connection was pinged. */
+    long stalled;
     /** Messages whose connection closed before their echo arrived. */
     long unanswered;
     /** Set once the run's results were taken; later echoes are ignored. */

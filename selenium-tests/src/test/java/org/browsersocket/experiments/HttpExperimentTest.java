@@ -18,7 +18,8 @@ class HttpExperimentTest {
     @Test
     void ratiosAreToTheNativeServerAndThePageAtTheSamePoint() {
         List<Object[]> rows = HttpExperiment.summaryRows(List.of(point("native", 1, 1000, 100), point("page", 1, 100, 1000),
-                point("warm", 1, 400, 250), point("native", 8, 4000, 200), point("page", 8, 200, 4000)), 3);
+                point("warm", 1, 400, 250), point("native", 8, 4000, 200), point("page", 8, 200, 4000)), 3,
+                java.util.Map.of(HttpPoint.key("page", 1024, 1), List.of(90.0, 100.0, 120.0)));
         assertEquals(5, rows.size());
         assertEquals(HttpExperiment.HEADER.length, rows.get(0).length);
         Object[] page = rows.get(1);
@@ -27,6 +28,9 @@ class HttpExperimentTest {
         assertEquals(0.1, (double) page[column("ratio_rps")], 1e-9);
         assertEquals(10.0, (double) page[column("ratio_p50")], 0.05);
         assertEquals(1.0, (double) page[column("ratio_rps_page")], 1e-9);
+        assertEquals(100.0, (double) page[column("median_rps")], 1e-9); // the median of the repetitions' rates
+        assertEquals(90.0, (double) page[column("ci_low_rps")], 1e-9);
+        assertEquals(120.0, (double) page[column("ci_high_rps")], 1e-9);
         Object[] warm = rows.get(2);
         assertEquals(0.4, (double) warm[column("ratio_rps")], 1e-9);
         assertEquals(4.0, (double) warm[column("ratio_rps_page")], 1e-9);
@@ -38,7 +42,7 @@ class HttpExperimentTest {
 
     @Test
     void aPointWithoutANativeOrPageMeasurementHasRatiosOfZero() {
-        Object[] lone = HttpExperiment.summaryRows(List.of(point("relay", 32, 10, 10)), 1).get(0);
+        Object[] lone = HttpExperiment.summaryRows(List.of(point("relay", 32, 10, 10)), 1, java.util.Map.of()).get(0);
         assertEquals(0.0, lone[column("ratio_rps")]);
         assertEquals(0.0, lone[column("ratio_rps_page")]);
     }

@@ -195,6 +195,19 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aClosedLoopPingsAConnectionWhoseEchoIsHeldBackAndCountsTheStall() throws Exception {
+        try (TestEchoServer server = new TestEchoServer().withholdEchoUntilNextFrame(50).start()) {
+            Result result = LoadGenerator.run(new Config(server.uri(), 1, 64, true, 0, Duration.ZERO, Duration.ofMillis(2500)));
+            assertEquals(1, result.stalled(), "stalls pinged on: " + result.summary());
+            assertEquals(0, result.unanswered(), result.summary());
+            assertEquals(0, result.mismatched(), "the pong is not taken for an echo: " + result.summary());
+            assertTrue(result.messages() > 100, "the loop went on after the ping: " + result.summary());
+            assertTrue(result.latencyMicros().getMaxValue() >= 1_000_000, "the stalled message's full wait is recorded: "
+                    + result.summary());
+        }
+    }
+
+    @Test
     void closedLoopAgainstASilentServerEndsAndCountsTheUnansweredMessages() throws Exception {
         try (TestEchoServer server = new TestEchoServer().silent().start()) {
             Result result = LoadGenerator.run(closedLoop(server.uri(), 2, 64, true, NONE, Duration.ofMillis(300)));

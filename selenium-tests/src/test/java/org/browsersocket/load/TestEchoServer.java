@@ -44,6 +44,9 @@ final class TestEchoServer implements AutoCloseable {
     private long stallMillis;
     private int closeAfter = -1;
     private boolean silent;
+    private long withhold = -1;
+    /** The echo held back on a connection until its next frame of any kind, ping included. */
+    private final java.util.Map<Channel, Object> withheld = new ConcurrentHashMap<>();
 
     private final AtomicLong received = new AtomicLong();
     private final AtomicBoolean stalled = new AtomicBoolean();
@@ -67,6 +70,15 @@ final class TestEchoServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Holds the echo of message number {@code message} back until its connection receives another
+     * frame of any kind (a ping included), as a Java-WebSocket server now and then does.
+     */
+    TestEchoServer withholdEchoUntilNextFrame(long message) {
+        this.withhold = message;
+        return this;
+    }
+
     /** Reads messages and never answers. */
     TestEchoServer silent() {
         this.silent = true;
@@ -80,7 +92,8 @@ final class TestEchoServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                        // ReleaseWithheld sits before the protocol handler, which answers pings itself.
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new ReleaseWithheld(),
                                 new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                         .websocketPath("/").checkStartsWith(true).maxFramePayloadLength(MAX_MESSAGE).build()),
                                 new WebSocketFrameAggregator(MAX_MESSAGE), new Echo());
@@ -96,6 +109,18 @@ final class TestEchoServer implements AutoCloseable {
 
     long received() {
         return received.get();
+    }
+
+    /** Sends a connection's withheld echo when any further frame arrives on it. */
+    private final class ReleaseWithheld extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Object held = msg instanceof io.netty.handler.codec.http.websocketx.WebSocketFrame ? withheld.remove(ctx.channel()) : null;
+            if (held != null) {
+                ctx.writeAndFlush(held);
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     private final class Echo extends ChannelInboundHandlerAdapter {
@@ -140,6 +165,10 @@ final class TestEchoServer implements AutoCloseable {
             }
             if (silent) {
                 ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (n == withhold) {
+                withheld.put(ctx.channel(), msg);
                 return;
             }
             ctx.writeAndFlush(msg);
