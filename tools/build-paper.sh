@@ -8,7 +8,8 @@
 # row of the right width; (2) one env file becomes paper/results/environment.tex (\envCpu,
 # \envCores, \envMemory in GiB, \envJvm, \envChromium, \envNode, \envCommit, \envDate, \envQuick);
 # (3) TeX Live with pgfplots must be installed -- as root the missing Debian packages are
-# installed, otherwise the script says which and exits 1; (4) pdflatex runs twice; a LaTeX error
+# installed, otherwise the script says which and exits 1; (4) pdflatex runs until the references
+# settle (two to four passes); a LaTeX error
 # prints the relevant log lines and exits non-zero. Needs only bash, sed, awk and coreutils.
 set -euo pipefail
 
@@ -27,7 +28,7 @@ declare -A HEADERS=(
   [e1_latency]="message_bytes,page_median_us,page_ci_low_us,page_ci_high_us,page_p99_us,relay_median_us,relay_ci_low_us,relay_ci_high_us,relay_p99_us,java_median_us,java_ci_low_us,java_ci_high_us,java_p99_us,node_median_us,node_ci_low_us,node_ci_high_us,node_p99_us,bounce_median_us,bounce_ci_low_us,bounce_ci_high_us,bounce_p99_us,ratio_java_median,ratio_java_p99,ratio_node_median,ratio_node_p99,ratio_relay_median,ratio_relay_p99,floor_median_us,ratio_floor_median,ratio_relay_floor_median,repetitions,samples_per_server,page_stalled,relay_stalled,java_stalled,node_stalled"
   [e1_latency_cdf]="message_bytes,percentile,page_us,relay_us,java_us,node_us,bounce_us"
   [e2_throughput]="message_bytes,clients,page_msgs_per_s,page_mb_per_s,relay_msgs_per_s,relay_mb_per_s,java_msgs_per_s,java_mb_per_s,node_msgs_per_s,node_mb_per_s,ratio_java,ratio_node,ratio_relay,page_ci_low_msgs_per_s,page_ci_high_msgs_per_s,page_lost,relay_ci_low_msgs_per_s,relay_ci_high_msgs_per_s,relay_lost,java_ci_low_msgs_per_s,java_ci_high_msgs_per_s,java_lost,node_ci_low_msgs_per_s,node_ci_high_msgs_per_s,node_lost,repetitions,window_s"
-  [e3_scale]="connections,page_connect_per_s,native_connect_per_s,runtime_rss_mb,runtime_growth_mb,runtime_slope_bytes_per_connection,native_rss_mb,native_growth_mb,native_slope_bytes_per_connection,page_heap_bytes_per_connection,browser_rss_growth_mb,page_median_us,page_p99_us,native_median_us,native_p99_us,samples,connect_failures,native_connect_failures"
+  [e3_scale]="connections,page_connect_per_s,native_connect_per_s,runtime_rss_mb,runtime_growth_mb,runtime_slope_bytes_per_connection,native_rss_mb,native_growth_mb,native_slope_bytes_per_connection,page_heap_bytes_per_connection,browser_rss_growth_mb,page_median_us,page_p99_us,native_median_us,native_p99_us,samples,connect_failures,native_connect_failures,runtime_settle_s,native_settle_s"
   [e4_setup]="measure,server,median_ms,ci_low_ms,ci_high_ms,p99_ms,samples,failures,rounds,ratio_java_median"
   [e5_browser]="participants,page_median_ms,page_ci_low_ms,page_ci_high_ms,page_p99_ms,native_median_ms,native_ci_low_ms,native_ci_high_ms,native_p99_ms,ratio_median,samples_per_relay,clock_resolution_us"
   [e6_discovery]="op,embedded_ops_per_s,embedded_p50_ms,embedded_p99_ms,redis_ops_per_s,redis_p50_ms,redis_p99_ms,ratio_ops,embedded_cpu_us_per_op,redis_cpu_us_per_op,embedded_ci_low_ops_per_s,embedded_ci_high_ops_per_s,redis_ci_low_ops_per_s,redis_ci_high_ops_per_s,rounds"
@@ -183,10 +184,15 @@ if [[ -n $missing ]]; then
   fi
 fi
 
-# ------------------------------------------------------------------ 4. pdflatex, twice
+# ------------------------------------------------------------------ 4. pdflatex, until stable
+# At least twice (references, and the E2 legend drawn from the .aux file), and again while LaTeX
+# says labels moved, at most four times.
 cd "$PAPER"
 rm -f "$JOB.pdf"
-for pass in 1 2; do
+for pass in 1 2 3 4; do
+  if (( pass > 2 )) && ! grep -q 'Rerun to get' "$JOB.log"; then
+    break
+  fi
   if ! pdflatex -interaction=nonstopmode -halt-on-error -file-line-error "$JOB.tex" >/dev/null 2>&1; then
     echo "paper: pdflatex failed (pass $pass); from paper/$JOB.log:" >&2
     # The error lines (file:line: message, or "! message") and the context LaTeX gave with them.
@@ -198,6 +204,10 @@ done
 pages=$(sed -n 's/^Output written on .* (\([0-9]*\) pages\{0,1\},.*/\1/p' "$JOB.log")
 warnings=$(grep -c -E '^(LaTeX|Package [a-zA-Z]*) Warning' "$JOB.log" || true)
 undefined=$(grep -c -E 'undefined (references|citation)|Reference .* undefined|Citation .* undefined' "$JOB.log" || true)
-(( undefined == 0 )) || say "warning: undefined references or citations (see paper/$JOB.log)"
-(( warnings == 0 )) || say "$warnings LaTeX warnings (see paper/$JOB.log)"
+overfull=$(grep -c -E '^(Overfull|Underfull) \\[hv]box' "$JOB.log" || true)
 say "built paper/$JOB.pdf (${pages:-?} pages) in $(elapsed)"
+# A paper that overflows its margins or points at nothing is not finished: say where, and fail.
+if (( undefined + warnings + overfull > 0 )); then
+  grep -n -E '^(Overfull|Underfull) \\[hv]box|^(LaTeX|Package [a-zA-Z]*) Warning' "$JOB.log" | head -n 20 >&2
+  die "$undefined undefined references or citations, $warnings LaTeX warnings, $overfull overfull or underfull boxes (above; paper/$JOB.log)"
+fi

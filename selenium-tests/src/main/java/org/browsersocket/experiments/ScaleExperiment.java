@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 import org.browsersocket.bench.BenchSummary;
+import org.browsersocket.bench.CpuTimes;
 import org.browsersocket.bench.ResidentMemory;
 import org.browsersocket.bench.RoundTrips;
 import org.browsersocket.browser.Chromium;
@@ -31,7 +32,12 @@ final class ScaleExperiment {
     /** One server holding {@code open} idle peers. */
     record Level(int open, double connectsPerSecond, long growthBytes, double slopeBytesPerConnection,
                  long residentBytes, double browserGrowthBytes, double pageHeapBytesPerConnection, Histogram latency,
-                 int connectFailures) {}
+                 int connectFailures, double settleSeconds) {}
+
+    /** A server is quiet when it used less than this share of a core over {@link #QUIET_WINDOW_MILLIS}. */
+    static final double QUIET_CORES = 0.1;
+    static final long QUIET_WINDOW_MILLIS = 2000;
+    static final long QUIET_DEADLINE_MILLIS = 120_000;
 
     /** A reading taken with the peers of a level connected. */
     private interface Reading {
@@ -66,7 +72,7 @@ final class ScaleExperiment {
                 "runtime_growth_mb", "runtime_slope_bytes_per_connection", "native_rss_mb", "native_growth_mb",
                 "native_slope_bytes_per_connection", "page_heap_bytes_per_connection", "browser_rss_growth_mb",
                 "page_median_us", "page_p99_us", "native_median_us", "native_p99_us", "samples", "connect_failures",
-                "native_connect_failures");
+                "native_connect_failures", "runtime_settle_s", "native_settle_s");
         for (int i = 0; i < levels.length; i++) {
             Level p = page.get(i);
             Level n = nativeServer.get(i);
@@ -75,12 +81,14 @@ final class ScaleExperiment {
                     n.growthBytes() / 1048576.0, n.slopeBytesPerConnection(), p.pageHeapBytesPerConnection(),
                     p.browserGrowthBytes() / 1048576.0, Percentiles.median(p.latency()), Percentiles.p99(p.latency()),
                     Percentiles.median(n.latency()), Percentiles.p99(n.latency()), p.latency().getTotalCount(),
-                    p.connectFailures(), n.connectFailures());
+                    p.connectFailures(), n.connectFailures(), p.settleSeconds(), n.settleSeconds());
             System.out.printf(Locale.ROOT, "   %d peers: page %.0f connects/s, runtime %+.1f MB (slope %.0f B/peer), page heap %.0f B/peer,"
-                            + " browser %+.1f MB, rtt %.0f us; native %+.1f MB (slope %.0f B/peer), rtt %.0f us%n", p.open(),
+                            + " browser %+.1f MB, rtt %.0f us, quiet after %.0f s; native %+.1f MB (slope %.0f B/peer), rtt %.0f us,"
+                            + " quiet after %.0f s%n", p.open(),
                     p.connectsPerSecond(), p.growthBytes() / 1048576.0, p.slopeBytesPerConnection(),
                     p.pageHeapBytesPerConnection(), p.browserGrowthBytes() / 1048576.0, Percentiles.median(p.latency()),
-                    n.growthBytes() / 1048576.0, n.slopeBytesPerConnection(), Percentiles.median(n.latency()));
+                    p.settleSeconds(), n.growthBytes() / 1048576.0, n.slopeBytesPerConnection(), Percentiles.median(n.latency()),
+                    n.settleSeconds());
         }
         csv.write(lab.csv(NAME));
         Level last = page.get(page.size() - 1);
@@ -117,12 +125,13 @@ final class ScaleExperiment {
                             fleet.requested(), fleet.firstFailure());
                 }
                 open = fleets.stream().mapToInt(IdleFleet::openCount).sum();
-                // Read after the burst of handshakes has settled (a collection, steady memory) and a
-                // warm-up: right after it, a Java-WebSocket server stalls for hundreds of
-                // milliseconds at a time, and a round trip measured then says more about the burst
-                // than about the peers held.
-                // A closed loop whose stalled echoes are pinged on (RoundTrips): a Java-WebSocket
-                // server now and then holds an echo back until the connection sees more traffic.
+                // The level is read once the server is quiet: a server may still be working through
+                // the burst after every handshake is done (a Java-WebSocket server does, for about
+                // 30 s at 10,000 peers, its round trip 4 ms instead of 0.1 ms meanwhile), and a round
+                // trip measured then says more about the burst than about the peers held. Then a
+                // collection and steady memory, and a warm-up; the round trips are a closed loop whose
+                // stalled echoes are pinged on (RoundTrips).
+                double settleSeconds = awaitQuiet(pid);
                 long rss = ResidentMemory.settled(pid);
                 double heapNow = heap.bytes();
                 Histogram latency = new Histogram(3);
@@ -133,7 +142,7 @@ final class ScaleExperiment {
                 double slope = result.isEmpty() ? Double.NaN : (double) (rss - previousRss) / Math.max(1, open - previousOpen);
                 result.add(new Level(open, fleet.connectsPerSecond(), rss - baseline, slope, rss,
                         browser.bytes() - browserBaseline, (heapNow - heapBaseline) / Math.max(1, open), latency,
-                        fleets.stream().mapToInt(IdleFleet::failures).sum()));
+                        fleets.stream().mapToInt(IdleFleet::failures).sum(), settleSeconds));
                 previousRss = rss;
                 previousOpen = open;
             }
@@ -141,6 +150,26 @@ final class ScaleExperiment {
         } finally {
             fleets.forEach(IdleFleet::close);
         }
+    }
+
+    /**
+     * Waits until process {@code pid} used less than {@link #QUIET_CORES} of a core over a
+     * {@link #QUIET_WINDOW_MILLIS} window (or {@link #QUIET_DEADLINE_MILLIS} passed); returns the
+     * seconds it took.
+     */
+    static double awaitQuiet(long pid) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(QUIET_DEADLINE_MILLIS);
+        long before = CpuTimes.processTicks(List.of(pid));
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(QUIET_WINDOW_MILLIS); // the window the quiet condition is read over
+            long now = CpuTimes.processTicks(List.of(pid));
+            if (CpuTimes.cores(now - before, QUIET_WINDOW_MILLIS / 1000.0) < QUIET_CORES) {
+                break;
+            }
+            before = now;
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** The page's JavaScript heap in use after a collection (DevTools HeapProfiler / Runtime.getHeapUsage). */

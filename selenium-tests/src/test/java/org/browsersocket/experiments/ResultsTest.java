@@ -62,7 +62,7 @@ class ResultsTest {
                 "runtime_growth_mb", "runtime_slope_bytes_per_connection", "native_rss_mb", "native_growth_mb",
                 "native_slope_bytes_per_connection", "page_heap_bytes_per_connection", "browser_rss_growth_mb",
                 "page_median_us", "page_p99_us", "native_median_us", "native_p99_us", "samples", "connect_failures",
-                "native_connect_failures"));
+                "native_connect_failures", "runtime_settle_s", "native_settle_s"));
         SCHEMAS.put("e4_setup", List.of("measure", "server", "median_ms", "ci_low_ms", "ci_high_ms", "p99_ms", "samples",
                 "failures", "rounds", "ratio_java_median"));
         SCHEMAS.put("e5_browser", List.of("participants", "page_median_ms", "page_ci_low_ms", "page_ci_high_ms", "page_p99_ms",
