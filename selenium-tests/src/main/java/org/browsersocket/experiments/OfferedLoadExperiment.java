@@ -54,7 +54,7 @@ final class OfferedLoadExperiment {
     }
 
     static void run(Lab lab) throws Exception {
-        int[] rates = lab.quick() ? new int[] {500, 2000, 8000} : new int[] {500, 1000, 2000, 4000, 8000, 16000};
+        int[] rates = lab.quick() ? new int[] {500, 2000, 8000} : new int[] {500, 1000, 2000, 4000, 8000, 16000, 32000, 64000};
         int repetitions = lab.count(1, 3);
         Duration warmup = lab.span(200, 500);
         Duration window = lab.span(500, 2000);
