@@ -3,29 +3,9 @@ package org.browsersocket.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.browsersocket.load.LoadGenerator.Config;
 import org.browsersocket.load.LoadGenerator.Result;
@@ -72,13 +52,14 @@ class CoordinatedOmissionTest {
         Duration duration = Duration.ofMillis(2000);
         // Message 500 arrives about 0.5 s into the run: the whole stall (to about 1.5 s) lies in
         // the recorded window (0.2 s to 2.2 s).
-        try (StallingEchoServer server = new StallingEchoServer(500, STALL_MILLIS).start()) {
+        try (TestEchoServer server = new TestEchoServer().stallOnceAfter(500, STALL_MILLIS)
+                .receiveBuffer(SERVER_RECEIVE_BUFFER).start()) {
             Result result = LoadGenerator.run(new Config(server.uri(), 1, MESSAGE_BYTES, true, RATE, warmup, duration));
             Histogram latency = result.latencyMicros();
             String observed = String.format(Locale.ROOT, "%d messages, stall %.0f ms, latency %s",
-                    result.messages(), server.stallNanos.get() / 1e6, LoadGenerator.percentiles(latency));
+                    result.messages(), server.stallNanos() / 1e6, LoadGenerator.percentiles(latency));
 
-            assertTrue(server.stallNanos.get() >= TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS), "the server stalled: " + observed);
+            assertTrue(server.stallNanos() >= TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS), "the server stalled: " + observed);
             assertEquals(0, result.unanswered(), "unanswered: " + observed);
             assertEquals(0, result.mismatched(), "mismatched: " + observed);
             assertEquals(0, result.connectionsLost(), "connections lost: " + observed);
@@ -100,79 +81,6 @@ class CoordinatedOmissionTest {
             long halfStallMicros = TimeUnit.MILLISECONDS.toMicros(STALL_MILLIS) / 2;
             assertTrue(latency.getValueAtPercentile(99) >= halfStallMicros,
                     "p99 " + latency.getValueAtPercentile(99) + " µs should be at least half the stall: " + observed);
-        }
-    }
-
-    /**
-     * A Netty WebSocket echo server on a free loopback port with a small receive buffer, whose
-     * I/O thread sleeps once, when message number {@code stallAt} arrives: meanwhile it neither
-     * reads nor answers; afterwards it answers everything that queued up.
-     */
-    static final class StallingEchoServer implements AutoCloseable {
-        private final EventLoopGroup boss = new NioEventLoopGroup(1);
-        private final EventLoopGroup workers = new NioEventLoopGroup(1);
-        private final long stallAt;
-        private final long stallMillis;
-        private final AtomicLong received = new AtomicLong();
-        /** How long the stall actually lasted, 0 until it ended. */
-        final AtomicLong stallNanos = new AtomicLong();
-        private Channel server;
-
-        StallingEchoServer(long stallAt, long stallMillis) {
-            this.stallAt = stallAt;
-            this.stallMillis = stallMillis;
-        }
-
-        StallingEchoServer start() throws InterruptedException {
-            server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-                    // On the listening socket, so accepted sockets have it from their handshake on.
-                    .option(ChannelOption.SO_RCVBUF, SERVER_RECEIVE_BUFFER)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                    new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                            .websocketPath("/").checkStartsWith(true).maxFramePayloadLength(1 << 20).build()),
-                                    new WebSocketFrameAggregator(1 << 20), new Echo());
-                        }
-                    })
-                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            return this;
-        }
-
-        URI uri() {
-            return URI.create("ws://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + "/echo");
-        }
-
-        private final class Echo extends ChannelInboundHandlerAdapter {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) throws InterruptedException {
-                if (!(msg instanceof BinaryWebSocketFrame)) {
-                    ReferenceCountUtil.release(msg);
-                    return;
-                }
-                if (received.incrementAndGet() == stallAt) {
-                    long began = System.nanoTime();
-                    Thread.sleep(stallMillis); // the stall under test: this I/O thread neither reads nor writes
-                    stallNanos.set(System.nanoTime() - began);
-                }
-                ctx.writeAndFlush(msg);
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                ctx.close();
-            }
-        }
-
-        @Override
-        public void close() {
-            if (server != null) {
-                server.close().syncUninterruptibly();
-            }
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 }

@@ -42,6 +42,9 @@ final class TestEchoServer implements AutoCloseable {
 
     private int stallAfter = -1;
     private long stallMillis;
+    private int receiveBuffer = -1;
+    /** How long the stall actually lasted, 0 until it ended. */
+    private final AtomicLong stallNanos = new AtomicLong();
     private int closeAfter = -1;
     private boolean silent;
     private long withhold = -1;
@@ -62,6 +65,17 @@ final class TestEchoServer implements AutoCloseable {
         this.stallAfter = after;
         this.stallMillis = millis;
         return this;
+    }
+
+    /** Gives every connection a socket receive buffer of {@code bytes}, so a stalled reader pushes back at once. */
+    TestEchoServer receiveBuffer(int bytes) {
+        this.receiveBuffer = bytes;
+        return this;
+    }
+
+    /** How long the stall of {@link #stallOnceAfter} lasted; 0 until it ended. */
+    long stallNanos() {
+        return stallNanos.get();
     }
 
     /** Closes each connection after echoing {@code messages} messages on it. */
@@ -86,7 +100,12 @@ final class TestEchoServer implements AutoCloseable {
     }
 
     TestEchoServer start() throws InterruptedException {
-        server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        ServerBootstrap bootstrap = new ServerBootstrap();
+        if (receiveBuffer > 0) {
+            // On the listening socket, so accepted sockets have it from their handshake on.
+            bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
+        }
+        server = bootstrap.group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -161,7 +180,9 @@ final class TestEchoServer implements AutoCloseable {
             }
             long n = received.incrementAndGet();
             if (n == stallAfter && stalled.compareAndSet(false, true)) {
-                Thread.sleep(stallMillis); // the stall under test: blocks this I/O thread
+                long began = System.nanoTime();
+                Thread.sleep(stallMillis); // the stall under test: blocks this I/O thread, which neither reads nor writes
+                stallNanos.set(System.nanoTime() - began);
             }
             if (silent) {
                 ReferenceCountUtil.release(msg);
